@@ -1,0 +1,1 @@
+"""WELFARE³ e-learning."""
