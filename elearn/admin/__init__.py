@@ -1,0 +1,1 @@
+"""Administration: organizations, Social points, users and roles."""

@@ -1,0 +1,226 @@
+"""Routes for administrators: organizations, Social points, users and roles."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from werkzeug.wrappers import Response
+
+from elearn.admin import services
+from elearn.admin.forms import OrganizationForm, SocialPointForm, UserForm, UserSearchForm
+from elearn.auth.services import request_password_reset
+from elearn.extensions import db
+from elearn.forms import choices
+from elearn.models import Organization, SocialPoint, User
+from elearn.outbox.services import deliver_inline_if_configured
+from elearn.security import role_required
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+def _get_or_404(model: type, object_id: int) -> object:
+    found = db.session.get(model, object_id)
+    if found is None:
+        abort(404)
+    return found
+
+
+@bp.get("/organizations")
+@role_required("admin")
+def organizations() -> str:
+    return render_template(
+        "admin/organizations.html",
+        organizations=services.list_organizations(),
+        action_form=FlaskForm(),
+    )
+
+
+@bp.route("/organizations/new", methods=["GET", "POST"])
+@role_required("admin")
+def new_organization() -> str | Response | tuple[str, int]:
+    form = OrganizationForm()
+    if form.validate_on_submit():
+        try:
+            organization = services.create_organization(
+                name=form.name.data,
+                slug=form.slug.data,
+                accent_color=form.accent_color.data,
+                actor_id=current_user.id,
+            )
+        except services.AdminError as error:
+            getattr(form, error.field).errors.append(error.message)
+        else:
+            flash(gettext("Organization created."), "success")
+            return redirect(url_for("admin.organization", organization_id=organization.id))
+    return render_template("admin/organization_form.html", form=form, organization=None), (
+        422 if form.errors else 200
+    )
+
+
+@bp.route("/organizations/<int:organization_id>", methods=["GET", "POST"])
+@role_required("admin")
+def organization(organization_id: int) -> str | Response | tuple[str, int]:
+    org = _get_or_404(Organization, organization_id)
+    form = OrganizationForm(obj=org)
+    if form.validate_on_submit():
+        try:
+            services.update_organization(
+                org,
+                name=form.name.data,
+                slug=form.slug.data,
+                accent_color=form.accent_color.data,
+                actor_id=current_user.id,
+            )
+        except services.AdminError as error:
+            getattr(form, error.field).errors.append(error.message)
+        else:
+            flash(gettext("Changes saved."), "success")
+            return redirect(url_for("admin.organization", organization_id=org.id))
+    return render_template(
+        "admin/organization_form.html", form=form, organization=org, action_form=FlaskForm()
+    ), (422 if form.errors else 200)
+
+
+@bp.post("/organizations/<int:organization_id>/invite-code")
+@role_required("admin")
+def rotate_invite_code(organization_id: int) -> Response:
+    org = _get_or_404(Organization, organization_id)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    code = services.rotate_invite_code(org, actor_id=current_user.id)
+    flash(gettext("New invite code: %(code)s. The old one no longer works.", code=code), "success")
+    return redirect(url_for("admin.organization", organization_id=org.id))
+
+
+@bp.route("/organizations/<int:organization_id>/social-points/new", methods=["GET", "POST"])
+@role_required("admin")
+def new_social_point(organization_id: int) -> str | Response | tuple[str, int]:
+    org = _get_or_404(Organization, organization_id)
+    return _social_point_form(org, None)
+
+
+@bp.route("/social-points/<int:point_id>", methods=["GET", "POST"])
+@role_required("admin")
+def social_point(point_id: int) -> str | Response | tuple[str, int]:
+    point = _get_or_404(SocialPoint, point_id)
+    return _social_point_form(point.organization, point)
+
+
+def _social_point_form(
+    org: Organization, point: SocialPoint | None
+) -> str | Response | tuple[str, int]:
+    form = SocialPointForm(obj=point)
+    if form.validate_on_submit():
+        try:
+            services.save_social_point(
+                point,
+                org,
+                name=form.name.data,
+                address=form.address.data,
+                opening_hours=form.opening_hours.data or "",
+                active=form.active.data,
+            )
+        except services.AdminError as error:
+            getattr(form, error.field).errors.append(error.message)
+        else:
+            flash(gettext("Social point saved."), "success")
+            return redirect(url_for("admin.organization", organization_id=org.id))
+    return render_template(
+        "admin/social_point_form.html",
+        form=form,
+        organization=org,
+        point=point,
+        action_form=FlaskForm(),
+    ), (422 if form.errors else 200)
+
+
+@bp.post("/social-points/<int:point_id>/delete")
+@role_required("admin")
+def delete_social_point(point_id: int) -> Response:
+    point = _get_or_404(SocialPoint, point_id)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    org_id = point.organization_id
+    services.delete_social_point(point)
+    flash(gettext("Social point deleted."), "success")
+    return redirect(url_for("admin.organization", organization_id=org_id))
+
+
+@bp.get("/users")
+@role_required("admin")
+def users() -> str:
+    search = UserSearchForm(request.args)
+    search.validate()
+    page_number = request.args.get("page", default=1, type=int)
+    page = services.search_users(
+        (search.q.data or "")[:100] if not search.q.errors else "",
+        search.role.data if search.role.data in {"worker", "trainer", "manager", "admin"} else "",
+        page_number,
+    )
+    return render_template("admin/users.html", search=search, page=page)
+
+
+def _user_form(user: User | None) -> UserForm:
+    form = UserForm(obj=user)
+    organizations = [org for org, _count in services.list_organizations()]
+    form.organization_id.choices = choices(
+        [(0, gettext("None"))] + [(org.id, org.name) for org in organizations]
+    )
+    form.managed_organization_ids.choices = choices([(org.id, org.name) for org in organizations])
+    if request.method == "GET" and user is not None:
+        form.roles.data = sorted(user.roles)
+        form.organization_id.data = user.organization_id or 0
+        form.managed_organization_ids.data = sorted(services.manager_organization_ids(user))
+    return form
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@role_required("admin")
+def new_user() -> str | Response | tuple[str, int]:
+    return _edit_user(None)
+
+
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@role_required("admin")
+def user(user_id: int) -> str | Response | tuple[str, int]:
+    return _edit_user(_get_or_404(User, user_id))
+
+
+def _edit_user(user: User | None) -> str | Response | tuple[str, int]:
+    form = _user_form(user)
+    if form.validate_on_submit():
+        try:
+            saved = services.save_user(
+                user,
+                full_name=form.full_name.data,
+                email=form.email.data,
+                roles=set(form.roles.data or []),
+                organization_id=form.organization_id.data or None,
+                managed_organization_ids=set(form.managed_organization_ids.data or []),
+                active=form.active.data,
+                actor_id=current_user.id,
+            )
+        except services.AdminError as error:
+            getattr(form, error.field).errors.append(error.message)
+        else:
+            if user is None:
+                request_password_reset(
+                    saved.email,
+                    reset_url_for=lambda token: url_for(
+                        "auth.reset_password", token=token, _external=True
+                    ),
+                    valid_hours=max(current_app.config["PASSWORD_RESET_HOURS"], 72),
+                )
+                deliver_inline_if_configured()
+                flash(
+                    gettext("Account created. We sent %(email)s a link to choose a password.", email=saved.email),
+                    "success",
+                )
+            else:
+                flash(gettext("Changes saved."), "success")
+            return redirect(url_for("admin.user", user_id=saved.id))
+    return render_template("admin/user_form.html", form=form, user=user), (
+        422 if form.errors else 200
+    )

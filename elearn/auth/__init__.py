@@ -1,0 +1,1 @@
+"""Accounts: registration with an invite code, login, logout, password reset."""

@@ -1,0 +1,97 @@
+"""Forms for logging in, registering and resetting a password."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import EmailField, PasswordField, SelectField, StringField
+from wtforms.validators import Email, EqualTo, InputRequired, Length
+
+from elearn.forms import LANGUAGE_CHOICES, choices, PASSWORD_MAX, no_control_chars, password_policy
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(
+        _l("E-mail"),
+        validators=[InputRequired(_l("Enter your e-mail.")), Length(max=254)],
+        render_kw={"autocomplete": "username"},
+    )
+    password = PasswordField(
+        _l("Password"),
+        validators=[InputRequired(_l("Enter your password.")), Length(max=PASSWORD_MAX)],
+        render_kw={"autocomplete": "current-password"},
+    )
+
+
+class RegisterForm(FlaskForm):
+    invite_code = StringField(
+        _l("Invite code of your cooperative"),
+        validators=[InputRequired(_l("Enter the invite code.")), Length(max=32)],
+        description=_l("You find it on the WELFARE³ leaflet or at your Social point."),
+        render_kw={"autocomplete": "off", "autocapitalize": "characters"},
+    )
+    full_name = StringField(
+        _l("Name and surname"),
+        validators=[
+            InputRequired(_l("Enter your name.")),
+            Length(max=120, message=_l("Use at most %(max)d characters.")),
+            no_control_chars,
+        ],
+        render_kw={"autocomplete": "name"},
+    )
+    email = EmailField(
+        _l("E-mail"),
+        validators=[
+            InputRequired(_l("Enter your e-mail.")),
+            Length(max=254, message=_l("Use at most %(max)d characters.")),
+            Email(_l("Enter a valid e-mail address."), check_deliverability=False),
+        ],
+        render_kw={"autocomplete": "email"},
+    )
+    password = PasswordField(
+        _l("Password"),
+        validators=[InputRequired(_l("Choose a password.")), password_policy],
+        description=_l("At least 12 characters. A short sentence works well."),
+        render_kw={"autocomplete": "new-password"},
+    )
+    password_again = PasswordField(
+        _l("Repeat the password"),
+        validators=[
+            InputRequired(_l("Repeat the password.")),
+            EqualTo("password", _l("The two passwords are different.")),
+        ],
+        render_kw={"autocomplete": "new-password"},
+    )
+    language = SelectField(
+        _l("Language"),
+        choices=choices(LANGUAGE_CHOICES),
+        default="it",
+    )
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField(
+        _l("E-mail"),
+        validators=[
+            InputRequired(_l("Enter your e-mail.")),
+            Length(max=254, message=_l("Use at most %(max)d characters.")),
+        ],
+        render_kw={"autocomplete": "email"},
+    )
+
+
+class ResetPasswordForm(FlaskForm):
+    password = PasswordField(
+        _l("New password"),
+        validators=[InputRequired(_l("Choose a password.")), password_policy],
+        description=_l("At least 12 characters. A short sentence works well."),
+        render_kw={"autocomplete": "new-password"},
+    )
+    password_again = PasswordField(
+        _l("Repeat the password"),
+        validators=[
+            InputRequired(_l("Repeat the password.")),
+            EqualTo("password", _l("The two passwords are different.")),
+        ],
+        render_kw={"autocomplete": "new-password"},
+    )

@@ -1,0 +1,165 @@
+"""Account logic: registration, authentication and password reset (no request objects)."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from flask_babel import force_locale, gettext
+from sqlalchemy import func, select, update
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from elearn.extensions import db
+from elearn.models import Organization, PasswordResetToken, Role, User
+from elearn.models.base import utcnow
+from elearn.outbox.services import enqueue
+
+# Checked when the e-mail is unknown, so a missing account takes as long as a wrong password.
+_DUMMY_HASH = generate_password_hash("not-a-real-password-at-all")
+
+
+class AccountError(Exception):
+    """A problem with the data a person typed, tied to a form field."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def hash_password(password: str) -> str:
+    return generate_password_hash(password)
+
+
+def find_user_by_email(email: str) -> User | None:
+    return db.session.scalar(select(User).where(User.email == normalise_email(email)))
+
+
+def organization_for_invite(code: str) -> Organization | None:
+    cleaned = code.strip().upper()
+    if not cleaned:
+        return None
+    return db.session.scalar(
+        select(Organization).where(func.upper(Organization.invite_code) == cleaned)
+    )
+
+
+def register_worker(
+    *, invite_code: str, full_name: str, email: str, password: str, language: str
+) -> User:
+    organization = organization_for_invite(invite_code)
+    if organization is None:
+        raise AccountError(
+            "invite_code",
+            gettext("This invite code is not valid. Check it or ask at your Social point."),
+        )
+    if find_user_by_email(email) is not None:
+        # Saying so reveals that the address has an account; the alternative (a silent
+        # e-mail) would confuse workers more than it protects them. Registration is
+        # gated by the invite code and rate limited.
+        raise AccountError(
+            "email",
+            gettext("An account with this e-mail already exists. Log in or reset the password."),
+        )
+    user = User(
+        email=normalise_email(email),
+        full_name=full_name.strip(),
+        password_hash=hash_password(password),
+        language=language if language in ("it", "en") else "it",
+        organization=organization,
+    )
+    user.set_roles({Role.WORKER.value})
+    db.session.add(user)
+    db.session.commit()
+    return user
+
+
+def authenticate(email: str, password: str) -> User | None:
+    user = find_user_by_email(email)
+    if user is None:
+        check_password_hash(_DUMMY_HASH, password)
+        return None
+    if not check_password_hash(user.password_hash, password) or not user.active:
+        return None
+    user.last_login_at = utcnow()
+    db.session.commit()
+    return user
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def request_password_reset(email: str, *, reset_url_for: callable, valid_hours: int) -> None:  # type: ignore[valid-type]
+    """Queue a reset e-mail if the account exists; say nothing either way."""
+    user = find_user_by_email(email)
+    if user is None or not user.active:
+        return
+    token = secrets.token_urlsafe(32)
+    db.session.add(
+        PasswordResetToken(
+            user_id=user.id,
+            token_hash=_token_hash(token),
+            expires_at=utcnow() + timedelta(hours=valid_hours),
+        )
+    )
+    link = reset_url_for(token)
+    with force_locale(user.language):
+        subject = gettext("WELFARE³: reset your password")
+        body = gettext(
+            "Hello %(name)s,\n\n"
+            "someone (hopefully you) asked to reset the password of your WELFARE³ account.\n"
+            "Open this link within %(hours)d hour(s) to choose a new password:\n\n%(link)s\n\n"
+            "The link works only once. If you did not ask for it, ignore this e-mail: "
+            "your password stays the same.\n",
+            name=user.first_name,
+            hours=valid_hours,
+            link=link,
+        )
+    enqueue(user.email, subject, body)
+    db.session.commit()
+
+
+def valid_reset_token(token: str) -> PasswordResetToken | None:
+    if not token or len(token) > 100:
+        return None
+    row = db.session.scalar(
+        select(PasswordResetToken).where(PasswordResetToken.token_hash == _token_hash(token))
+    )
+    if row is None or row.used_at is not None or row.expires_at <= utcnow():
+        return None
+    return row
+
+
+def reset_password(token: str, new_password: str) -> User | None:
+    row = valid_reset_token(token)
+    if row is None:
+        return None
+    # Consume the token atomically: of two concurrent uses only one succeeds.
+    consumed = db.session.execute(
+        update(PasswordResetToken)
+        .where(PasswordResetToken.id == row.id, PasswordResetToken.used_at.is_(None))
+        .values(used_at=utcnow())
+    )
+    if consumed.rowcount != 1:
+        db.session.rollback()
+        return None
+    user = row.user
+    user.password_hash = hash_password(new_password)
+    user.session_generation += 1  # log out every other session
+    db.session.commit()
+    return user
+
+
+def change_password(user: User, current: str, new_password: str) -> bool:
+    if not check_password_hash(user.password_hash, current):
+        return False
+    user.password_hash = hash_password(new_password)
+    user.session_generation += 1
+    db.session.commit()
+    return True

@@ -1,0 +1,164 @@
+"""The `elearn` command: init, demo, users, outbox."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+from flask import Flask, current_app
+from flask.cli import FlaskGroup, with_appcontext
+from sqlalchemy import select
+
+from elearn.extensions import db
+
+
+def _create_app() -> Flask:
+    from elearn import create_app
+
+    return create_app()
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app, add_default_commands=True)
+def main() -> None:
+    """WELFARE³ e-learning platform."""
+
+
+def upgrade_database() -> None:
+    from flask_migrate import upgrade
+
+    from elearn.paths import resource_dir
+
+    upgrade(directory=str(resource_dir("migrations")))
+
+
+@click.command("init")
+@with_appcontext
+def init_command() -> None:
+    """Create or upgrade the database to the latest schema."""
+    upgrade_database()
+    click.echo(f"Database ready: {db.engine.url.render_as_string(hide_password=True)}")
+
+
+@click.command("demo")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--no-serve", is_flag=True, help="Prepare the demo data and exit.")
+@with_appcontext
+def demo_command(host: str, port: int, no_serve: bool) -> None:
+    """Prepare the database with demo content and accounts, then start the site."""
+    from elearn.demo import DEMO_PASSWORD, seed_demo
+
+    upgrade_database()
+    accounts = seed_demo()
+    from elearn.models import Organization
+
+    click.echo("\nWELFARE³ demo is ready. Accounts (password for all: %s):" % DEMO_PASSWORD)
+    for account in accounts:
+        click.echo(f"  {account.email:<24} {', '.join(sorted(account.roles))}")
+    click.echo("Invite codes for registering new workers:")
+    for org in db.session.scalars(select(Organization).order_by(Organization.name)):
+        click.echo(f"  {org.invite_code:<12} {org.name}")
+    if no_serve:
+        return
+    click.echo(f"\nOpen http://{host}:{port} in your browser. Stop with Ctrl+C.\n")
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    if not app.config["SMTP_HOST"]:
+        # Without an SMTP server the demo prints e-mails (password reset links) here.
+        app.config["MAIL_BACKEND"] = "console"
+        app.config["OUTBOX_SEND_INLINE"] = True
+    app.run(host=host, port=port, debug=False, use_reloader=False, threaded=True)
+
+
+@click.group("users")
+def users_group() -> None:
+    """Manage user accounts."""
+
+
+@users_group.command("create")
+@click.option("--email", required=True)
+@click.option("--name", "full_name", default="", help="Name and surname.")
+@click.option(
+    "--role",
+    "roles",
+    multiple=True,
+    required=True,
+    type=click.Choice(["worker", "trainer", "manager", "admin"]),
+    help="Repeat for several roles.",
+)
+@click.option("--org", "org_slugs", multiple=True, help="Organization slug (repeat for managers).")
+@click.option("--password", default=None, help="Prompted when omitted.")
+@with_appcontext
+def users_create(
+    email: str, full_name: str, roles: tuple[str, ...], org_slugs: tuple[str, ...], password: str | None
+) -> None:
+    """Create an account."""
+    from email_validator import EmailNotValidError, validate_email
+
+    from elearn.auth.services import find_user_by_email, hash_password
+    from elearn.forms import COMMON_PASSWORDS, PASSWORD_MAX, PASSWORD_MIN
+    from elearn.models import Organization, User
+
+    try:
+        email = validate_email(email, check_deliverability=False).normalized.lower()
+    except EmailNotValidError as error:
+        raise click.BadParameter(str(error), param_hint="--email") from error
+    if find_user_by_email(email):
+        raise click.ClickException(f"An account with e-mail {email} already exists.")
+    organizations = []
+    for slug in org_slugs:
+        org = db.session.scalar(select(Organization).where(Organization.slug == slug))
+        if org is None:
+            raise click.BadParameter(f"no organization with slug {slug!r}", param_hint="--org")
+        organizations.append(org)
+    if ("worker" in roles or "manager" in roles) and not organizations:
+        raise click.BadParameter("workers and managers need --org", param_hint="--org")
+    if password is None:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    if not PASSWORD_MIN <= len(password) <= PASSWORD_MAX or password.lower() in COMMON_PASSWORDS:
+        raise click.BadParameter(
+            f"use {PASSWORD_MIN} to {PASSWORD_MAX} characters, not a common password",
+            param_hint="--password",
+        )
+    user = User(
+        email=email,
+        full_name=full_name or email.split("@")[0],
+        password_hash=hash_password(password),
+        organization=organizations[0] if "worker" in roles else None,
+    )
+    user.set_roles(set(roles))
+    if "manager" in roles:
+        user.managed_organizations = organizations
+    db.session.add(user)
+    db.session.commit()
+    click.echo(f"Created {email} ({', '.join(sorted(roles))}).")
+
+
+@click.group("outbox")
+def outbox_group() -> None:
+    """The e-mail outbox."""
+
+
+@outbox_group.command("send")
+@click.option("--limit", default=100, show_default=True, type=int)
+@with_appcontext
+def outbox_send(limit: int) -> None:
+    """Deliver queued e-mail through SMTP (retries later what fails)."""
+    from elearn.outbox.services import send_pending
+
+    report = send_pending(limit=limit)
+    click.echo(f"sent {report.sent}, retry later {report.deferred}, failed {report.failed}")
+    if report.deferred or report.failed:
+        sys.exit(1)
+
+
+def register_commands(app: Flask) -> None:
+    app.cli.add_command(init_command)
+    app.cli.add_command(demo_command)
+    app.cli.add_command(users_group)
+    app.cli.add_command(outbox_group)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    os.environ.setdefault("FLASK_APP", "elearn")
+    main()

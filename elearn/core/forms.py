@@ -1,0 +1,50 @@
+"""Forms of the profile page."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, PasswordField, SelectField, StringField
+from wtforms.validators import AnyOf, EqualTo, InputRequired, Length
+
+from elearn.forms import LANGUAGE_CHOICES, choices, PASSWORD_MAX, no_control_chars, password_policy
+
+
+class LanguageForm(FlaskForm):
+    language = HiddenField(validators=[InputRequired(), AnyOf(("it", "en"))])
+    next = HiddenField(validators=[Length(max=500)])
+
+
+class ProfileForm(FlaskForm):
+    full_name = StringField(
+        _l("Name and surname"),
+        validators=[
+            InputRequired(_l("Enter your name.")),
+            Length(max=120, message=_l("Use at most %(max)d characters.")),
+            no_control_chars,
+        ],
+        render_kw={"autocomplete": "name"},
+    )
+    language = SelectField(_l("Language"), choices=choices(LANGUAGE_CHOICES))
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField(
+        _l("Current password"),
+        validators=[InputRequired(_l("Enter your password.")), Length(max=PASSWORD_MAX)],
+        render_kw={"autocomplete": "current-password"},
+    )
+    new_password = PasswordField(
+        _l("New password"),
+        validators=[InputRequired(_l("Choose a password.")), password_policy],
+        description=_l("At least 12 characters. A short sentence works well."),
+        render_kw={"autocomplete": "new-password"},
+    )
+    new_password_again = PasswordField(
+        _l("Repeat the password"),
+        validators=[
+            InputRequired(_l("Repeat the password.")),
+            EqualTo("new_password", _l("The two passwords are different.")),
+        ],
+        render_kw={"autocomplete": "new-password"},
+    )

@@ -1,0 +1,128 @@
+"""What each role sees first on the home page."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from flask import current_app, url_for
+from flask_babel import gettext, lazy_gettext
+
+from elearn.models import Role, User
+
+
+@dataclass
+class HomeLink:
+    label: str
+    url: str
+
+
+@dataclass
+class HomeSection:
+    role: str
+    title: str
+    text: str
+    links: list[HomeLink] = field(default_factory=list)
+
+
+def _link(label: str, endpoint: str, **values: object) -> HomeLink | None:
+    # Areas built by later parts of the project appear as soon as their routes exist.
+    if endpoint not in current_app.view_functions:
+        return None
+    return HomeLink(label, url_for(endpoint, **values))
+
+
+def _section(role: str, title: str, text: str, *links: HomeLink | None) -> HomeSection:
+    return HomeSection(role, title, text, [link for link in links if link is not None])
+
+
+def home_sections(user: User) -> list[HomeSection]:
+    sections: list[HomeSection] = []
+    if user.has_role(Role.WORKER):
+        sections.append(
+            _section(
+                Role.WORKER,
+                gettext("What to learn next"),
+                gettext(
+                    "Short modules on the household budget, saving, credit and family "
+                    "planning: ten minutes at a time, even from your phone."
+                ),
+                _link(gettext("Browse the courses"), "learning.catalogue"),
+                _link(gettext("Try the simulators"), "simulate.index"),
+                _link(gettext("Talk to the Welfare Manager"), "consult.new_request"),
+            )
+        )
+    if user.has_role(Role.TRAINER):
+        sections.append(
+            _section(
+                Role.TRAINER,
+                gettext("Your courses"),
+                gettext("Write and update modules in Markdown, then publish them to learners."),
+                _link(gettext("Open the course editor"), "authoring.index"),
+            )
+        )
+    if user.has_role(Role.MANAGER):
+        names = ", ".join(org.name for org in user.managed_organizations) or gettext("none yet")
+        sections.append(
+            _section(
+                Role.MANAGER,
+                gettext("Requests and reports"),
+                gettext("You follow these organizations: %(names)s.", names=names),
+                _link(gettext("Consultation queue"), "manage.queue"),
+                _link(gettext("Learning reports"), "manage.dashboard"),
+            )
+        )
+    if user.has_role(Role.ADMIN):
+        sections.append(
+            _section(
+                Role.ADMIN,
+                gettext("Administration"),
+                gettext("Organizations, Social points, users and their roles."),
+                _link(gettext("Organizations"), "admin.organizations"),
+                _link(gettext("Users"), "admin.users"),
+            )
+        )
+    return sections
+
+
+@dataclass
+class MenuItem:
+    label: str
+    url: str
+    current: bool
+
+
+MENU = (
+    # (endpoint, label, roles allowed; empty = everyone)
+    ("learning.catalogue", lazy_gettext("Courses"), ()),
+    ("simulate.index", lazy_gettext("Simulators"), ()),
+    ("learning.my_path", lazy_gettext("My path"), ("worker",)),
+    ("consult.new_request", lazy_gettext("Ask the Welfare Manager"), ("worker",)),
+    ("authoring.index", lazy_gettext("Editor"), ("trainer", "admin")),
+    ("manage.queue", lazy_gettext("Requests"), ("manager",)),
+    ("manage.dashboard", lazy_gettext("Reports"), ("manager",)),
+    ("admin.organizations", lazy_gettext("Organizations"), ("admin",)),
+    ("admin.users", lazy_gettext("Users"), ("admin",)),
+)
+
+
+def main_menu(user: User | None, current_endpoint: str | None) -> list[MenuItem]:
+    items = []
+    for endpoint, label, roles in MENU:
+        if endpoint not in current_app.view_functions:
+            continue
+        if roles and (user is None or not user.is_authenticated or not user.has_role(*roles)):
+            continue
+        items.append(MenuItem(str(label), url_for(endpoint), endpoint == current_endpoint))
+    return items
+
+
+ROLE_LABELS = {
+    "worker": lazy_gettext("Worker"),
+    "trainer": lazy_gettext("Trainer"),
+    "manager": lazy_gettext("Welfare manager"),
+    "admin": lazy_gettext("Administrator"),
+}
+
+
+def role_labels(roles: frozenset[str] | set[str]) -> str:
+    return ", ".join(str(ROLE_LABELS[role]) for role in sorted(roles) if role in ROLE_LABELS)

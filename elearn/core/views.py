@@ -1,0 +1,78 @@
+"""Home page, language switch and profile."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext, refresh
+from flask_login import current_user, login_user
+from werkzeug.wrappers import Response
+
+from elearn.auth.services import change_password
+from elearn.core.forms import ChangePasswordForm, LanguageForm, ProfileForm
+from elearn.core.services import home_sections, main_menu, role_labels
+from elearn.extensions import db
+from elearn.security import login_required, safe_next
+
+bp = Blueprint("core", __name__)
+
+
+@bp.app_context_processor
+def _menu() -> dict[str, object]:
+    return {
+        "main_menu": lambda: main_menu(current_user, request.endpoint),
+        "role_labels": role_labels,
+    }
+
+
+@bp.get("/")
+def home() -> str:
+    if not current_user.is_authenticated:
+        return render_template("core/welcome.html")
+    return render_template("core/home.html", sections=home_sections(current_user))
+
+
+@bp.post("/language")
+def set_language() -> Response:
+    form = LanguageForm()
+    if form.validate_on_submit():
+        session["language"] = form.language.data
+        if current_user.is_authenticated:
+            current_user.language = form.language.data
+            db.session.commit()
+        refresh()
+    return redirect(safe_next(form.next.data))
+
+
+@bp.route("/profile", methods=["GET", "POST"])
+@login_required
+def profile() -> str | Response | tuple[str, int]:
+    profile_form = ProfileForm(obj=current_user, prefix="profile")
+    password_form = ChangePasswordForm(prefix="password")
+    if request.method == "POST" and "profile-full_name" in request.form:
+        if profile_form.validate_on_submit():
+            current_user.full_name = profile_form.full_name.data.strip()
+            current_user.language = profile_form.language.data
+            session["language"] = current_user.language
+            db.session.commit()
+            refresh()
+            flash(gettext("Your profile has been saved."), "success")
+            return redirect(url_for("core.profile"))
+    elif request.method == "POST" and password_form.validate_on_submit():
+        if change_password(
+            current_user, password_form.current_password.data, password_form.new_password.data
+        ):
+            # The change logged out every session; this one continues with a fresh identity.
+            login_user(current_user)
+            flash(
+                gettext("Your password has been changed. Other devices have been logged out."),
+                "success",
+            )
+            return redirect(url_for("core.profile"))
+        password_form.current_password.errors.append(gettext("The current password is wrong."))
+    has_errors = bool(profile_form.errors or password_form.errors)
+    return (
+        render_template(
+            "core/profile.html", profile_form=profile_form, password_form=password_form
+        ),
+        422 if has_errors else 200,
+    )

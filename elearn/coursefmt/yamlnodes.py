@@ -1,0 +1,119 @@
+"""Safe YAML reading that keeps line numbers: compose nodes, then read values key by key."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import yaml
+from yaml.constructor import SafeConstructor
+from yaml.events import AliasEvent
+
+from elearn.coursefmt.errors import ErrorList
+
+NULL_TAG = "tag:yaml.org,2002:null"
+BOOL_TAG = "tag:yaml.org,2002:bool"
+INT_TAG = "tag:yaml.org,2002:int"
+FLOAT_TAG = "tag:yaml.org,2002:float"
+
+
+class _NoAliasLoader(yaml.SafeLoader):
+    """A safe loader that refuses aliases, so `*ref` bombs cannot expand."""
+
+    def compose_node(self, parent, index):  # type: ignore[no-untyped-def]
+        if self.check_event(AliasEvent):
+            event = self.peek_event()
+            raise yaml.MarkedYAMLError(problem="__alias__", problem_mark=event.start_mark)
+        return super().compose_node(parent, index)
+
+
+@dataclass
+class YamlSource:
+    """Where a YAML text sits in its file: the path and the file line of the text's first line."""
+
+    path: str
+    first_line: int  # 1-based file line of the YAML text's line 1
+
+    def line_of(self, node: yaml.Node) -> int:
+        return self.first_line + node.start_mark.line
+
+
+def compose(text: str, source: YamlSource, errors: ErrorList) -> tuple[bool, yaml.Node | None]:
+    """Parse `text` into a node tree; on a syntax error record it and return (False, None)."""
+    loader = _NoAliasLoader(text)
+    try:
+        node = loader.get_single_node()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = source.first_line + (mark.line if mark else 0)
+        if exc.problem == "__alias__":
+            errors.add(source.path, line, "yaml_alias")
+        else:
+            detail = (exc.problem or exc.context or "syntax error").strip()
+            errors.add(source.path, line, "yaml_invalid", detail=detail)
+        return False, None
+    except yaml.YAMLError as exc:
+        errors.add(source.path, source.first_line, "yaml_invalid", detail=str(exc).strip())
+        return False, None
+    finally:
+        loader.dispose()
+    return True, node
+
+
+def construct(node: yaml.Node) -> object:
+    """The plain Python value of a node (safe types only)."""
+    return SafeConstructor().construct_object(node, deep=True)
+
+
+def is_null(node: yaml.Node | None) -> bool:
+    return node is None or (isinstance(node, yaml.ScalarNode) and node.tag == NULL_TAG)
+
+
+@dataclass
+class Entry:
+    """One `key: value` pair of a mapping with the file line of its key."""
+
+    key: str
+    line: int
+    value: yaml.Node
+
+
+def mapping_entries(
+    node: yaml.MappingNode, source: YamlSource, errors: ErrorList, context: str = ""
+) -> dict[str, Entry]:
+    """The entries of a mapping by key; duplicate keys are reported (the first one wins)."""
+    entries: dict[str, Entry] = {}
+    for key_node, value_node in node.value:
+        line = source.line_of(key_node)
+        key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(construct(key_node))
+        if key in entries:
+            errors.add(source.path, line, "duplicate_key", context, key=key)
+            continue
+        entries[key] = Entry(str(key), line, value_node)
+    return entries
+
+
+def text_value(node: yaml.Node | None) -> str | None:
+    """A scalar as the text the author wrote (`yes` stays 'yes'); None when null or not scalar."""
+    if not isinstance(node, yaml.ScalarNode) or is_null(node):
+        return None
+    return str(node.value).strip()
+
+
+def number_value(node: yaml.Node | None) -> int | float | None:
+    """An int or a finite float; None for anything else (booleans included)."""
+    if not isinstance(node, yaml.ScalarNode) or node.tag not in (INT_TAG, FLOAT_TAG):
+        return None
+    value = construct(node)
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def bool_value(node: yaml.Node | None) -> bool | None:
+    if not isinstance(node, yaml.ScalarNode) or node.tag != BOOL_TAG:
+        return None
+    value = construct(node)
+    return value if isinstance(value, bool) else None

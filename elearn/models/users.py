@@ -1,0 +1,174 @@
+"""People and places: organizations, Social points, users, roles, password reset tokens."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from elearn.extensions import db
+from elearn.models.base import UTCDateTime, utcnow
+
+
+class Role(enum.StrEnum):
+    WORKER = "worker"
+    TRAINER = "trainer"
+    MANAGER = "manager"
+    ADMIN = "admin"
+
+
+ROLE_VALUES = tuple(role.value for role in Role)
+
+
+class Organization(db.Model):
+    __tablename__ = "organization"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    slug: Mapped[str] = mapped_column(String(60), unique=True)
+    invite_code: Mapped[str] = mapped_column(String(32), unique=True)
+    accent_color: Mapped[str] = mapped_column(String(7), default="#1f6f5c")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    social_points: Mapped[list[SocialPoint]] = relationship(
+        back_populates="organization", order_by="SocialPoint.name", cascade="all, delete-orphan"
+    )
+
+    __table_args__ = (
+        CheckConstraint("length(invite_code) >= 6", name="invite_code_length"),
+        CheckConstraint("accent_color LIKE '#%'", name="accent_color_hex"),
+    )
+
+
+class SocialPoint(db.Model):
+    """A help desk of a cooperative, where the Welfare Manager meets workers."""
+
+    __tablename__ = "social_point"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(
+        ForeignKey("organization.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(120))
+    address: Mapped[str] = mapped_column(String(255))
+    opening_hours: Mapped[str] = mapped_column(Text, default="")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    organization: Mapped[Organization] = relationship(back_populates="social_points")
+
+    __table_args__ = (UniqueConstraint("organization_id", "name"),)
+
+
+class UserRole(db.Model):
+    __tablename__ = "user_role"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True
+    )
+    role: Mapped[str] = mapped_column(String(16), primary_key=True)
+
+    __table_args__ = (
+        CheckConstraint(
+            "role IN ('worker', 'trainer', 'manager', 'admin')",
+            name="role_known",
+        ),
+    )
+
+
+class ManagerOrganization(db.Model):
+    """A welfare manager follows one or more organizations."""
+
+    __tablename__ = "manager_organization"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True
+    )
+    organization_id: Mapped[int] = mapped_column(
+        ForeignKey("organization.id", ondelete="CASCADE"), primary_key=True
+    )
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "user_account"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    full_name: Mapped[str] = mapped_column(String(120))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    language: Mapped[str] = mapped_column(String(5), default="it")
+    # The cooperative a worker belongs to; trainers and admins may have none.
+    organization_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organization.id", ondelete="RESTRICT"), index=True
+    )
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Changing it invalidates every session of the user (logout everywhere).
+    session_generation: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    organization: Mapped[Organization | None] = relationship(foreign_keys=[organization_id])
+    role_rows: Mapped[list[UserRole]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin"
+    )
+    managed_organizations: Mapped[list[Organization]] = relationship(
+        secondary="manager_organization", lazy="selectin", order_by="Organization.name"
+    )
+
+    __table_args__ = (
+        CheckConstraint("language IN ('it', 'en')", name="language_known"),
+        CheckConstraint("email = lower(email)", name="email_lowercase"),
+    )
+
+    @property
+    def roles(self) -> frozenset[str]:
+        return frozenset(row.role for row in self.role_rows)
+
+    def has_role(self, *roles: str) -> bool:
+        return bool(self.roles.intersection(roles))
+
+    def set_roles(self, roles: set[str] | frozenset[str]) -> None:
+        unknown = set(roles) - set(ROLE_VALUES)
+        if unknown:
+            raise ValueError(f"unknown roles: {sorted(unknown)}")
+        keep = [row for row in self.role_rows if row.role in roles]
+        present = {row.role for row in keep}
+        self.role_rows = keep + [UserRole(role=role) for role in sorted(roles - present)]
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login: a deactivated account cannot log in
+        return self.active
+
+    def get_id(self) -> str:
+        # The generation is part of the session identity, so bumping it ends old sessions.
+        return f"{self.id}:{self.session_generation}"
+
+    @property
+    def first_name(self) -> str:
+        return self.full_name.split(" ", 1)[0]
+
+
+class PasswordResetToken(db.Model):
+    __tablename__ = "password_reset_token"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
+    # Only a hash is stored: a leaked database does not leak usable links.
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    user: Mapped[User] = relationship()

@@ -1,0 +1,253 @@
+"""Shared fixtures: the app on SQLite or PostgreSQL, clients, users, a real SMTP server."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import create_engine, text
+
+from elearn import create_app
+from elearn.extensions import db
+
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
+PASSWORD = "correct horse battery staple"
+
+
+def skip_or_fail(reason: str) -> None:
+    """Skip locally when a tool is missing; under CI a missing tool is a failure."""
+    if IN_CI:
+        pytest.fail(f"required under CI: {reason}")
+    pytest.skip(reason)
+
+
+CSRF_RE = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
+
+
+class CsrfClient(FlaskClient):
+    """A test client that adds a valid CSRF token to form posts, like a browser would."""
+
+    def csrf_token(self) -> str:
+        page = super().get("/").get_data(as_text=True)
+        match = CSRF_RE.search(page)
+        assert match, "no CSRF token on the home page"
+        return match.group(1)
+
+    def post(self, *args: Any, csrf: bool = True, **kwargs: Any) -> Any:
+        data = kwargs.get("data")
+        if csrf and isinstance(data, dict) and "csrf_token" not in data and "json" not in kwargs:
+            kwargs["data"] = {**data, "csrf_token": self.csrf_token()}
+        return super().post(*args, **kwargs)
+
+
+BASE_CONFIG = {
+    "TESTING": True,
+    "SECRET_KEY": "test-secret-key",
+    "RATELIMIT_ENABLED": False,
+    "SERVER_NAME": None,
+    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+}
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One schema built once; each test gets a copy of the file (fast and isolated)."""
+    path = tmp_path_factory.mktemp("template") / "template.sqlite3"
+    app = create_app({**BASE_CONFIG, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}"})
+    with app.app_context():
+        db.create_all()
+        db.engine.dispose()
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    if not TEST_DATABASE_URL:
+        skip_or_fail("TEST_DATABASE_URL is not set (PostgreSQL tests)")
+    name = f"elearn_test_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(TEST_DATABASE_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = TEST_DATABASE_URL.rsplit("/", 1)[0] + "/" + name
+    app = create_app({**BASE_CONFIG, "SQLALCHEMY_DATABASE_URI": url})
+    with app.app_context():
+        db.create_all()
+        db.engine.dispose()
+    yield url
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def _truncate_all(app: Flask) -> None:
+    with app.app_context():
+        tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
+        db.session.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        db.session.commit()
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def backend(request: pytest.FixtureRequest) -> str:
+    return request.param
+
+
+@pytest.fixture
+def database_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if backend == "postgres":
+        return request.getfixturevalue("postgres_url")
+    template = request.getfixturevalue("sqlite_template")
+    target = tmp_path / "test.sqlite3"
+    shutil.copyfile(template, target)
+    return f"sqlite:///{target}"
+
+
+@pytest.fixture
+def app(database_url: str, tmp_path: Path, backend: str) -> Iterator[Flask]:
+    application = create_app(
+        {**BASE_CONFIG, "SQLALCHEMY_DATABASE_URI": database_url, "INSTANCE_PATH": str(tmp_path)}
+    )
+    application.test_client_class = CsrfClient
+    yield application
+    with application.app_context():
+        db.session.remove()
+        if backend == "postgres":
+            _truncate_all(application)
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> CsrfClient:
+    return app.test_client()  # type: ignore[return-value]
+
+
+@pytest.fixture
+def runner(app: Flask) -> Any:
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def make_org(app: Flask) -> Callable[..., Any]:
+    from elearn.models import Organization, SocialPoint
+
+    counter = {"n": 0}
+
+    def factory(name: str | None = None, invite_code: str | None = None) -> Any:
+        counter["n"] += 1
+        n = counter["n"]
+        with app.app_context():
+            org = Organization(
+                name=name or f"Cooperativa {n}",
+                slug=f"coop-{n}",
+                invite_code=invite_code or f"INVITE{n:04d}",
+            )
+            org.social_points = [SocialPoint(name=f"Punto {n}", address=f"Via Roma {n}, Milano")]
+            db.session.add(org)
+            db.session.commit()
+            return org.id
+
+    return factory
+
+
+@pytest.fixture
+def make_user(app: Flask, make_org: Callable[..., Any]) -> Callable[..., Any]:
+    from elearn.auth.services import hash_password
+    from elearn.models import Organization, User
+
+    counter = {"n": 0}
+    default_org: dict[str, int] = {}
+    password_hash = hash_password(PASSWORD)
+
+    def factory(
+        *roles: str,
+        email: str | None = None,
+        org_id: int | None = None,
+        managed: list[int] | None = None,
+        language: str = "it",
+        name: str | None = None,
+    ) -> Any:
+        counter["n"] += 1
+        roles = roles or ("worker",)
+        if org_id is None and ("worker" in roles or "manager" in roles):
+            if "id" not in default_org:
+                default_org["id"] = make_org()
+            org_id = default_org["id"]
+        with app.app_context():
+            user = User(
+                email=email or f"user{counter['n']}@example.org",
+                full_name=name or f"Persona Prova{counter['n']}",
+                password_hash=password_hash,
+                language=language,
+                organization_id=org_id if "worker" in roles else None,
+            )
+            user.set_roles(set(roles))
+            if "manager" in roles:
+                ids = managed or [org_id]
+                user.managed_organizations = [db.session.get(Organization, i) for i in ids]
+            db.session.add(user)
+            db.session.commit()
+            return user.id
+
+    return factory
+
+
+@pytest.fixture
+def login(client: CsrfClient, app: Flask) -> Callable[[int], Any]:
+    from elearn.models import User
+
+    def do_login(user_id: int, target: CsrfClient | None = None) -> Any:
+        with app.app_context():
+            email = db.session.get(User, user_id).email
+        response = (target or client).post(
+            "/login", data={"email": email, "password": PASSWORD}
+        )
+        assert response.status_code == 302, response.get_data(as_text=True)[:500]
+        return response
+
+    return do_login
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class SmtpSink:
+    """A real SMTP server on localhost that keeps what it receives."""
+
+    def __init__(self) -> None:
+        from aiosmtpd.controller import Controller
+
+        self.messages: list[Any] = []
+        self.port = free_port()
+        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+        from email import message_from_bytes, policy
+
+        self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
+        return "250 OK"
+
+    def start(self) -> None:
+        self.controller.start()
+
+    def stop(self) -> None:
+        self.controller.stop()
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[SmtpSink]:
+    sink = SmtpSink()
+    sink.start()
+    yield sink
+    sink.stop()
