@@ -13,12 +13,11 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
-import numpy_financial as npf
 
 from simulators.errors import InvalidInput, Problem
 from simulators.numbers import cents, round_half_up
 from simulators.taeg import RateOverflow, taeg_monthly
-from simulators.validation import MAX_MONTHS, FieldReader
+from simulators.validation import MAX_MONTHS, NEGLIGIBLE_RATE, FieldReader
 
 Method = Literal["french", "italian"]
 METHODS: tuple[str, ...] = ("french", "italian")
@@ -70,18 +69,22 @@ class Schedule:
 
 
 def french_installment(principal: float, annual_rate: float, months: int) -> float:
-    """Constant instalment of a French (annuity) loan; P / n at 0 % where the formula is 0/0."""
-    if annual_rate == 0:
+    """Constant instalment of a French (annuity) loan; P / n at 0 % where the formula is 0/0.
+
+    Same value as ``-numpy_financial.pmt(i, n, P)`` (the tests check it), but written with
+    expm1/log1p: npf.pmt computes (1 + i)**n - 1, which loses digits for small rates.
+    """
+    if annual_rate < NEGLIGIBLE_RATE:
         return principal / months
-    # npf.pmt returns the payment as a negative cash flow.
-    return float(-npf.pmt(annual_rate / 1200.0, months, principal))
+    i = annual_rate / 1200.0
+    return principal * i / -math.expm1(-months * math.log1p(i))
 
 
 def amortization_schedule(
     principal: float, annual_rate: float, months: int, method: str = "french"
 ) -> Schedule:
     """The full schedule, vectorised with numpy; the balance ends at exactly 0."""
-    i = annual_rate / 1200.0
+    i = annual_rate / 1200.0 if annual_rate >= NEGLIGIBLE_RATE else 0.0
     n = np.arange(months + 1, dtype=float)
     if method == "italian":
         # Constant principal share P/n; the balance is linear.
@@ -169,7 +172,7 @@ def parse_loan(mapping: Mapping[str, Any]) -> LoanInput:
 
 def loan_taeg(data: LoanInput, schedule: Schedule) -> float:
     """TAEG of the loan: net drawdown at t = 0, each instalment plus its fee at t = k/12."""
-    if data.annual_rate == 0 and data.upfront_fees == 0 and data.installment_fee == 0:
+    if data.annual_rate < NEGLIGIBLE_RATE and data.upfront_fees == 0 and data.installment_fee == 0:
         return 0.0  # the solver would give 0 up to rounding noise; this is exact
     try:
         return taeg_monthly(
@@ -318,7 +321,7 @@ def parse_early_repayment(mapping: Mapping[str, Any]) -> EarlyRepaymentInput:
 
 def _fixed_payment_schedule(balance: float, annual_rate: float, payment: float) -> Schedule:
     """Pay a fixed instalment until the debt is gone; the last one is smaller."""
-    i = annual_rate / 1200.0
+    i = annual_rate / 1200.0 if annual_rate >= NEGLIGIBLE_RATE else 0.0
     rows: list[tuple[float, float, float, float]] = []
     # The instalment always exceeds the interest (it did on the larger original balance), so
     # this ends within the original duration; the bound is only a guard.
@@ -369,7 +372,8 @@ def early_repayment(data: EarlyRepaymentInput) -> EarlyRepaymentResult:
         principal_parts[-1] = new_balance - share * (count - 1)
         balance = new_balance - np.cumsum(principal_parts)
         balance[-1] = 0.0
-        interest = np.concatenate([[new_balance], balance[:-1]]) * (loan.annual_rate / 1200.0)
+        rate = loan.annual_rate / 1200.0 if loan.annual_rate >= NEGLIGIBLE_RATE else 0.0
+        interest = np.concatenate([[new_balance], balance[:-1]]) * rate
         after = Schedule(principal_parts + interest, interest, principal_parts, balance)
 
     interest_saved = float(original.interest[k:].sum()) - float(after.interest.sum())

@@ -17,7 +17,7 @@ import numpy as np
 import numpy_financial as npf
 
 from simulators.numbers import cents, round_half_up
-from simulators.validation import MAX_MONTHS, FieldReader
+from simulators.validation import MAX_MONTHS, NEGLIGIBLE_RATE, FieldReader
 
 Timing = Literal["end", "start"]
 TIMINGS: tuple[str, ...] = ("end", "start")
@@ -31,7 +31,7 @@ def gross_balances(
 ) -> np.ndarray:
     """Gross balance at the end of each month 0..months (before the final tax), vectorised."""
     k = np.arange(months + 1, dtype=float)
-    if annual_rate == 0:
+    if annual_rate < NEGLIGIBLE_RATE:
         return initial + monthly_deposit * k
     i = annual_rate / 1200.0
     # (1+i)^k - 1 via expm1 keeps full precision for small rates.
@@ -138,7 +138,12 @@ def compute_savings(data: SavingsInput) -> SavingsResult:
 
 
 def future_value(data: SavingsInput) -> float:
-    """Gross final balance by numpy-financial, the independent cross-check used in tests."""
+    """Gross final balance by numpy-financial, the independent cross-check used in tests.
+
+    npf.fv is exact at 0 % but warns there (0/0 in its formula), so that case is done by hand.
+    """
+    if data.annual_rate == 0:
+        return data.initial + data.monthly_deposit * data.months
     return float(
         npf.fv(
             data.annual_rate / 1200.0,

@@ -14,6 +14,10 @@ from simulators.numbers import NumberFormatError, parse_number
 MAX_AMOUNT = 1_000_000_000.0
 MAX_MONTHS = 600
 MAX_RATE = 100.0
+# Annual rates (in %) below this are computed as 0 %: the interest they produce is below a
+# thousandth of a cent even on the largest amount, and the annuity formulas would otherwise
+# divide subnormal numbers.
+NEGLIGIBLE_RATE = 1e-12
 
 _MISSING = object()
 

@@ -62,7 +62,7 @@ def profile() -> str | Response | tuple[str, int]:
             current_user, password_form.current_password.data, password_form.new_password.data
         ):
             # The change logged out every session; this one continues with a fresh identity.
-            login_user(current_user)
+            login_user(current_user._get_current_object())
             flash(
                 gettext("Your password has been changed. Other devices have been logged out."),
                 "success",

@@ -23,6 +23,7 @@ class Choice:
 
     text: str
     correct: bool = False
+    line: int = field(default=0, compare=False)  # file line of the choice
 
 
 @dataclass
@@ -39,6 +40,17 @@ class Quiz:
     explanation: str = ""
     line: int = 0  # file line of the ```quiz fence
     explicit_id: bool = False
+    id_line: int = 0  # file line of `id:`, or of `question:` for a derived id
+    question_line: int = 0
+    explanation_line: int = 0
+
+    def text_lines(self) -> list[tuple[str, int]]:
+        """Every inline-Markdown text of the quiz with its file line."""
+        texts = [(self.question, self.question_line)]
+        texts += [(choice.text, choice.line) for choice in self.choices]
+        if self.explanation:
+            texts.append((self.explanation, self.explanation_line))
+        return texts
 
     def is_correct(self, response: Collection[int] | int | float | None) -> bool:
         """Grade a response: choice indexes (authored order) for single/multiple, a number else."""

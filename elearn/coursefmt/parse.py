@@ -199,7 +199,9 @@ def _parse_choices(
                 valid = False
             correct = bool(value)
         valid = valid and bool(text)
-        choices.append(Choice(text, correct))
+        choices.append(
+            Choice(text, correct, fields["text"].line if "text" in fields else item_line)
+        )
     return choices if valid else None
 
 
@@ -320,6 +322,9 @@ def parse_quiz(content: str, fence_line: int, path: str, errors: ErrorList) -> Q
         explanation=explanation,
         line=fence_line,
         explicit_id=explicit,
+        id_line=entries["id"].line if explicit else entries["question"].line,
+        question_line=entries["question"].line,
+        explanation_line=entries["explanation"].line if explanation else 0,
     )
 
 
@@ -469,10 +474,6 @@ def _check_inline(
                 terms.append(key)
 
 
-def _quiz_texts(quiz: Quiz) -> list[str]:
-    return [quiz.question, *(c.text for c in quiz.choices), quiz.explanation]
-
-
 def parse_module(
     data: bytes,
     filename: str,
@@ -526,18 +527,18 @@ def parse_module(
                 if quiz.id in quiz_lines:
                     errors.add(
                         path,
-                        line,
+                        quiz.id_line,
                         "duplicate_quiz_id",
                         "quiz",
                         id=quiz.id,
                         first_line=quiz_lines[quiz.id],
                     )
                     continue
-                quiz_lines[quiz.id] = line
+                quiz_lines[quiz.id] = quiz.id_line
                 quizzes.append(quiz)
-                for quiz_text in _quiz_texts(quiz):
+                for quiz_text, text_line in quiz.text_lines():
                     inline = parser().parseInline(quiz_text, {})
-                    children = [(child, line) for child, _ in iter_inline_children(inline)]
+                    children = [(child, text_line) for child, _ in iter_inline_children(inline)]
                     _check_inline(children, path, errors, glossary, media, terms, images)
             elif kind == "simulator":
                 block = parse_simulator(token.info, token.content, line, path, errors)
@@ -659,9 +660,10 @@ def _course_settings(
                 errors.add(path, item_line, "duplicate_value", key="modules", value=name)
             else:
                 module_lines[filename] = item_line
-        if "modules" in entries and isinstance(entry.value, yaml.SequenceNode) and not items:
+        if isinstance(entry.value, yaml.SequenceNode) and not items:
             errors.add(path, entry.line, "empty_list", key="modules")
-        settings["modules"] = list(module_lines)
+        if names:  # an unusable list falls back to the sorted file names, without more errors
+            settings["modules"] = list(module_lines)
     return settings, module_lines
 
 

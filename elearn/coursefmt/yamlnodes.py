@@ -45,7 +45,9 @@ def compose(text: str, source: YamlSource, errors: ErrorList) -> tuple[bool, yam
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = source.first_line + (mark.line if mark else 0)
+        # an error at the end of the stream belongs to the last line of the text
+        last_line = max(len(text.splitlines()) - 1, 0)
+        line = source.first_line + min(mark.line if mark else 0, last_line)
         if exc.problem == "__alias__":
             errors.add(source.path, line, "yaml_alias")
         else:

@@ -1,0 +1,213 @@
+"""Registration, login, logout and password reset as a worker experiences them."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from elearn.extensions import db
+from elearn.models import OutboxMessage, PasswordResetToken, User
+from elearn.models.base import utcnow
+from tests.conftest import PASSWORD
+
+
+def _register(client, **overrides):
+    data = {
+        "invite_code": "INVITE0001",
+        "full_name": "Giulia Rossi",
+        "email": "giulia@example.org",
+        "password": "una frase lunga e sicura",
+        "password_again": "una frase lunga e sicura",
+        "language": "it",
+    }
+    data.update(overrides)
+    return client.post("/register", data=data)
+
+
+def test_worker_registers_with_invite_code_and_lands_on_home(client, make_org, app):
+    make_org(invite_code="INVITE0001")
+    response = _register(client, invite_code=" invite0001 ")
+    assert response.status_code == 302
+    home = client.get("/").get_data(as_text=True)
+    assert "Ciao, Giulia" in home
+    assert "Cosa imparare adesso" in home
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.email == "giulia@example.org"))
+        assert user.roles == {"worker"}
+        assert user.organization.invite_code == "INVITE0001"
+        assert user.password_hash.startswith("scrypt:")
+
+
+def test_wrong_invite_code_is_refused_with_a_clear_message(client, make_org, app):
+    make_org(invite_code="INVITE0001")
+    response = _register(client, invite_code="NOPE1234")
+    assert response.status_code == 422
+    assert "Questo codice invito non è valido" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(User.id)) is None
+
+
+def test_very_long_name_and_empty_fields_get_messages_not_errors(client, make_org):
+    make_org(invite_code="INVITE0001")
+    response = _register(client, full_name="x" * 10_000, email="")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Usa al massimo 120 caratteri." in page
+    assert "Scrivi la tua e-mail." in page
+
+
+def test_short_and_common_passwords_are_refused(client, make_org):
+    make_org(invite_code="INVITE0001")
+    short = _register(client, password="corta", password_again="corta")
+    assert "Usa almeno 12 caratteri" in short.get_data(as_text=True)
+    common = _register(client, password="password1234", password_again="password1234")
+    assert "Questa password è troppo comune" in common.get_data(as_text=True)
+
+
+def test_registering_twice_with_the_same_email_is_refused(client, make_org):
+    make_org(invite_code="INVITE0001")
+    assert _register(client).status_code == 302
+    client.post("/logout", data={})
+    again = _register(client, email="GIULIA@example.org")
+    assert again.status_code == 422
+    assert "Esiste già un account con questa e-mail" in again.get_data(as_text=True)
+
+
+def test_form_without_csrf_token_is_refused_with_explanation(client, make_org):
+    make_org(invite_code="INVITE0001")
+    response = client.post(
+        "/register", data={"invite_code": "INVITE0001", "email": "a@b.it"}, csrf=False
+    )
+    assert response.status_code == 400
+    assert "Il modulo è scaduto" in response.get_data(as_text=True)
+
+
+def test_login_with_wrong_password_or_unknown_email_gives_the_same_message(client, make_user):
+    make_user("worker", email="anna@example.org")
+    wrong = client.post("/login", data={"email": "anna@example.org", "password": "sbagliata!!!"})
+    unknown = client.post("/login", data={"email": "nessuno@example.org", "password": "x" * 12})
+    for response in (wrong, unknown):
+        assert response.status_code == 422
+        assert "E-mail o password non corrette." in response.get_data(as_text=True)
+
+
+def test_login_then_logout(client, make_user):
+    make_user("worker", email="anna@example.org", name="Anna Verdi")
+    response = client.post("/login", data={"email": "Anna@Example.org", "password": PASSWORD})
+    assert response.status_code == 302
+    assert "Ciao, Anna" in client.get("/").get_data(as_text=True)
+    client.post("/logout", data={})
+    assert client.get("/profile").status_code == 302
+    assert "Crea il tuo account" in client.get("/").get_data(as_text=True)
+
+
+def test_login_redirects_only_to_local_pages(client, make_user):
+    make_user("worker", email="anna@example.org")
+    response = client.post(
+        "/login?next=https://evil.example/x",
+        data={"email": "anna@example.org", "password": PASSWORD},
+    )
+    assert response.headers["Location"] == "/"
+    client.post("/logout", data={})
+    response = client.post(
+        "/login?next=/profile", data={"email": "anna@example.org", "password": PASSWORD}
+    )
+    assert response.headers["Location"] == "/profile"
+
+
+def test_login_is_rate_limited_with_a_clear_message(app):
+    from elearn import create_app
+    from tests.conftest import CsrfClient
+
+    limited = create_app({**app.config, "RATELIMIT_ENABLED": True})
+    limited.test_client_class = CsrfClient
+    client = limited.test_client()
+    statuses = [
+        client.post("/login", data={"email": "x@example.org", "password": "y" * 12}).status_code
+        for _ in range(10)
+    ]
+    assert statuses == [422] * 10
+    blocked = client.post("/login", data={"email": "x@example.org", "password": "y" * 12})
+    assert blocked.status_code == 429
+    assert "Troppi tentativi" in blocked.get_data(as_text=True)
+
+
+def _reset_link(app) -> str:
+    with app.app_context():
+        message = db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id.desc())).first()
+        match = re.search(r"http://localhost/password/reset/(\S+)", message.body_text)
+        assert match, message.body_text
+        return "/password/reset/" + match.group(1)
+
+
+def test_password_reset_link_is_emailed_and_works_once(app, client, make_user, smtp_server, runner):
+    make_user("worker", email="anna@example.org", name="Anna Verdi")
+    response = client.post("/password/forgot", data={"email": "anna@example.org"})
+    assert "Controlla la tua e-mail" in response.get_data(as_text=True)
+
+    app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=smtp_server.port)
+    result = runner.invoke(args=["outbox", "send"])
+    assert result.exit_code == 0, result.output
+    assert "sent 1" in result.output
+    assert len(smtp_server.messages) == 1
+    delivered = smtp_server.messages[0]
+    assert delivered["To"] == "anna@example.org"
+    assert "reimposta la tua password" in delivered["Subject"]
+    link = re.search(r"http://localhost(/password/reset/\S+)", delivered.get_content()).group(1)
+
+    assert client.get(link).status_code == 200
+    new_password = "il mio nuovo segreto lungo"
+    done = client.post(link, data={"password": new_password, "password_again": new_password})
+    assert done.status_code == 302
+    reused = client.get(link)
+    assert reused.status_code == 410
+    assert "Questo link non funziona più" in reused.get_data(as_text=True)
+    assert client.post("/login", data={"email": "anna@example.org", "password": PASSWORD}).status_code == 422
+    assert client.post("/login", data={"email": "anna@example.org", "password": new_password}).status_code == 302
+    # Nothing is sent twice.
+    assert runner.invoke(args=["outbox", "send"]).output.startswith("sent 0")
+    assert len(smtp_server.messages) == 1
+
+
+def test_unknown_email_gets_the_same_answer_and_no_message(app, client):
+    response = client.post("/password/forgot", data={"email": "ghost@example.org"})
+    assert "Controlla la tua e-mail" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(OutboxMessage.id)) is None
+
+
+def test_expired_reset_link_is_refused(app, client, make_user):
+    make_user("worker", email="anna@example.org")
+    client.post("/password/forgot", data={"email": "anna@example.org"})
+    link = _reset_link(app)
+    with app.app_context():
+        token = db.session.scalar(select(PasswordResetToken))
+        token.expires_at = utcnow() - timedelta(minutes=1)
+        db.session.commit()
+    response = client.post(link, data={"password": "x" * 20, "password_again": "x" * 20})
+    assert response.status_code == 410
+    assert "Chiedi un nuovo link" in response.get_data(as_text=True)
+
+
+def test_invalid_reset_token_is_a_410_page(client):
+    response = client.get("/password/reset/" + "a" * 500)
+    assert response.status_code == 410
+
+
+def test_smtp_down_keeps_the_message_for_later(app, client, make_user, runner):
+    from tests.conftest import free_port
+
+    make_user("worker", email="anna@example.org")
+    client.post("/password/forgot", data={"email": "anna@example.org"})
+    app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=free_port(), SMTP_TIMEOUT=2)
+    result = runner.invoke(args=["outbox", "send"])
+    assert result.exit_code == 1
+    assert "retry later 1" in result.output
+    with app.app_context():
+        message = db.session.scalar(select(OutboxMessage))
+        assert message.status == "pending"
+        assert message.attempts == 1
+        assert message.next_attempt_at > utcnow()
+        assert "ConnectionRefusedError" in message.last_error

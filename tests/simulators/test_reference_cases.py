@@ -1,0 +1,75 @@
+"""Every reference case of shared/reference/simulator_cases.json, through simulators.run."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from simulators import InvalidInput, run
+
+HERE = Path(__file__).resolve().parent
+
+
+def cases_path() -> Path:
+    """The shared file when present (it is the source of truth), else the copy kept here."""
+    candidates = [
+        Path(os.environ["SIMULATOR_CASES"]) if os.environ.get("SIMULATOR_CASES") else None,
+        Path(__file__).resolve().parents[2].parent / "shared/reference/simulator_cases.json",
+        HERE / "data/simulator_cases.json",
+    ]
+    return next(path for path in candidates if path is not None and path.is_file())
+
+
+CASES: list[dict[str, Any]] = json.loads(cases_path().read_text(encoding="utf-8"))
+
+
+def close(actual: float, expected: float, tolerance: float) -> bool:
+    return abs(actual - expected) <= tolerance + 1e-9
+
+
+def tolerance_for(key: str, case: dict[str, Any]) -> float:
+    kind = "rate" if key in {"taeg", "savings_rate", "annual_rate"} else "money"
+    return case.get("tolerance", {}).get(kind, 0.01)
+
+
+def test_the_cases_file_is_present_and_not_empty() -> None:
+    assert len(CASES) >= 16
+
+
+def test_the_local_copy_matches_the_shared_file_when_both_exist() -> None:
+    shared = Path(__file__).resolve().parents[2].parent / "shared/reference/simulator_cases.json"
+    if not shared.is_file():
+        pytest.skip("shared reference folder not present (clean clone)")
+    local = json.loads((HERE / "data/simulator_cases.json").read_text(encoding="utf-8"))
+    assert local == json.loads(shared.read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case["id"] for case in CASES])
+def test_reference_case(case: dict[str, Any]) -> None:
+    name = case["endpoint"].rsplit("/", 1)[-1]
+    expected = case["expected"]
+    if "status" in expected:
+        assert expected["status"] == 422
+        with pytest.raises(InvalidInput) as caught:
+            run(name, case["request"])
+        assert expected["error_field"] in caught.value.errors
+        return
+    body = run(name, case["request"])
+    json.dumps(body, allow_nan=False)  # the body must be strict JSON
+    for key, value in expected.items():
+        if key == "schedule_rows":
+            for row in value:
+                actual_row = body["schedule"][row["n"] - 1]
+                assert actual_row["n"] == row["n"]
+                for field, number in row.items():
+                    assert close(actual_row[field], number, tolerance_for(field, case)), (
+                        f"row {row['n']} {field}: {actual_row[field]} != {number}"
+                    )
+        else:
+            assert close(body[key], value, tolerance_for(key, case)), (
+                f"{key}: {body[key]} != {value}"
+            )
