@@ -12,9 +12,7 @@ from elearn.paths import resource_dir
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the application: settings, extensions, blueprints. No side effects beyond wiring."""
-    instance_path = Path(
-        (config or {}).get("INSTANCE_PATH") or Path.cwd() / "instance"
-    ).resolve()
+    instance_path = Path((config or {}).get("INSTANCE_PATH") or Path.cwd() / "instance").resolve()
     app = Flask(
         __name__,
         instance_path=str(instance_path),

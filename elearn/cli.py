@@ -53,7 +53,7 @@ def demo_command(host: str, port: int, no_serve: bool) -> None:
     accounts = seed_demo()
     from elearn.models import Organization
 
-    click.echo("\nWELFARE³ demo is ready. Accounts (password for all: %s):" % DEMO_PASSWORD)
+    click.echo(f"\nWELFARE³ demo is ready. Accounts (password for all: {DEMO_PASSWORD}):")
     for account in accounts:
         click.echo(f"  {account.email:<24} {', '.join(sorted(account.roles))}")
     click.echo("Invite codes for registering new workers:")
@@ -90,7 +90,11 @@ def users_group() -> None:
 @click.option("--password", default=None, help="Prompted when omitted.")
 @with_appcontext
 def users_create(
-    email: str, full_name: str, roles: tuple[str, ...], org_slugs: tuple[str, ...], password: str | None
+    email: str,
+    full_name: str,
+    roles: tuple[str, ...],
+    org_slugs: tuple[str, ...],
+    password: str | None,
 ) -> None:
     """Create an account."""
     from email_validator import EmailNotValidError, validate_email

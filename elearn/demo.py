@@ -10,7 +10,7 @@ from elearn.auth.services import hash_password
 from elearn.extensions import db
 from elearn.models import Organization, SocialPoint, User
 
-DEMO_PASSWORD = "demo-password"
+DEMO_PASSWORD = "demo-password"  # noqa: S105 - published demo credential
 
 
 @dataclass(frozen=True)
@@ -43,7 +43,11 @@ DEMO_ORGANIZATIONS = (
         "invite_code": "LARETE2026",
         "accent_color": "#1d4ed8",
         "points": [
-            ("Social point Corvetto", "Piazzale Gabriele Rosa 6, 20139 Milano", "Martedì 9:00–13:00"),
+            (
+                "Social point Corvetto",
+                "Piazzale Gabriele Rosa 6, 20139 Milano",
+                "Martedì 9:00–13:00",
+            ),
         ],
     },
     {
@@ -52,7 +56,11 @@ DEMO_ORGANIZATIONS = (
         "invite_code": "PONTEVERDE",
         "accent_color": "#15803d",
         "points": [
-            ("Social point Quarto Oggiaro", "Via Concilio Vaticano II 5, 20157 Milano", "Venerdì 14:00–18:00"),
+            (
+                "Social point Quarto Oggiaro",
+                "Via Concilio Vaticano II 5, 20157 Milano",
+                "Venerdì 14:00–18:00",
+            ),
         ],
     },
 )

@@ -64,7 +64,10 @@ def password_policy(form: Form, field: Field) -> None:
     value = field.data or ""
     if len(value) < PASSWORD_MIN:
         raise ValidationError(
-            _l("Use at least %(n)d characters. A short sentence is easy to remember.", n=PASSWORD_MIN)
+            _l(
+                "Use at least %(n)d characters. A short sentence is easy to remember.",
+                n=PASSWORD_MIN,
+            )
         )
     if len(value) > PASSWORD_MAX:
         raise ValidationError(_l("Use at most %(n)d characters.", n=PASSWORD_MAX))
@@ -78,7 +81,9 @@ def no_control_chars(form: Form, field: Field) -> None:
         raise ValidationError(_l("Remove the invisible control characters."))
 
 
-def choices(pairs: list[tuple[object, object]] | tuple[tuple[object, object], ...]) -> list[SelectChoice]:
+def choices(
+    pairs: list[tuple[object, object]] | tuple[tuple[object, object], ...],
+) -> list[SelectChoice]:
     """Select options from (value, label) pairs."""
     return [SelectChoice(value, label) for value, label in pairs]  # type: ignore[arg-type]
 

@@ -1,4 +1,4 @@
-"""Household budget: monthly totals, balance, savings rate, shares by category and the 50/30/20 rule.
+"""Household budget: totals, balance, savings rate, shares by category, the 50/30/20 rule.
 
 Expense categories are matched (case- and accent-insensitively) against a small fixed vocabulary
 with Italian labels; each known category belongs to a 50/30/20 group: needs (50 %), wants (30 %)
@@ -29,23 +29,110 @@ GROUP_LABELS: dict[str, tuple[str, str]] = {
 # canonical key -> (group, Italian label, English label, aliases). Aliases are normalised
 # (lowercase, no accents) before matching; English aliases help the English UI.
 CATEGORIES: dict[str, tuple[Group, str, str, tuple[str, ...]]] = {
-    "casa": ("needs", "Casa (affitto, mutuo)", "Housing", ("affitto", "mutuo", "condominio", "housing", "rent", "mortgage", "home")),
-    "utenze": ("needs", "Utenze e bollette", "Utilities", ("bollette", "luce", "gas", "acqua", "internet", "telefono", "utilities", "bills")),
-    "spesa alimentare": ("needs", "Spesa alimentare", "Groceries", ("spesa", "alimentari", "cibo", "supermercato", "groceries", "food")),
-    "trasporti": ("needs", "Trasporti", "Transport", ("trasporto", "auto", "benzina", "carburante", "abbonamento bus", "transport", "car", "fuel")),
+    "casa": (
+        "needs",
+        "Casa (affitto, mutuo)",
+        "Housing",
+        ("affitto", "mutuo", "condominio", "housing", "rent", "mortgage", "home"),
+    ),
+    "utenze": (
+        "needs",
+        "Utenze e bollette",
+        "Utilities",
+        ("bollette", "luce", "gas", "acqua", "internet", "telefono", "utilities", "bills"),
+    ),
+    "spesa alimentare": (
+        "needs",
+        "Spesa alimentare",
+        "Groceries",
+        ("spesa", "alimentari", "cibo", "supermercato", "groceries", "food"),
+    ),
+    "trasporti": (
+        "needs",
+        "Trasporti",
+        "Transport",
+        (
+            "trasporto",
+            "auto",
+            "benzina",
+            "carburante",
+            "abbonamento bus",
+            "transport",
+            "car",
+            "fuel",
+        ),
+    ),
     "salute": ("needs", "Salute", "Health", ("farmaci", "medico", "sanita", "health", "medicine")),
-    "istruzione": ("needs", "Istruzione e scuola", "Education", ("scuola", "libri scolastici", "education", "school")),
-    "figli": ("needs", "Figli e cura", "Children and care", ("bambini", "asilo", "cura", "childcare", "children")),
+    "istruzione": (
+        "needs",
+        "Istruzione e scuola",
+        "Education",
+        ("scuola", "libri scolastici", "education", "school"),
+    ),
+    "figli": (
+        "needs",
+        "Figli e cura",
+        "Children and care",
+        ("bambini", "asilo", "cura", "childcare", "children"),
+    ),
     "assicurazioni": ("needs", "Assicurazioni", "Insurance", ("assicurazione", "insurance")),
-    "debiti/rate": ("needs", "Debiti e rate", "Debts and instalments", ("debiti", "rate", "rata", "prestito", "finanziamento", "debts", "debt", "loan", "instalments")),
-    "svago": ("wants", "Svago", "Leisure", ("tempo libero", "divertimento", "hobby", "leisure", "entertainment")),
-    "ristoranti": ("wants", "Ristoranti e bar", "Eating out", ("ristorante", "bar", "pizzeria", "restaurants", "eating out")),
-    "abbigliamento": ("wants", "Abbigliamento", "Clothing", ("vestiti", "scarpe", "clothing", "clothes")),
+    "debiti/rate": (
+        "needs",
+        "Debiti e rate",
+        "Debts and instalments",
+        (
+            "debiti",
+            "rate",
+            "rata",
+            "prestito",
+            "finanziamento",
+            "debts",
+            "debt",
+            "loan",
+            "instalments",
+        ),
+    ),
+    "svago": (
+        "wants",
+        "Svago",
+        "Leisure",
+        ("tempo libero", "divertimento", "hobby", "leisure", "entertainment"),
+    ),
+    "ristoranti": (
+        "wants",
+        "Ristoranti e bar",
+        "Eating out",
+        ("ristorante", "bar", "pizzeria", "restaurants", "eating out"),
+    ),
+    "abbigliamento": (
+        "wants",
+        "Abbigliamento",
+        "Clothing",
+        ("vestiti", "scarpe", "clothing", "clothes"),
+    ),
     "viaggi": ("wants", "Viaggi e vacanze", "Travel", ("vacanze", "viaggio", "travel", "holidays")),
-    "abbonamenti": ("wants", "Abbonamenti (streaming, palestra)", "Subscriptions", ("streaming", "palestra", "subscriptions", "gym")),
+    "abbonamenti": (
+        "wants",
+        "Abbonamenti (streaming, palestra)",
+        "Subscriptions",
+        ("streaming", "palestra", "subscriptions", "gym"),
+    ),
     "regali": ("wants", "Regali", "Gifts", ("gifts",)),
-    "risparmio": ("savings", "Risparmio", "Savings", ("risparmi", "accantonamento", "fondo emergenza", "pensione integrativa", "investimenti", "savings", "investments")),
-}  # fmt: skip
+    "risparmio": (
+        "savings",
+        "Risparmio",
+        "Savings",
+        (
+            "risparmi",
+            "accantonamento",
+            "fondo emergenza",
+            "pensione integrativa",
+            "investimenti",
+            "savings",
+            "investments",
+        ),
+    ),
+}
 
 
 def _normalise(text: str) -> str:

@@ -1,4 +1,4 @@
-"""SVG charts for the simulators, sized and lettered for a 360 px phone, each with a text alternative.
+"""SVG charts for the simulators, legible on a 360 px phone, each with a text alternative.
 
 matplotlib is used through ``Figure`` objects on the Agg canvas, never pyplot, so no global
 figure state exists in the web process. Rendering holds a lock because matplotlib's rcParams
@@ -272,15 +272,16 @@ def budget_chart(data: BudgetInput, lang: str = "it") -> Chart:
 
     if len(shares) > _MAX_BARS:
         rest = shares[_MAX_BARS - 1 :]
-        shown = [(s.category, s.share, _GROUP_COLOURS[s.group or "wants"]) for s in shares[: _MAX_BARS - 1]]
+        shown = [
+            (s.category, s.share, _GROUP_COLOURS[s.group or "wants"])
+            for s in shares[: _MAX_BARS - 1]
+        ]
         shown.append((_t(lang, "Altro", "Other"), sum(s.share for s in rest), GREY))
     else:
         shown = [(s.category, s.share, _GROUP_COLOURS[s.group or "wants"]) for s in shares]
 
     def draw() -> Figure:
-        figure, (ax,) = _new_figure(
-            1.8 + 0.45 * max(len(shown), 1), left_in=1.75, bottom_in=0.7
-        )
+        figure, (ax,) = _new_figure(1.8 + 0.45 * max(len(shown), 1), left_in=1.75, bottom_in=0.7)
         ax.grid(False)
         labels = [label if len(label) <= 18 else label[:17] + "…" for label, _, _ in shown]
         values = [value for _, value, _ in shown]

@@ -110,7 +110,11 @@ def parse_debt(mapping: Mapping[str, Any]) -> DebtInput:
     minimums = sum(d.min_payment for d in data.debts)
     if budget < minimums:  # type: ignore[operator]
         raise InvalidInput(
-            {"monthly_budget": Problem("budget_below_minimums", {"budget": budget, "minimums": minimums})}
+            {
+                "monthly_budget": Problem(
+                    "budget_below_minimums", {"budget": budget, "minimums": minimums}
+                )
+            }
         )
     return data
 
@@ -123,7 +127,9 @@ def strategy_order(debts: tuple[Debt, ...], strategy: str) -> list[int]:
 
 
 def _never_ends(data: DebtInput) -> InvalidInput:
-    problems: dict[str, Problem] = {"monthly_budget": Problem("plan_never_ends", {"max": MAX_MONTHS})}
+    problems: dict[str, Problem] = {
+        "monthly_budget": Problem("plan_never_ends", {"max": MAX_MONTHS})
+    }
     for index, debt in enumerate(data.debts):
         interest = debt.balance * debt.annual_rate / 1200.0
         if debt.min_payment <= interest:

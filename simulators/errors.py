@@ -103,7 +103,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The monthly budget ({budget}) is below the sum of the minimum payments ({minimums}).",
     ),
     "plan_never_ends": (
-        "Con questo budget i debiti non si estinguono entro {max} mesi (50 anni): aumenta il budget.",
+        "Con questo budget i debiti non si estinguono entro {max} mesi (50 anni): "
+        "aumenta il budget.",
         "With this budget the debts are not paid off within {max} months (50 years): "
         "raise the budget.",
     ),

@@ -121,7 +121,7 @@ class LoanResult:
 
     @property
     def total_cost(self) -> float:
-        """Total cost of credit: interest plus all fees (what the loan costs beyond the principal)."""
+        """Total cost of credit: interest plus all fees (the cost beyond the principal)."""
         return self.total_interest + self.total_fees
 
     def to_dict(self) -> dict[str, Any]:

@@ -1,4 +1,4 @@
-"""Number handling shared by the simulators: strict parsing of user input, display rounding, formatting."""
+"""Numbers for the simulators: strict parsing of user input, display rounding, formatting."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Savings: growth of an initial sum plus monthly deposits, the deposit needed for a goal, and the months needed.
+"""Savings: growth with monthly deposits, the deposit needed for a goal, the months needed.
 
 Conventions (reference/README.md): monthly compounding at annual_rate / 12; deposits at the end
 (default) or the start of each month; the tax on interest (26 % by default, the Italian rate on
@@ -16,7 +16,7 @@ from typing import Any, Literal
 import numpy as np
 import numpy_financial as npf
 
-from simulators.numbers import cents, round_half_up
+from simulators.numbers import cents
 from simulators.validation import MAX_MONTHS, NEGLIGIBLE_RATE, FieldReader
 
 Timing = Literal["end", "start"]
@@ -268,4 +268,3 @@ def compute_savings_goal(data: SavingsGoalInput) -> SavingsGoalResult:
 def real_value(amount: float, inflation: float, months: int) -> float:
     """``amount`` in today's euros after ``months`` of ``inflation`` % a year."""
     return amount / (1 + inflation / 100.0) ** (months / 12.0)
-

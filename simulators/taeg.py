@@ -1,4 +1,4 @@
-"""TAEG (APR) from cash flows: the equation of Directive 2008/48/EC Annex I (= (EU) 2023/2225 Annex III).
+"""TAEG (APR) from cash flows: Directive 2008/48/EC Annex I (= (EU) 2023/2225 Annex III).
 
 The equation is  sum_k D_k (1+X)^(-t_k) = sum_l R_l (1+X)^(-s_l)  with times in years. In the
 borrower's view (received > 0, paid < 0) that is  sum_j a_j (1+X)^(-t_j) = 0.
@@ -44,7 +44,7 @@ def _scaled_npv(y: float, times: np.ndarray, amounts: np.ndarray) -> float:
 
 
 def _sign_changes(times: np.ndarray, amounts: np.ndarray) -> int:
-    """Descartes' rule for exponential sums: roots in y <= sign changes of the time-ordered flows."""
+    """Descartes' rule for exponential sums: roots in y <= sign changes of the ordered flows."""
     order = np.argsort(times, kind="stable")
     t_sorted, a_sorted = times[order], amounts[order]
     # Flows at the same time are one flow.
@@ -92,7 +92,9 @@ def solve_log_rate(times: np.ndarray, amounts: np.ndarray) -> float:
             step *= 2
 
     # Several sign changes: there may be several roots. Scan a grid; accept only one crossing.
-    grid = np.concatenate([-np.geomspace(50, 1e-3, 200), [0.0], np.linspace(1e-3, 50, _SCAN_POINTS)])
+    grid = np.concatenate(
+        [-np.geomspace(50, 1e-3, 200), [0.0], np.linspace(1e-3, 50, _SCAN_POINTS)]
+    )
     values = np.array([f(y) for y in grid])
     crossings = np.nonzero(np.sign(values[:-1]) * np.sign(values[1:]) < 0)[0]
     exact = np.nonzero(values == 0)[0]
@@ -153,9 +155,9 @@ def parse_taeg(mapping: Mapping[str, Any]) -> TaegInput:
         amount = item.bounded("amount", low=-MAX_AMOUNT, high=MAX_AMOUNT)
         if years is not None and amount is not None:
             flows.append(Cashflow(years, amount))
-    if items is not None and len(flows) == len(items):
-        if not any(f.amount > 0 for f in flows) or not any(f.amount < 0 for f in flows):
-            reader.fail("cashflows", "cashflows_one_sign")
+    all_read = items is not None and len(flows) == len(items)
+    if all_read and not (any(f.amount > 0 for f in flows) and any(f.amount < 0 for f in flows)):
+        reader.fail("cashflows", "cashflows_one_sign")
     reader.raise_if_invalid()
     return TaegInput(tuple(flows))
 

@@ -1,4 +1,4 @@
-"""A small collector that reads fields from an untrusted mapping and gathers every problem at once."""
+"""Reads fields from an untrusted mapping, gathering every problem at once."""
 
 from __future__ import annotations
 
@@ -38,6 +38,8 @@ class FieldReader:
     ) -> None:
         self.prefix = prefix
         self.problems: dict[str, Problem] = {} if problems is None else problems
+        # A non-object already has its error; its fields must not add "required" noise.
+        self.broken = not isinstance(mapping, Mapping)
         if isinstance(mapping, Mapping):
             self.mapping: Mapping[Any, Any] = mapping
         else:
@@ -65,7 +67,7 @@ class FieldReader:
         if value is None or (isinstance(value, str) and not value.strip()):
             value = _MISSING
         if value is _MISSING:
-            if default is _MISSING:
+            if default is _MISSING and not self.broken:
                 self.fail(name, "required")
             return _MISSING
         return value

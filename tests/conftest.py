@@ -207,9 +207,7 @@ def login(client: CsrfClient, app: Flask) -> Callable[[int], Any]:
     def do_login(user_id: int, target: CsrfClient | None = None) -> Any:
         with app.app_context():
             email = db.session.get(User, user_id).email
-        response = (target or client).post(
-            "/login", data={"email": email, "password": PASSWORD}
-        )
+        response = (target or client).post("/login", data={"email": email, "password": PASSWORD})
         assert response.status_code == 302, response.get_data(as_text=True)[:500]
         return response
 

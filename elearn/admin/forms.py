@@ -12,8 +12,8 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import Email, InputRequired, Length, Optional, Regexp
 from wtforms.fields.choices import SelectChoice
+from wtforms.validators import Email, InputRequired, Length, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from elearn.forms import choices, no_control_chars
@@ -25,12 +25,14 @@ class CheckboxListField(SelectMultipleField):
 
 
 def role_choices() -> list[SelectChoice]:
-    return choices([
-        ("worker", _l("Worker")),
-        ("trainer", _l("Trainer")),
-        ("manager", _l("Welfare manager")),
-        ("admin", _l("Administrator")),
-    ])
+    return choices(
+        [
+            ("worker", _l("Worker")),
+            ("trainer", _l("Trainer")),
+            ("manager", _l("Welfare manager")),
+            ("admin", _l("Administrator")),
+        ]
+    )
 
 
 class OrganizationForm(FlaskForm):
@@ -47,7 +49,10 @@ class OrganizationForm(FlaskForm):
         validators=[
             InputRequired(_l("Enter a short name.")),
             Length(max=60, message=_l("Use at most %(max)d characters.")),
-            Regexp(r"^[a-z0-9]+(?:-[a-z0-9]+)*$", message=_l("Use lowercase letters, digits and hyphens.")),
+            Regexp(
+                r"^[a-z0-9]+(?:-[a-z0-9]+)*$",
+                message=_l("Use lowercase letters, digits and hyphens."),
+            ),
         ],
     )
     accent_color = StringField(
@@ -118,4 +123,8 @@ class UserSearchForm(FlaskForm):
         csrf = False
 
     q = StringField(_l("Search by name or e-mail"), validators=[Optional(), Length(max=100)])
-    role = SelectField(_l("Role"), choices=lambda: [SelectChoice("", _l("All roles")), *role_choices()], validate_choice=False)
+    role = SelectField(
+        _l("Role"),
+        choices=lambda: [SelectChoice("", _l("All roles")), *role_choices()],
+        validate_choice=False,
+    )

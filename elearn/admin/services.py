@@ -60,7 +60,10 @@ def _check_unique_org(name: str, slug: str, exclude_id: int | None = None) -> No
 def create_organization(*, name: str, slug: str, accent_color: str, actor_id: int) -> Organization:
     _check_unique_org(name.strip(), slug)
     organization = Organization(
-        name=name.strip(), slug=slug, accent_color=accent_color.lower(), invite_code=new_invite_code()
+        name=name.strip(),
+        slug=slug,
+        accent_color=accent_color.lower(),
+        invite_code=new_invite_code(),
     )
     db.session.add(organization)
     db.session.flush()
@@ -82,7 +85,9 @@ def update_organization(
 
 def rotate_invite_code(organization: Organization, *, actor_id: int) -> str:
     organization.invite_code = new_invite_code()
-    audit.record("organization.rotate_invite", actor_id=actor_id, detail=f"organization={organization.id}")
+    audit.record(
+        "organization.rotate_invite", actor_id=actor_id, detail=f"organization={organization.id}"
+    )
     db.session.commit()
     return organization.invite_code
 
@@ -106,7 +111,9 @@ def save_social_point(
     if clash is not None:
         from flask_babel import gettext
 
-        raise AdminError("name", gettext("This organization already has a Social point with this name."))
+        raise AdminError(
+            "name", gettext("This organization already has a Social point with this name.")
+        )
     if point is None:
         point = SocialPoint(organization=organization)
         db.session.add(point)
@@ -188,7 +195,9 @@ def save_user(
     created = user is None
     if user is None:
         # The person sets their own password through the reset link.
-        user = User(email=email, full_name=full_name, password_hash=hash_password(secrets.token_urlsafe(32)))
+        user = User(
+            email=email, full_name=full_name, password_hash=hash_password(secrets.token_urlsafe(32))
+        )
         db.session.add(user)
     before = set(user.roles)
     user.full_name = full_name.strip()
@@ -197,7 +206,11 @@ def save_user(
     user.active = active
     user.set_roles(roles)
     user.managed_organizations = (
-        list(db.session.scalars(select(Organization).where(Organization.id.in_(managed_organization_ids))))
+        list(
+            db.session.scalars(
+                select(Organization).where(Organization.id.in_(managed_organization_ids))
+            )
+        )
         if "manager" in roles
         else []
     )
@@ -218,6 +231,8 @@ def save_user(
 def manager_organization_ids(user: User) -> set[int]:
     return set(
         db.session.scalars(
-            select(ManagerOrganization.organization_id).where(ManagerOrganization.user_id == user.id)
+            select(ManagerOrganization.organization_id).where(
+                ManagerOrganization.user_id == user.id
+            )
         )
     )

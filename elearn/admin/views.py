@@ -215,7 +215,10 @@ def _edit_user(user: User | None) -> str | Response | tuple[str, int]:
                 )
                 deliver_inline_if_configured()
                 flash(
-                    gettext("Account created. We sent %(email)s a link to choose a password.", email=saved.email),
+                    gettext(
+                        "Account created. We sent %(email)s a link to choose a password.",
+                        email=saved.email,
+                    ),
                     "success",
                 )
             else:

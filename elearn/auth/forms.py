@@ -7,7 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import Email, EqualTo, InputRequired, Length
 
-from elearn.forms import LANGUAGE_CHOICES, choices, PASSWORD_MAX, no_control_chars, password_policy
+from elearn.forms import LANGUAGE_CHOICES, PASSWORD_MAX, choices, no_control_chars, password_policy
 
 
 class LoginForm(FlaskForm):

@@ -73,7 +73,10 @@ def register() -> str | Response:
             getattr(form, error.field).errors.append(error.message)
         else:
             login_user(user)
-            flash(gettext("Welcome, %(name)s! Your account is ready.", name=user.first_name), "success")
+            flash(
+                gettext("Welcome, %(name)s! Your account is ready.", name=user.first_name),
+                "success",
+            )
             return redirect(url_for("core.home"))
     status = 422 if form.errors else 200
     return render_template("auth/register.html", form=form), status
@@ -86,9 +89,7 @@ def forgot_password() -> str | Response:
     if form.validate_on_submit():
         services.request_password_reset(
             form.email.data,
-            reset_url_for=lambda token: url_for(
-                "auth.reset_password", token=token, _external=True
-            ),
+            reset_url_for=lambda token: url_for("auth.reset_password", token=token, _external=True),
             valid_hours=current_app.config["PASSWORD_RESET_HOURS"],
         )
         deliver_inline_if_configured()

@@ -7,7 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, PasswordField, SelectField, StringField
 from wtforms.validators import AnyOf, EqualTo, InputRequired, Length
 
-from elearn.forms import LANGUAGE_CHOICES, choices, PASSWORD_MAX, no_control_chars, password_policy
+from elearn.forms import LANGUAGE_CHOICES, PASSWORD_MAX, choices, no_control_chars, password_policy
 
 
 class LanguageForm(FlaskForm):

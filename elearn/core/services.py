@@ -126,3 +126,47 @@ ROLE_LABELS = {
 
 def role_labels(roles: frozenset[str] | set[str]) -> str:
     return ", ".join(str(ROLE_LABELS[role]) for role in sorted(roles) if role in ROLE_LABELS)
+
+
+def _luminance(hex_color: str) -> float:
+    channels = [int(hex_color[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def _darken(hex_color: str, factor: float) -> str:
+    return "#" + "".join(
+        f"{max(0, int(int(hex_color[i : i + 2], 16) * factor)):02x}" for i in (1, 3, 5)
+    )
+
+
+def readable_accent(hex_color: str) -> str:
+    """The organization's colour, darkened until white text on it (and it on white) reaches AA."""
+    color = hex_color.lower()
+    for _ in range(40):
+        if (1.05) / (_luminance(color) + 0.05) >= 4.6:
+            return color
+        color = _darken(color, 0.9)
+    return color
+
+
+def accent_for(user: User) -> str | None:
+    organization = user.organization or (
+        user.managed_organizations[0] if user.managed_organizations else None
+    )
+    return organization.accent_color if organization else None
+
+
+def theme_css(accent: str | None) -> str:
+    if accent is None:
+        return "/* default theme */\n"
+    color = readable_accent(accent)
+    hover = _darken(color, 0.8)
+    return (
+        ':root, html[data-theme="light"] {\n'
+        f"  --pico-primary: {color};\n  --pico-primary-background: {color};\n"
+        f"  --pico-primary-border: {color};\n  --pico-primary-hover: {hover};\n"
+        f"  --pico-primary-hover-background: {hover};\n  --pico-primary-hover-border: {hover};\n"
+        f"  --pico-primary-underline: {color}80;\n  --pico-primary-focus: {color}59;\n"
+        f"  --w3-ok-border: {color};\n}}\n"
+    )

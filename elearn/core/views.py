@@ -9,7 +9,7 @@ from werkzeug.wrappers import Response
 
 from elearn.auth.services import change_password
 from elearn.core.forms import ChangePasswordForm, LanguageForm, ProfileForm
-from elearn.core.services import home_sections, main_menu, role_labels
+from elearn.core.services import accent_for, home_sections, main_menu, role_labels, theme_css
 from elearn.extensions import db
 from elearn.security import login_required, safe_next
 
@@ -21,6 +21,7 @@ def _menu() -> dict[str, object]:
     return {
         "main_menu": lambda: main_menu(current_user, request.endpoint),
         "role_labels": role_labels,
+        "theme_version": lambda: (accent_for(current_user) or "default").lstrip("#"),
     }
 
 
@@ -29,6 +30,15 @@ def home() -> str:
     if not current_user.is_authenticated:
         return render_template("core/welcome.html")
     return render_template("core/home.html", sections=home_sections(current_user))
+
+
+@bp.get("/theme.css", endpoint="theme_css")
+def theme_css_view() -> Response:
+    accent = accent_for(current_user) if current_user.is_authenticated else None
+    response = Response(theme_css(accent), mimetype="text/css")
+    # The URL carries the colour, so the browser may keep it; private: it depends on the user.
+    response.headers["Cache-Control"] = "private, max-age=86400"
+    return response
 
 
 @bp.post("/language")

@@ -107,8 +107,8 @@ def _render_glossary_term(
     term = tokens[idx].content
     glossary = env.get("glossary")
     key = glossary.lookup(term) if glossary is not None else None
-    if key is None or not env.get("link_terms", True):
-        return escape(term)
+    if key is None or not env.get("link_terms", True) or env.get("link_depth", 0):
+        return escape(term)  # unknown, or inside a link: links must not nest
     env.setdefault("terms_used", [])
     if key not in env["terms_used"]:
         env["terms_used"].append(key)
@@ -157,8 +157,16 @@ def _render_link_open(
     self: Any, tokens: Sequence[Token], idx: int, options: OptionsDict, env: dict
 ) -> str:
     token = tokens[idx]
+    env["link_depth"] = env.get("link_depth", 0) + 1
     if re.match(r"^(https?:)?//", str(token.attrGet("href") or ""), re.IGNORECASE):
         token.attrSet("rel", "noopener noreferrer")
+    return self.renderToken(tokens, idx, options, env)
+
+
+def _render_link_close(
+    self: Any, tokens: Sequence[Token], idx: int, options: OptionsDict, env: dict
+) -> str:
+    env["link_depth"] = max(env.get("link_depth", 0) - 1, 0)
     return self.renderToken(tokens, idx, options, env)
 
 
@@ -234,6 +242,7 @@ def parser() -> MarkdownIt:
     md.add_render_rule("td_open", _render_cell_open)
     md.add_render_rule("image", _render_image)
     md.add_render_rule("link_open", _render_link_open)
+    md.add_render_rule("link_close", _render_link_close)
     renderer = md.renderer
     renderer.rules_default_fence = renderer.rules["fence"]  # type: ignore[attr-defined]
     md.add_render_rule("fence", _render_fence)

@@ -39,7 +39,6 @@ from elearn.coursefmt.yamlnodes import (
     YamlSource,
     bool_value,
     compose,
-    construct,
     is_null,
     mapping_entries,
     number_value,
@@ -331,22 +330,28 @@ def parse_quiz(content: str, fence_line: int, path: str, errors: ErrorList) -> Q
 # --------------------------------------------------------------------------- simulator blocks
 
 
-def _check_entries(entry: Entry, spec: dict[str, str], path: str, errors: ErrorList) -> bool:
+def _entries_value(
+    entry: Entry, spec: dict[str, str], path: str, errors: ErrorList
+) -> list[dict[str, object]] | None:
+    """A list of `{field: value}` entries (budget lines, debts) checked against `spec`."""
     node = entry.value
-    items = node.value if isinstance(node, yaml.SequenceNode) else None
-    ok = items is not None and all(
-        isinstance(item, yaml.MappingNode)
-        and {k.value for k, _ in item.value} == set(spec)
-        and all(
-            (text_value(v) if spec[k.value] == "text" else number_value(v)) is not None
-            for k, v in item.value
-        )
-        for item in items
-    )
-    if not ok:
+    entries: list[dict[str, object]] | None = []
+    for item in node.value if isinstance(node, yaml.SequenceNode) else [None]:
+        pairs = item.value if isinstance(item, yaml.MappingNode) else []
+        values: dict[str, object] = {}
+        for key_node, value_node in pairs:
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+            if key in spec and key not in values:
+                kind = spec[key]
+                values[key] = text_value(value_node) if kind == "text" else number_value(value_node)
+        if len(pairs) != len(spec) or set(values) != set(spec) or None in values.values():
+            entries = None
+        elif entries is not None:
+            entries.append(values)
+    if entries is None:
         fields = ", ".join(f"{k} ({t})" for k, t in spec.items())
         errors.add(path, entry.line, "bad_entries", "simulator", key=entry.key, fields=fields)
-    return ok
+    return entries
 
 
 def parse_simulator(
@@ -399,8 +404,7 @@ def parse_simulator(
                 )
             values[entry.key] = value
         elif entry.key in SIMULATOR_ENTRIES:
-            if _check_entries(entry, SIMULATOR_ENTRIES[entry.key], path, errors):
-                values[entry.key] = construct(entry.value)
+            values[entry.key] = _entries_value(entry, SIMULATOR_ENTRIES[entry.key], path, errors)
         else:
             number = number_value(entry.value)
             if number is None:

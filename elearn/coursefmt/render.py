@@ -163,11 +163,11 @@ def render_module(
     position = 0
     for match in SEGMENT_RE.finditer(html):
         if html[position : match.start()].strip():
-            segments.append(HtmlSegment(html[position : match.start()]))
+            segments.append(HtmlSegment(html[position : match.start()].lstrip("\n")))
         segments.append(blocks[int(match.group(1))])
         position = match.end()
     if html[position:].strip():
-        segments.append(HtmlSegment(html[position:]))
+        segments.append(HtmlSegment(html[position:].lstrip("\n")))
 
     if glossary is not None:
         terms = list(module.glossary_terms)

@@ -20,7 +20,7 @@ FLOAT_TAG = "tag:yaml.org,2002:float"
 class _NoAliasLoader(yaml.SafeLoader):
     """A safe loader that refuses aliases, so `*ref` bombs cannot expand."""
 
-    def compose_node(self, parent, index):  # type: ignore[no-untyped-def]
+    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node | None:
         if self.check_event(AliasEvent):
             event = self.peek_event()
             raise yaml.MarkedYAMLError(problem="__alias__", problem_mark=event.start_mark)
@@ -57,14 +57,20 @@ def compose(text: str, source: YamlSource, errors: ErrorList) -> tuple[bool, yam
     except yaml.YAMLError as exc:
         errors.add(source.path, source.first_line, "yaml_invalid", detail=str(exc).strip())
         return False, None
+    except RecursionError:
+        errors.add(source.path, source.first_line, "yaml_invalid", detail="nested too deeply")
+        return False, None
     finally:
         loader.dispose()
     return True, node
 
 
 def construct(node: yaml.Node) -> object:
-    """The plain Python value of a node (safe types only)."""
-    return SafeConstructor().construct_object(node, deep=True)
+    """The plain Python value of a node (safe types only; None for unknown tags)."""
+    try:
+        return SafeConstructor().construct_object(node, deep=True)
+    except (yaml.YAMLError, RecursionError, TypeError, ValueError):
+        return None
 
 
 def is_null(node: yaml.Node | None) -> bool:

@@ -118,9 +118,7 @@ class User(UserMixin, db.Model):
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     organization: Mapped[Organization | None] = relationship(foreign_keys=[organization_id])
-    role_rows: Mapped[list[UserRole]] = relationship(
-        cascade="all, delete-orphan", lazy="selectin"
-    )
+    role_rows: Mapped[list[UserRole]] = relationship(cascade="all, delete-orphan", lazy="selectin")
     managed_organizations: Mapped[list[Organization]] = relationship(
         secondary="manager_organization", lazy="selectin", order_by="Organization.name"
     )

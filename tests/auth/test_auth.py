@@ -136,7 +136,9 @@ def test_login_is_rate_limited_with_a_clear_message(app):
 
 def _reset_link(app) -> str:
     with app.app_context():
-        message = db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id.desc())).first()
+        message = db.session.scalars(
+            select(OutboxMessage).order_by(OutboxMessage.id.desc())
+        ).first()
         match = re.search(r"http://localhost/password/reset/(\S+)", message.body_text)
         assert match, message.body_text
         return "/password/reset/" + match.group(1)
@@ -164,8 +166,16 @@ def test_password_reset_link_is_emailed_and_works_once(app, client, make_user, s
     reused = client.get(link)
     assert reused.status_code == 410
     assert "Questo link non funziona più" in reused.get_data(as_text=True)
-    assert client.post("/login", data={"email": "anna@example.org", "password": PASSWORD}).status_code == 422
-    assert client.post("/login", data={"email": "anna@example.org", "password": new_password}).status_code == 302
+    assert (
+        client.post("/login", data={"email": "anna@example.org", "password": PASSWORD}).status_code
+        == 422
+    )
+    assert (
+        client.post(
+            "/login", data={"email": "anna@example.org", "password": new_password}
+        ).status_code
+        == 302
+    )
     # Nothing is sent twice.
     assert runner.invoke(args=["outbox", "send"]).output.startswith("sent 0")
     assert len(smtp_server.messages) == 1

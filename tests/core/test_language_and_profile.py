@@ -9,13 +9,13 @@ from tests.conftest import PASSWORD
 
 def test_italian_is_the_default_language(client):
     page = client.get("/").get_data(as_text=True)
-    assert '<html lang="it">' in page
+    assert '<html lang="it" ' in page
     assert "I tuoi soldi, spiegati semplice" in page
 
 
 def test_browser_language_english_gives_english_pages(client):
     page = client.get("/", headers={"Accept-Language": "en-GB,en;q=0.9"}).get_data(as_text=True)
-    assert '<html lang="en">' in page
+    assert '<html lang="en" ' in page
     assert "Your money, explained simply" in page
 
 
@@ -39,7 +39,7 @@ def test_language_switch_is_saved_in_the_profile(app, client, make_user, login):
 
 def test_unknown_language_is_ignored(client):
     client.post("/language", data={"language": "xx", "next": "/"})
-    assert '<html lang="it">' in client.get("/").get_data(as_text=True)
+    assert '<html lang="it" ' in client.get("/").get_data(as_text=True)
 
 
 def test_money_and_numbers_follow_the_locale(app):
@@ -141,3 +141,21 @@ def test_error_pages_are_in_the_users_language(client):
     assert "Pagina non trovata" in response.get_data(as_text=True)
     response = client.get("/does-not-exist", headers={"Accept-Language": "en"})
     assert "Page not found" in response.get_data(as_text=True)
+
+
+def test_pages_take_the_organizations_colour_made_readable(app, client, make_user, login):
+    from elearn.core.services import _luminance, readable_accent
+    from elearn.models import Organization
+
+    user_id = make_user("worker")
+    with app.app_context():
+        org = db.session.get(Organization, db.session.get(User, user_id).organization_id)
+        org.accent_color = "#ffdd00"  # yellow: unreadable as is
+        db.session.commit()
+    login(user_id)
+    page = client.get("/").get_data(as_text=True)
+    assert "/theme.css?v=ffdd00" in page
+    css = client.get("/theme.css?v=ffdd00").get_data(as_text=True)
+    darker = readable_accent("#ffdd00")
+    assert f"--pico-primary: {darker};" in css
+    assert 1.05 / (_luminance(darker) + 0.05) >= 4.5

@@ -12,7 +12,9 @@ COURSE = GOOD_ROOT / "budget-familiare"
 
 
 def _disk_files(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
+    }
 
 
 def test_course_files_are_the_bytes_on_disk() -> None:
