@@ -46,11 +46,19 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     from elearn.admin.views import bp as admin_bp
     from elearn.auth.views import bp as auth_bp
+    from elearn.authoring.views import bp as authoring_bp
     from elearn.core.views import bp as core_bp
+    from elearn.learning.views import bp as learning_bp
+    from elearn.learning.views import glossary_bp
+    from elearn.simulate.views import bp as simulate_bp
 
     app.register_blueprint(core_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(learning_bp)
+    app.register_blueprint(glossary_bp)
+    app.register_blueprint(authoring_bp)
+    app.register_blueprint(simulate_bp)
 
     from elearn.cli import register_commands
 

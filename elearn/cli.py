@@ -51,6 +51,15 @@ def demo_command(host: str, port: int, no_serve: bool) -> None:
 
     upgrade_database()
     accounts = seed_demo()
+    from elearn.authoring.services import import_courses
+
+    report = import_courses(_default_courses_dir())
+    click.echo(
+        f"Courses: {len(report.created)} new, {len(report.updated)} updated, "
+        f"{len(report.unchanged)} unchanged."
+    )
+    for error in report.errors:
+        click.echo(f"  {error}", err=True)
     from elearn.models import Organization
 
     click.echo(f"\nWELFARE³ demo is ready. Accounts (password for all: {DEMO_PASSWORD}):")
@@ -156,11 +165,72 @@ def outbox_send(limit: int) -> None:
         sys.exit(1)
 
 
+@click.group("courses")
+def courses_group() -> None:
+    """Course folders in the format of COURSE_FORMAT.md."""
+
+
+def _default_courses_dir() -> str:
+    from elearn.paths import resource_dir
+
+    return current_app.config.get("COURSES_DIR") or str(resource_dir("courses"))
+
+
+@courses_group.command("check")
+@click.argument("path", required=False)
+@click.option("--lang", type=click.Choice(["en", "it"]), default="en", show_default=True)
+def courses_check(path: str | None, lang: str) -> None:
+    """Validate course folders: every problem as path:line: message."""
+    from elearn import coursefmt
+
+    loaded = coursefmt.load_courses(path or _default_courses_dir())
+    for error in loaded.errors:
+        click.echo(error.format(lang))
+    if loaded.errors:
+        sys.exit(1)
+    for course in loaded.courses:
+        click.echo(f"{course.slug}: {len(course.modules)} modules, {course.quiz_count} quizzes, OK")
+
+
+@courses_group.command("import")
+@click.argument("path", required=False)
+@with_appcontext
+def courses_import(path: str | None) -> None:
+    """Import course folders (idempotent: unchanged files change nothing)."""
+    from elearn.authoring.services import import_courses
+
+    report = import_courses(path or _default_courses_dir())
+    for error in report.errors:
+        click.echo(error, err=True)
+    click.echo(
+        f"created {len(report.created)}, updated {len(report.updated)}, "
+        f"unchanged {len(report.unchanged)}, new module versions {report.new_versions}"
+    )
+    if report.errors:
+        sys.exit(1)
+
+
+@courses_group.command("export")
+@click.argument("slug")
+@click.option("--to", "target", required=True, type=click.Path(file_okay=False))
+@with_appcontext
+def courses_export(slug: str, target: str) -> None:
+    """Write a course back to DIR/SLUG in the course format."""
+    from elearn.authoring.services import export_course
+
+    try:
+        folder = export_course(slug, target)
+    except LookupError as error:
+        raise click.ClickException(f"no course with slug {slug!r}") from error
+    click.echo(f"exported to {folder}")
+
+
 def register_commands(app: Flask) -> None:
     app.cli.add_command(init_command)
     app.cli.add_command(demo_command)
     app.cli.add_command(users_group)
     app.cli.add_command(outbox_group)
+    app.cli.add_command(courses_group)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,7 +1,17 @@
 """SQLAlchemy models, one module per domain; importing this registers them all."""
 
 from elearn.models.audit import AuditEntry
+from elearn.models.learning import (
+    Course,
+    CourseMedia,
+    CourseModule,
+    GlossaryFile,
+    ModuleProgress,
+    ModuleVersion,
+    QuizAttempt,
+)
 from elearn.models.outbox import OutboxMessage
+from elearn.models.scenarios import SavedScenario
 from elearn.models.users import (
     ROLE_VALUES,
     ManagerOrganization,
@@ -14,6 +24,13 @@ from elearn.models.users import (
 )
 
 __all__ = [
+    "Course",
+    "CourseMedia",
+    "CourseModule",
+    "GlossaryFile",
+    "ModuleProgress",
+    "ModuleVersion",
+    "QuizAttempt",
     "ROLE_VALUES",
     "AuditEntry",
     "ManagerOrganization",
@@ -21,6 +38,7 @@ __all__ = [
     "OutboxMessage",
     "PasswordResetToken",
     "Role",
+    "SavedScenario",
     "SocialPoint",
     "User",
     "UserRole",

@@ -42,6 +42,8 @@ def sample_values(app, make_org, make_user):
 
 def _requests(app, values):
     for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
+        if rule.endpoint not in ACCESS:  # reported by test_every_route_has_an_access_rule
+            continue
         url = rule.rule
         for name in rule.arguments:
             url = url.replace(f"<{name}>", str(values[name]))
@@ -58,7 +60,9 @@ def test_access_matrix(app, role, sample_values, login):
         login(sample_values["people"][role], client)
     problems = []
     for endpoint, method, url in _requests(app, sample_values["values"]):
-        rule = ACCESS[endpoint]
+        rule = ACCESS.get(endpoint)
+        if rule is None:  # reported by test_every_route_has_an_access_rule
+            continue
         response = client.get(url) if method == "GET" else client.post(url, data={})
         status = response.status_code
         location = response.headers.get("Location", "")

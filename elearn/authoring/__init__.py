@@ -1,0 +1,1 @@
+"""Trainers' side of courses: import, edit, publish, export."""

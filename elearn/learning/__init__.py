@@ -1,0 +1,1 @@
+"""Learners' side of courses: catalogue, modules, quizzes, progress."""

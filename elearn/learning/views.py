@@ -1,0 +1,183 @@
+"""Routes for learners: catalogue, course pages, module pages, quizzes, media, glossary."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale, gettext
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from werkzeug.wrappers import Response
+
+from elearn.authoring.services import current_glossary
+from elearn.extensions import db
+from elearn.learning import services
+from elearn.models import Course, CourseMedia
+from elearn.security import login_required
+
+bp = Blueprint("learning", __name__, url_prefix="/corsi")
+
+
+def _course_or_404(slug: str) -> Course:
+    course = services.published_course(slug)
+    if course is None:
+        abort(404)
+    return course
+
+
+def _module_or_404(course: Course, module_slug: str):  # noqa: ANN202
+    module = services.find_module(course, module_slug)
+    if module is None:
+        abort(404)
+    return module
+
+
+@bp.get("/")
+def catalogue() -> str:
+    user_id = current_user.id if current_user.is_authenticated else None
+    language = request.args.get("lingua", "")
+    level = request.args.get("livello", "")
+    audience = request.args.get("per", "")
+    cards = services.catalogue(
+        user_id,
+        language=language,
+        level=level,
+        audience=audience,
+        preferred_language=str(get_locale() or "it"),
+        target_groups=getattr(current_user, "target_groups", frozenset()) if user_id else frozenset(),
+    )
+    return render_template(
+        "learning/catalogue.html",
+        cards=cards,
+        filters={"lingua": language, "livello": level, "per": audience},
+        levels=services.LEVELS,
+        audiences=services.AUDIENCES,
+    )
+
+
+@bp.get("/<slug>/")
+def course(slug: str) -> str:
+    found = _course_or_404(slug)
+    user_id = current_user.id if current_user.is_authenticated else None
+    outline = services.course_outline(found, user_id)
+    return render_template(
+        "learning/course.html",
+        course=found,
+        outline=outline,
+        next_slug=services.next_module_slug(outline),
+        started=any(status.state != "new" for status in outline),
+    )
+
+
+@bp.get("/<slug>/<module_slug>")
+@login_required
+def module(slug: str, module_slug: str) -> str:
+    found = _course_or_404(slug)
+    record = _module_or_404(found, module_slug)
+    services.record_visit(current_user.id, found.slug, record.slug)
+    page = services.module_page(found, record, current_user.id)
+    return render_template("learning/module.html", page=page, form=FlaskForm())
+
+
+@bp.post("/<slug>/<module_slug>/letto")
+@login_required
+def mark_read(slug: str, module_slug: str) -> Response:
+    found = _course_or_404(slug)
+    record = _module_or_404(found, module_slug)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    services.mark_read(current_user.id, found, record)
+    flash(gettext("Well done: this module is marked as read."), "success")
+    return redirect(url_for("learning.module", slug=slug, module_slug=module_slug) + "#fine")
+
+
+@bp.post("/<slug>/<module_slug>/quiz/<quiz_id>")
+@login_required
+def answer(slug: str, module_slug: str, quiz_id: str) -> Response | tuple[str, int]:
+    found = _course_or_404(slug)
+    record = _module_or_404(found, module_slug)
+    if quiz_id not in record.published_version.quiz_map():
+        abort(404)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    target = url_for("learning.module", slug=slug, module_slug=module_slug) + f"#quiz-{quiz_id}"
+    try:
+        correct = services.answer_quiz(
+            current_user.id,
+            found,
+            record,
+            quiz_id,
+            request.form.to_dict(flat=False),
+            str(get_locale() or "it"),
+        )
+    except services.AnswerError as error:
+        message = {
+            "empty": gettext("Choose an answer before checking."),
+            "number": gettext("Write a number, for example 1800 or 12,5."),
+        }.get(str(error), gettext("That answer cannot be read. Please try again."))
+        flash(message, "error")
+        return redirect(target)
+    flash(
+        gettext("Right answer!") if correct else gettext("Not quite. Read the explanation and try again."),
+        "success" if correct else "info",
+    )
+    return redirect(target)
+
+
+@bp.get("/<slug>/media/<path:filename>")
+def media(slug: str, filename: str) -> Response:
+    found = _course_or_404(slug)
+    item = db.session.scalar(
+        db.select(CourseMedia).where(CourseMedia.course_id == found.id, CourseMedia.filename == filename)
+    )
+    if item is None or not item.content_type.startswith("image/"):
+        abort(404)
+    response = Response(item.data, mimetype=item.content_type)
+    response.headers["Cache-Control"] = "public, max-age=3600"
+    response.headers["Content-Disposition"] = "inline"
+    response.set_etag(item.sha256)
+    return response.make_conditional(request)
+
+
+glossary_bp = Blueprint("glossary", __name__)
+
+
+@glossary_bp.get("/glossario")
+def glossary() -> str:
+    from elearn.coursefmt import render_inline
+
+    terms = current_glossary().terms
+    entries = [
+        (term, render_inline(definition, link_terms=False))
+        for term, definition in sorted(terms.items(), key=lambda item: item[0].casefold())
+    ]
+    return render_template("learning/glossary.html", entries=entries)
+
+
+@bp.app_context_processor
+def _learning_helpers() -> dict[str, object]:
+    from flask import current_app
+    from flask_babel import lazy_gettext
+
+    levels = {"base": lazy_gettext("basic"), "intermedio": lazy_gettext("intermediate"),
+              "avanzato": lazy_gettext("advanced")}
+    audiences = {
+        "tutti": lazy_gettext("everyone"),
+        "maternita": lazy_gettext("pregnancy and maternity"),
+        "figli": lazy_gettext("parents of children under 14"),
+        "legge104": lazy_gettext("caregivers (Law 104)"),
+        "svantaggiati": lazy_gettext("workers in a difficult situation"),
+    }
+    simulators = {
+        "loan": lazy_gettext("Loan simulator"),
+        "savings": lazy_gettext("Savings simulator"),
+        "savings-goal": lazy_gettext("Savings goal simulator"),
+        "budget": lazy_gettext("Household budget simulator"),
+        "debt": lazy_gettext("Debt payoff simulator"),
+    }
+    return {
+        "level_label": lambda level: str(levels.get(level, level)),
+        "audience_label": lambda tag: str(audiences.get(tag, tag)),
+        "simulator_title": lambda name: str(simulators.get(name, name)),
+        "simulator_link": services.simulator_link,
+        "has_endpoint": lambda endpoint: endpoint in current_app.view_functions,
+    }

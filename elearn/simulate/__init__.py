@@ -1,0 +1,1 @@
+"""Simulators on the web: public pages, the JSON API, charts and saved scenarios."""

@@ -1,0 +1,526 @@
+"""The simulators on the web: form values to library input, results for the pages, charts,
+CSV schedules and saved scenarios. No request objects here: views pass plain mappings."""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import io
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import current_app, url_for
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from elearn.extensions import db
+from elearn.models.scenarios import SCENARIO_NAME_MAX, SavedScenario
+from elearn.simulate.forms import PAGES_BY_NAME, RowGroup, SimulatorPage
+from simulators import InvalidInput, UnknownSimulator
+from simulators.charts import CHARTS, Chart, render_chart
+from simulators.errors import NON_FIELD
+from simulators.registry import get
+
+MAX_SCENARIOS = 50
+MAX_JSON_BYTES = 256 * 1024
+_ROW_KEY = re.compile(r"^([a-z_]+)\.(\d+)\.([a-z_]+)$")
+_DECIMAL = re.compile(r"^-?\d+\.\d+$")
+
+
+def language(locale: object) -> str:
+    """'en' or 'it' from a Babel locale (or its string)."""
+    return "en" if str(locale or "it").startswith("en") else "it"
+
+
+# -- form values ----------------------------------------------------------------------------------
+
+
+def _display(value: object, lang: str) -> str:
+    """A default or stored value as the user would type it: 7.5 reads 7,5 in Italian."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = str(value)
+    if lang == "it" and _DECIMAL.match(text):
+        return text.replace(".", ",")
+    return text
+
+
+def row_key(group: str, index: int, name: str) -> str:
+    return f"{group}-{index}-{name}"
+
+
+@dataclass
+class FormState:
+    """What the form shows (``values``, by input name) and the library input it makes."""
+
+    page: SimulatorPage
+    values: dict[str, str]
+    mapping: dict[str, Any]
+    # For each list input: the form row of each list item (empty rows are skipped).
+    row_index: dict[str, list[int]] = field(default_factory=dict)
+
+
+def _group_given(group: RowGroup, args: Mapping[str, str]) -> bool:
+    prefix = group.name + "-"
+    return any(key.startswith(prefix) for key in args)
+
+
+def form_state(
+    page: SimulatorPage, args: Mapping[str, str], lang: str = "it", *, defaults: bool = True
+) -> FormState:
+    """Read the page's inputs from ``args`` (query or form), falling back to the defaults
+    for fields not given (so a course can link with only some values)."""
+    values: dict[str, str] = {}
+    mapping: dict[str, Any] = {}
+    for spec in page.fields:
+        if spec.name in args:
+            values[spec.name] = str(args[spec.name])[:200]
+        else:
+            values[spec.name] = _display(spec.default, lang) if defaults else ""
+        mapping[spec.name] = values[spec.name]
+    row_index: dict[str, list[int]] = {}
+    for group in page.groups:
+        from_args = _group_given(group, args) or not defaults
+        items: list[dict[str, str]] = []
+        row_index[group.name] = []
+        for index in range(group.rows):
+            row: dict[str, str] = {}
+            for spec in group.fields:
+                key = row_key(group.name, index, spec.name)
+                if from_args:
+                    row[spec.name] = str(args.get(key, ""))[:200]
+                elif index < len(group.defaults):
+                    row[spec.name] = _display(str(group.defaults[index].get(spec.name, "")), lang)
+                else:
+                    row[spec.name] = ""
+                values[key] = row[spec.name]
+            if any(value.strip() for value in row.values()):
+                items.append(row)
+                row_index[group.name].append(index)
+        mapping[group.name] = items
+    return FormState(page, values, mapping, row_index)
+
+
+def form_errors(exc: InvalidInput, state: FormState, lang: str) -> dict[str, str]:
+    """Library errors (``debts.1.balance``) keyed by form input name (``debts-3-balance``)."""
+    errors: dict[str, str] = {}
+    for key, message in exc.messages(lang).items():
+        match = _ROW_KEY.match(key)
+        if match and match.group(1) in state.row_index:
+            group, item, name = match.group(1), int(match.group(2)), match.group(3)
+            rows = state.row_index[group]
+            row = rows[item] if item < len(rows) else item
+            errors[row_key(group, row, name)] = message
+        elif key.split(".")[0] in state.row_index:
+            errors.setdefault(key.split(".")[0], message)
+        else:
+            errors[key if key != NON_FIELD else "__all__"] = message
+    return errors
+
+
+def flat_inputs(state: FormState) -> dict[str, str]:
+    """The non-empty inputs as query parameters (links, CSV, chart, save form)."""
+    return {key: value for key, value in state.values.items() if value.strip()}
+
+
+# -- results for the pages ------------------------------------------------------------------------
+
+
+@dataclass
+class ChartLink:
+    url: str
+    title: str
+    alt: str
+
+
+@dataclass
+class PageOutcome:
+    """Everything a simulator page shows: the form, its errors or the results."""
+
+    state: FormState
+    errors: dict[str, str] = field(default_factory=dict)
+    result: dict[str, Any] | None = None
+    explain: dict[str, Any] = field(default_factory=dict)
+    chart: ChartLink | None = None
+    inputs: dict[str, str] = field(default_factory=dict)  # validated, as query parameters
+
+    @property
+    def ok(self) -> bool:
+        return self.result is not None
+
+
+def chart_link(name: str, mapping: Mapping[str, Any], lang: str, query: dict[str, str]) -> ChartLink:
+    chart: Chart = render_chart(name, mapping, lang)
+    url = url_for("simulate.api.chart", simulator=name, lang=lang, **query)
+    return ChartLink(url, chart.title, chart.alt)
+
+
+def run_page(page: SimulatorPage, args: Mapping[str, str], lang: str) -> PageOutcome:
+    """Validate and compute a page; invalid input gives ``errors`` in ``lang``, never raises."""
+    state = form_state(page, args, lang)
+    outcome = PageOutcome(state)
+    simulator = get(page.name)
+    try:
+        parsed = simulator.parse(state.mapping)
+        result = simulator.compute(parsed)
+    except InvalidInput as exc:
+        outcome.errors = form_errors(exc, state, lang)
+        return outcome
+    outcome.result = result.to_dict()
+    outcome.inputs = flat_inputs(state)
+    explain = EXPLAINERS.get(page.name)
+    if explain is not None:
+        outcome.explain = explain(parsed, outcome.result)
+    if page.name == "savings-goal":
+        query = _goal_chart_query(state, outcome.result)
+        outcome.chart = chart_link("savings", query, lang, query)
+    elif page.chart:
+        outcome.chart = chart_link(page.chart, state.mapping, lang, outcome.inputs)
+    return outcome
+
+
+def _share(part: float, whole: float) -> float:
+    return part / whole * 100 if whole else 0.0
+
+
+def _explain_loan(parsed: Any, result: dict[str, Any]) -> dict[str, Any]:
+    rows = result["schedule"]
+    years = []
+    for start in range(0, len(rows), 12):
+        chunk = rows[start : start + 12]
+        years.append(
+            {
+                "year": start // 12 + 1,
+                "first": chunk[0]["n"],
+                "last": chunk[-1]["n"],
+                "rows": chunk,
+                "paid": sum(row["payment"] for row in chunk),
+                "interest": sum(row["interest"] for row in chunk),
+                "balance": chunk[-1]["balance"],
+            }
+        )
+    return {
+        "interest_share": _share(result["total_interest"], result["total_paid"]),
+        "cost_share": _share(result["total_cost"], result["total_paid"]),
+        "taeg_gap": result["taeg"] - result["annual_rate"],
+        "has_fees": result["total_fees"] > 0,
+        "years": years,
+        "short": len(rows) <= 24,
+        "first_interest": rows[0]["interest"],
+        "last_interest": rows[-1]["interest"],
+    }
+
+
+def _explain_savings(parsed: Any, result: dict[str, Any]) -> dict[str, Any]:
+    series = result["series"]
+    yearly = [point for point in series if point["month"] % 12 == 0 and point["month"]]
+    if series[-1]["month"] % 12:
+        yearly.append(series[-1])
+    return {
+        "interest_share": _share(result["interest_gross"], result["final_balance"] + result["tax"]),
+        "months": parsed.months,
+        "inflation": parsed.inflation,
+        "tax_rate": parsed.tax_rate,
+        "yearly": yearly,
+        "lost_to_inflation": result["final_balance"] - result["real_final_balance"],
+    }
+
+
+def _explain_goal(parsed: Any, result: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "target": parsed.target,
+        "months": parsed.months,
+        "initial": parsed.initial,
+        "interest_help": max(parsed.target - result["total_deposits"], 0.0),
+        "offered_deposit": parsed.monthly_deposit,
+    }
+
+
+def _explain_budget(parsed: Any, result: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "has_income": result["total_income"] > 0,
+        "spending_more": result["balance"] < 0,
+        "shortfall": -result["balance"],
+    }
+
+
+def _explain_debt(parsed: Any, result: dict[str, Any]) -> dict[str, Any]:
+    both = get("debt-compare").compute(parsed).to_dict()
+    other = "snowball" if result["strategy"] == "avalanche" else "avalanche"
+    by_month = sorted(result["debts"], key=lambda d: (d["payoff_month"], d["position"]))
+    return {
+        "other": other,
+        "other_interest": both[other]["total_interest"],
+        "other_months": both[other]["months_to_payoff"],
+        "interest_difference": both[other]["total_interest"] - result["total_interest"],
+        "payoffs": by_month,
+    }
+
+
+def _explain_compare(parsed: Any, result: dict[str, Any]) -> dict[str, Any]:
+    offers = result["offers"]
+    cheapest = offers[result["cheapest_by_total_cost"]]
+    dearest = max(offers, key=lambda offer: offer["total_cost"])
+    return {
+        "count": len(offers),
+        "saving": dearest["total_cost"] - cheapest["total_cost"],
+        "same_amount": len({offer["principal"] for offer in offers}) == 1,
+    }
+
+
+EXPLAINERS = {
+    "loan": _explain_loan,
+    "savings": _explain_savings,
+    "savings-goal": _explain_goal,
+    "budget": _explain_budget,
+    "debt": _explain_debt,
+    "loan-compare": _explain_compare,
+}
+
+
+def _goal_chart_query(state: FormState, result: dict[str, Any]) -> dict[str, str]:
+    """The savings plan that reaches the goal, as savings chart inputs."""
+    keys = ("initial", "annual_rate", "months", "deposit_timing", "tax_rate")
+    query = {key: state.values[key] for key in keys if state.values.get(key, "").strip()}
+    query["monthly_deposit"] = f"{result['monthly_deposit']:.2f}"
+    return query
+
+
+# -- CSV ------------------------------------------------------------------------------------------
+
+
+def loan_schedule_csv(args: Mapping[str, str], lang: str) -> str:
+    """The amortisation schedule as CSV for a spreadsheet: semicolons and decimal commas in
+    Italian (what Excel expects in Italy), commas and points in English. Raises InvalidInput."""
+    from flask_babel import gettext
+
+    state = form_state(PAGES_BY_NAME["loan"], args, lang)
+    result = get("loan").run(state.mapping)
+    delimiter = ";" if lang == "it" else ","
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
+    writer.writerow(
+        [
+            gettext("Instalment"),
+            gettext("Payment (€)"),
+            gettext("Interest (€)"),
+            gettext("Principal (€)"),
+            gettext("Balance left (€)"),
+        ]
+    )
+    for row in result["schedule"]:
+        writer.writerow(
+            [row["n"]]
+            + [
+                f"{row[key]:.2f}".replace(".", "," if lang == "it" else ".")
+                for key in ("payment", "interest", "principal", "balance")
+            ]
+        )
+    # The BOM lets Excel read the file as UTF-8 (the € in the header).
+    return "\ufeff" + buffer.getvalue()
+
+
+# -- API ------------------------------------------------------------------------------------------
+
+
+class BadRequestBody(Exception):
+    """The body is not JSON at all (HTTP 400)."""
+
+
+def parse_json_body(raw: bytes) -> Any:
+    """Decode a JSON request body; raise BadRequestBody for anything that is not JSON."""
+    if len(raw) > MAX_JSON_BYTES:
+        raise BadRequestBody("too large")
+    try:
+        return json.loads(raw.decode("utf-8"))
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        raise BadRequestBody("not json") from None
+
+
+def run_api(name: str, body: Any) -> dict[str, Any]:
+    """Validate and compute for the JSON API. Raises InvalidInput or UnknownSimulator."""
+    return get(name).run(body)
+
+
+def chart_svg(name: str, args: Mapping[str, str], lang: str) -> str:
+    """The SVG chart for query parameters named like the page's inputs. Raises InvalidInput
+    or UnknownSimulator (no chart for that simulator)."""
+    page = PAGES_BY_NAME.get(name)
+    if page is None or name not in CHARTS:
+        raise UnknownSimulator(name)
+    state = form_state(page, args, lang, defaults=False)
+    try:
+        return render_chart(name, state.mapping, lang).svg
+    except InvalidInput as exc:
+        raise InvalidInput(form_errors(exc, state, lang)) from None
+
+
+# -- consultation ---------------------------------------------------------------------------------
+
+
+def consult_link(simulator: str, scenario_id: int | None = None) -> str | None:
+    """Where to ask the Welfare Manager about a result, if the consult domain is installed."""
+    if "consult.new_request" not in current_app.view_functions:
+        return None
+    params: dict[str, Any] = {"simulator": simulator}
+    if scenario_id is not None:
+        params["scenario"] = scenario_id
+    return url_for("consult.new_request", **params)
+
+
+# -- saved scenarios ------------------------------------------------------------------------------
+
+
+class ScenarioError(Exception):
+    """A scenario cannot be saved; ``message`` is for the user, already translated."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def _jsonable(value: Any) -> Any:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {
+            key: _jsonable(item)
+            for key, item in dataclasses.asdict(value).items()
+            if item is not None
+        }
+    if isinstance(value, list | tuple):
+        return [_jsonable(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _jsonable(item) for key, item in value.items() if item is not None}
+    return value
+
+
+def validated_inputs(name: str, args: Mapping[str, str], lang: str) -> dict[str, Any]:
+    """The library's validated input for the form values in ``args``, as JSON-ready data.
+    Raises InvalidInput (messages for the page) or UnknownSimulator."""
+    page = PAGES_BY_NAME.get(name)
+    if page is None:
+        raise UnknownSimulator(name)
+    state = form_state(page, args, lang, defaults=False)
+    try:
+        parsed = get(name).parse(state.mapping)
+    except InvalidInput as exc:
+        raise InvalidInput(form_errors(exc, state, lang)) from None
+    stored = _jsonable(parsed)
+    if name == "loan-compare":
+        stored = {"offers": stored["offers"]}
+    return stored
+
+
+def scenarios_for(user_id: int) -> list[SavedScenario]:
+    """A user's saved scenarios, newest first."""
+    return list(
+        db.session.scalars(
+            select(SavedScenario)
+            .where(SavedScenario.user_id == user_id)
+            .order_by(SavedScenario.created_at.desc(), SavedScenario.id.desc())
+        )
+    )
+
+
+def get_scenario(user_id: int, scenario_id: int) -> SavedScenario | None:
+    """The scenario only if it belongs to ``user_id`` (the object-level access check)."""
+    return db.session.scalar(
+        select(SavedScenario).where(
+            SavedScenario.id == scenario_id, SavedScenario.user_id == user_id
+        )
+    )
+
+
+def save_scenario(
+    user_id: int, simulator: str, name: str, args: Mapping[str, str], lang: str
+) -> SavedScenario:
+    """Validate the inputs and store them; raises ScenarioError or InvalidInput."""
+    from flask_babel import gettext
+
+    name = " ".join(name.split())[:SCENARIO_NAME_MAX]
+    if not name:
+        raise ScenarioError(gettext("Give the scenario a name."))
+    if simulator not in PAGES_BY_NAME:
+        raise ScenarioError(gettext("This simulator does not exist."))
+    inputs = validated_inputs(simulator, args, lang)
+    count = db.session.scalar(
+        select(func.count(SavedScenario.id)).where(SavedScenario.user_id == user_id)
+    )
+    if (count or 0) >= MAX_SCENARIOS:
+        raise ScenarioError(
+            gettext(
+                "You already have %(max)d saved scenarios. Delete one you no longer need, "
+                "then save again.",
+                max=MAX_SCENARIOS,
+            )
+        )
+    taken = db.session.scalar(
+        select(SavedScenario.id).where(
+            SavedScenario.user_id == user_id, SavedScenario.name == name
+        )
+    )
+    if taken is not None:
+        raise ScenarioError(gettext("You already have a scenario with this name. Choose another."))
+    scenario = SavedScenario(user_id=user_id, simulator=simulator, name=name, inputs=inputs)
+    db.session.add(scenario)
+    try:
+        db.session.commit()
+    except IntegrityError:  # the same name saved twice at the same moment
+        db.session.rollback()
+        raise ScenarioError(
+            gettext("You already have a scenario with this name. Choose another.")
+        ) from None
+    return scenario
+
+
+def delete_scenario(scenario: SavedScenario) -> None:
+    db.session.delete(scenario)
+    db.session.commit()
+
+
+def scenario_query(scenario: SavedScenario, lang: str = "it") -> dict[str, str]:
+    """The stored inputs as the page's query parameters."""
+    page = PAGES_BY_NAME[scenario.simulator]
+    group_names = {group.name for group in page.groups}
+    query: dict[str, str] = {}
+    for key, value in (scenario.inputs or {}).items():
+        if key in group_names and isinstance(value, list):
+            for index, item in enumerate(value):
+                if isinstance(item, dict):
+                    for name, cell in item.items():
+                        query[row_key(key, index, name)] = _display(cell, lang)
+        elif not isinstance(value, list | dict):
+            query[key] = _display(value, lang)
+    return query
+
+
+def scenario_url(scenario: SavedScenario, lang: str = "it") -> str:
+    page = PAGES_BY_NAME[scenario.simulator]
+    return url_for(f"simulate.{page.endpoint}", **scenario_query(scenario, lang))
+
+
+def scenario_summary(scenario: SavedScenario) -> dict[str, Any]:
+    """A JSON-ready description of a scenario with its main results (for consultations)."""
+    try:
+        result = get(scenario.simulator).run(scenario.inputs)
+    except InvalidInput:
+        result = {}
+    headline_keys = {
+        "loan": ("installment", "taeg", "total_interest", "total_paid"),
+        "savings": ("final_balance", "total_deposits", "real_final_balance"),
+        "savings-goal": ("monthly_deposit", "total_deposits"),
+        "budget": ("total_income", "total_expenses", "balance", "savings_rate"),
+        "debt": ("months_to_payoff", "total_interest", "payoff_order"),
+        "loan-compare": ("cheapest_by_total_cost", "cheapest_by_taeg"),
+    }.get(scenario.simulator, ())
+    return {
+        "id": scenario.id,
+        "name": scenario.name,
+        "simulator": scenario.simulator,
+        "title": str(PAGES_BY_NAME[scenario.simulator].title),
+        "created_at": scenario.created_at.isoformat(),
+        "inputs": scenario.inputs,
+        "results": {key: result[key] for key in headline_keys if key in result},
+    }

@@ -1,0 +1,145 @@
+"""Routes of the simulator pages (public) and of saved scenarios (logged-in users)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale, gettext
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from elearn.security import login_required
+from elearn.simulate import services
+from elearn.simulate.api import api_bp
+from elearn.simulate.forms import (
+    PAGES,
+    PAGES_BY_NAME,
+    DeleteScenarioForm,
+    SaveScenarioForm,
+    SimulatorPage,
+)
+from simulators import InvalidInput
+
+bp = Blueprint("simulate", __name__)
+bp.register_blueprint(api_bp)
+
+
+def _lang() -> str:
+    return services.language(get_locale())
+
+
+@bp.get("/simulatori")
+def index() -> str:
+    return render_template("simulate/index.html", pages=PAGES)
+
+
+def simulator_page(page: SimulatorPage) -> tuple[str, int]:
+    """A simulator: the form pre-filled from the query, and its results (422 if invalid)."""
+    outcome = services.run_page(page, request.args, _lang())
+    save_form = None
+    if current_user.is_authenticated and outcome.ok:
+        save_form = SaveScenarioForm(formdata=None, simulator=page.name)
+    return (
+        render_template(
+            "simulate/page.html",
+            page=page,
+            outcome=outcome,
+            save_form=save_form,
+            consult_url=services.consult_link(page.name) if outcome.ok else None,
+        ),
+        200 if outcome.ok else 422,
+    )
+
+
+def _page_view(page: SimulatorPage) -> Callable[[], tuple[str, int]]:
+    def view() -> tuple[str, int]:
+        return simulator_page(page)
+
+    view.__name__ = f"{page.endpoint}_page"
+    return view
+
+
+for _page in PAGES:
+    bp.add_url_rule(
+        f"/simulatori/{_page.slug}", endpoint=_page.endpoint, view_func=_page_view(_page)
+    )
+
+
+@bp.get("/simulatori/prestito/piano.csv")
+def loan_csv() -> Response | tuple[str, int]:
+    lang = _lang()
+    try:
+        body = services.loan_schedule_csv(request.args, lang)
+    except InvalidInput:
+        return simulator_page(PAGES_BY_NAME["loan"])
+    filename = "piano-ammortamento.csv" if lang == "it" else "loan-schedule.csv"
+    return Response(
+        body,
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+@bp.get("/simulatori/scenari")
+@login_required
+def scenarios() -> str:
+    lang = _lang()
+    saved = [
+        (scenario, services.scenario_url(scenario, lang), PAGES_BY_NAME[scenario.simulator])
+        for scenario in services.scenarios_for(current_user.id)
+    ]
+    return render_template(
+        "simulate/scenarios.html",
+        saved=saved,
+        delete_form=DeleteScenarioForm(),
+        limit=services.MAX_SCENARIOS,
+    )
+
+
+@bp.post("/simulatori/scenari")
+@login_required
+def save_scenario() -> Response:
+    form = SaveScenarioForm()
+    page = PAGES_BY_NAME.get(form.simulator.data or "")
+    if page is None:
+        abort(404)
+    inputs = {key: value for key, value in request.form.items() if key.startswith("in-")}
+    args = {key[3:]: value for key, value in inputs.items()}
+    back = url_for(f"simulate.{page.endpoint}", **args) + "#save-heading"
+    if not form.validate():
+        for errors in form.errors.values():
+            for message in errors:
+                flash(message, "error")
+        return redirect(back, code=303)
+    try:
+        services.save_scenario(current_user.id, page.name, form.name.data, args, _lang())
+    except services.ScenarioError as exc:
+        flash(exc.message, "error")
+        return redirect(back, code=303)
+    except InvalidInput:
+        flash(gettext("Some values are not valid: correct them, then save."), "error")
+        return redirect(back, code=303)
+    flash(gettext("Scenario saved. You find it in “My scenarios”."), "success")
+    return redirect(back, code=303)
+
+
+@bp.get("/simulatori/scenari/<int:scenario_id>")
+@login_required
+def open_scenario(scenario_id: int) -> Response:
+    scenario = services.get_scenario(current_user.id, scenario_id)
+    if scenario is None:
+        abort(404)
+    return redirect(services.scenario_url(scenario, _lang()))
+
+
+@bp.post("/simulatori/scenari/<int:scenario_id>/elimina")
+@login_required
+def delete_scenario(scenario_id: int) -> Response:
+    scenario = services.get_scenario(current_user.id, scenario_id)
+    if scenario is None:
+        abort(404)
+    if DeleteScenarioForm().validate_on_submit():
+        services.delete_scenario(scenario)
+        flash(gettext("Scenario deleted."), "success")
+    return redirect(url_for("simulate.scenarios"), code=303)
