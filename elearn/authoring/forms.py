@@ -27,7 +27,11 @@ class NewCourseForm(FlaskForm):
     )
     summary = StringField(
         _l("Summary"),
-        validators=[InputRequired(_l("Write one or two sentences.")), Length(max=500), no_control_chars],
+        validators=[
+            InputRequired(_l("Write one or two sentences.")),
+            Length(max=500),
+            no_control_chars,
+        ],
     )
     language = SelectField(_l("Language"), choices=choices(LANGUAGE_CHOICES))
 

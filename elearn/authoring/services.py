@@ -55,9 +55,7 @@ def _store_glossary(glossary: coursefmt.Glossary) -> bool:
 # --- rendering cache ------------------------------------------------------------------------
 
 
-def render_for_storage(
-    module: coursefmt.Module, glossary: coursefmt.Glossary
-) -> tuple[str, str]:
+def render_for_storage(module: coursefmt.Module, glossary: coursefmt.Glossary) -> tuple[str, str]:
     """Render a parsed module once, at publish time: (segments JSON, quizzes JSON)."""
     segments: list[dict[str, Any]] = []
     for segment in coursefmt.render_module(module, glossary, media_url=media_url):
@@ -72,7 +70,10 @@ def render_for_storage(
 
     def inline(text: str) -> str:
         return coursefmt.render_inline(
-            text, glossary, language=module.language, course_slug=module.course_slug,
+            text,
+            glossary,
+            language=module.language,
+            course_slug=module.course_slug,
             media_url=media_url,
         )
 
@@ -121,7 +122,10 @@ def _apply_settings(course: Course, parsed: coursefmt.Course, course_yml: str) -
 
 
 def _publish_module_version(
-    record: CourseModule, parsed: coursefmt.Module, glossary: coursefmt.Glossary, author_id: int | None
+    record: CourseModule,
+    parsed: coursefmt.Module,
+    glossary: coursefmt.Glossary,
+    author_id: int | None,
 ) -> bool:
     """Make `parsed` the published text of `record`; False when it already is."""
     current = record.published_version
@@ -154,8 +158,14 @@ def store_course(
     course_yml = parsed.files["course.yml"].decode("utf-8")
     changed = False
     if course is None:
-        course = Course(slug=parsed.slug, title=parsed.title, summary=parsed.summary,
-                        language=parsed.language, course_yml=course_yml, published_at=utcnow())
+        course = Course(
+            slug=parsed.slug,
+            title=parsed.title,
+            summary=parsed.summary,
+            language=parsed.language,
+            course_yml=course_yml,
+            published_at=utcnow(),
+        )
         db.session.add(course)
         changed = True
     if course.course_yml != course_yml or course.title != parsed.title:
@@ -171,8 +181,13 @@ def store_course(
     for position, parsed_module in enumerate(parsed.modules):
         record = existing.pop(parsed_module.slug, None)
         if record is None:
-            record = CourseModule(course=course, slug=parsed_module.slug, position=position,
-                                  title=parsed_module.title, minutes=parsed_module.minutes)
+            record = CourseModule(
+                course=course,
+                slug=parsed_module.slug,
+                position=position,
+                title=parsed_module.title,
+                minutes=parsed_module.minutes,
+            )
             db.session.add(record)
             db.session.flush()
         if record.position != position or record.archived:
@@ -182,21 +197,28 @@ def store_course(
         if _publish_module_version(record, parsed_module, glossary, author_id):
             new_versions += 1
             changed = True
-        if record.draft_source is not None and record.draft_source == parsed_module.raw.decode("utf-8"):
+        if record.draft_source is not None and record.draft_source == parsed_module.raw.decode(
+            "utf-8"
+        ):
             record.draft_source = None
     for leftover in existing.values():
         if not leftover.archived:
             leftover.archived = True
             changed = True
 
-    media_files = {name[len("media/") :]: data for name, data in parsed.files.items() if name.startswith("media/")}
+    media_files = {
+        name[len("media/") :]: data
+        for name, data in parsed.files.items()
+        if name.startswith("media/")
+    }
     current_media = {item.filename: item for item in course.media}
     for name, data in media_files.items():
         digest = coursefmt.model.sha256_hex(data)
         item = current_media.pop(name, None)
         if item is None:
-            course.media.append(CourseMedia(filename=name, data=data, sha256=digest,
-                                            content_type=_media_type(name)))
+            course.media.append(
+                CourseMedia(filename=name, data=data, sha256=digest, content_type=_media_type(name))
+            )
             changed = True
         elif item.sha256 != digest:
             item.data, item.sha256 = data, digest
@@ -210,7 +232,9 @@ def store_course(
 
 
 def _media_type(name: str) -> str:
-    return coursefmt.MEDIA_TYPES.get(Path(name).suffix.lower().lstrip("."), "application/octet-stream")
+    return coursefmt.MEDIA_TYPES.get(
+        Path(name).suffix.lower().lstrip("."), "application/octet-stream"
+    )
 
 
 def rerender_all(glossary: coursefmt.Glossary) -> None:
@@ -224,7 +248,9 @@ def rerender_all(glossary: coursefmt.Glossary) -> None:
         for record in course.modules:
             version = record.published_version
             if version is not None and record.slug in by_slug:
-                version.rendered, version.quizzes = render_for_storage(by_slug[record.slug], glossary)
+                version.rendered, version.quizzes = render_for_storage(
+                    by_slug[record.slug], glossary
+                )
 
 
 def import_courses(root: str | Path, *, author_id: int | None = None) -> ImportReport:
@@ -255,7 +281,11 @@ def import_courses(root: str | Path, *, author_id: int | None = None) -> ImportR
 
 def course_files(course: Course, *, drafts: bool) -> dict[str, bytes]:
     """The course as format files: published texts, or the trainer's working copy with drafts."""
-    yml = course.draft_course_yml if drafts and course.draft_course_yml is not None else course.course_yml
+    yml = (
+        course.draft_course_yml
+        if drafts and course.draft_course_yml is not None
+        else course.course_yml
+    )
     files = {"course.yml": yml.encode("utf-8")}
     for record in course.modules:
         if record.archived:
@@ -297,7 +327,9 @@ def list_courses() -> list[Course]:
 # --- editing and publishing -----------------------------------------------------------------
 
 
-def validate_working_copy(course: Course) -> tuple[coursefmt.Course | None, list[coursefmt.CourseError]]:
+def validate_working_copy(
+    course: Course,
+) -> tuple[coursefmt.Course | None, list[coursefmt.CourseError]]:
     return coursefmt.course_from_files(
         course_files(course, drafts=True), course.slug, glossary=current_glossary()
     )
@@ -314,12 +346,19 @@ def save_module_draft(course: Course, module_slug: str, source: str) -> CourseMo
     return record
 
 
-def preview_module(course: Course, module_slug: str, source: str) -> tuple[str, list[coursefmt.CourseError]]:
+def preview_module(
+    course: Course, module_slug: str, source: str
+) -> tuple[str, list[coursefmt.CourseError]]:
     """Render a module text for the editor preview, with its validation messages."""
     media = [f"media/{item.filename}" for item in course.media]
     module, errors = coursefmt.parse_module(
-        source.encode("utf-8"), f"{module_slug}.md", path=f"{module_slug}.md",
-        course_slug=course.slug, language=course.language, glossary=current_glossary(), media=media,
+        source.encode("utf-8"),
+        f"{module_slug}.md",
+        path=f"{module_slug}.md",
+        course_slug=course.slug,
+        language=course.language,
+        glossary=current_glossary(),
+        media=media,
     )
     if module is None:
         return "", errors
@@ -330,8 +369,6 @@ def preview_module(course: Course, module_slug: str, source: str) -> tuple[str, 
 NEW_MODULE_TEMPLATE = """---
 title: {title}
 minutes: 10
-objectives:
-  - 
 ---
 
 Scrivi qui il testo del modulo.
@@ -355,9 +392,15 @@ def add_module(course: Course, slug: str, title: str) -> CourseModule:
     if any(m.slug == slug for m in course.modules):
         raise ValueError("exists")
     position = max((m.position for m in course.modules), default=-1) + 1
-    record = CourseModule(course=course, slug=slug, position=position, title=title, minutes=10,
-                          draft_source=NEW_MODULE_TEMPLATE.format(title=title.replace("\n", " ")),
-                          draft_updated_at=utcnow())
+    record = CourseModule(
+        course=course,
+        slug=slug,
+        position=position,
+        title=title,
+        minutes=10,
+        draft_source=NEW_MODULE_TEMPLATE.format(title=title.replace("\n", " ")),
+        draft_updated_at=utcnow(),
+    )
     db.session.add(record)
     # An explicit module list in course.yml must name the new file too.
     yml = course.draft_course_yml if course.draft_course_yml is not None else course.course_yml
@@ -406,8 +449,11 @@ def create_course(*, slug: str, title: str, summary: str, language: str) -> Cour
     course = Course(slug=slug, title=title, summary=summary, language=language, course_yml=yml)
     db.session.add(course)
     db.session.flush()
-    add_module(course, "01-introduzione" if language == "it" else "01-introduction",
-               "Introduzione" if language == "it" else "Introduction")
+    add_module(
+        course,
+        "01-introduzione" if language == "it" else "01-introduction",
+        "Introduzione" if language == "it" else "Introduction",
+    )
     return course
 
 
@@ -499,7 +545,9 @@ def course_statistics(course: Course) -> tuple[list[ModuleStats], list[QuestionS
         started, completed = counts.get(record.slug, (0, 0))
         # Completed is hidden with started, so one cannot be deduced from the other.
         modules.append(
-            ModuleStats(record.title, shown(started), shown(completed) if started >= MIN_GROUP else None)
+            ModuleStats(
+                record.title, shown(started), shown(completed) if started >= MIN_GROUP else None
+            )
         )
 
     first_attempts = (
@@ -532,6 +580,8 @@ def course_statistics(course: Course) -> tuple[list[ModuleStats], list[QuestionS
         quiz = record.published_version.quiz_map().get(quiz_id)
         if quiz is None:
             continue
-        questions.append(QuestionStats(record.title, quiz["question_html"], learners, wrong / learners))
+        questions.append(
+            QuestionStats(record.title, quiz["question_html"], learners, wrong / learners)
+        )
     questions.sort(key=lambda q: q.wrong_share, reverse=True)
     return modules, questions[:10]

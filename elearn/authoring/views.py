@@ -67,13 +67,21 @@ def new_course() -> str | Response | tuple[str, int]:
             form.slug.errors.append(gettext("A course with this short name already exists."))
         else:
             course = services.create_course(
-                slug=form.slug.data, title=form.title.data.strip(),
-                summary=form.summary.data.strip(), language=form.language.data,
+                slug=form.slug.data,
+                title=form.title.data.strip(),
+                summary=form.summary.data.strip(),
+                language=form.language.data,
             )
-            flash(gettext("Course created as a draft. Learners will see it after you publish it."), "success")
+            flash(
+                gettext("Course created as a draft. Learners will see it after you publish it."),
+                "success",
+            )
             return redirect(url_for("authoring.course", slug=course.slug))
     return render_template(
-        "authoring/index.html", courses=services.list_courses(), new_form=form, upload_form=UploadForm()
+        "authoring/index.html",
+        courses=services.list_courses(),
+        new_form=form,
+        upload_form=UploadForm(),
     ), 422
 
 
@@ -199,7 +207,9 @@ def preview(slug: str, module_slug: str) -> dict[str, object] | tuple[dict[str, 
     form = SourceForm()
     if not form.validate_on_submit():
         return {"errors": [gettext("The text is too long.")]}, 422
-    html, errors = services.preview_module(found, record.slug, (form.source.data or "").replace("\r\n", "\n"))
+    html, errors = services.preview_module(
+        found, record.slug, (form.source.data or "").replace("\r\n", "\n")
+    )
     return {
         "html": html,
         "errors": [{"line": e.line, "message": e.message(_lang())} for e in errors],
@@ -222,7 +232,9 @@ def restore(slug: str, module_slug: str, number: int) -> Response:
     found = _course_or_404(slug)
     record = _module_or_404(found, module_slug)
     version = db.session.scalar(
-        db.select(ModuleVersion).where(ModuleVersion.module_id == record.id, ModuleVersion.number == number)
+        db.select(ModuleVersion).where(
+            ModuleVersion.module_id == record.id, ModuleVersion.number == number
+        )
     )
     if version is None:
         abort(404)
@@ -230,7 +242,9 @@ def restore(slug: str, module_slug: str, number: int) -> Response:
         abort(400)
     services.restore_version(record, version)
     flash(
-        gettext("Version %(n)d is back as a draft. Publish the course to make it visible.", n=number),
+        gettext(
+            "Version %(n)d is back as a draft. Publish the course to make it visible.", n=number
+        ),
         "success",
     )
     return redirect(url_for("authoring.module", slug=slug, module_slug=module_slug))
@@ -268,11 +282,16 @@ def upload_media(slug: str) -> Response:
     from elearn.coursefmt.model import sha256_hex
 
     if existing is None:
-        found.media.append(CourseMedia(filename=name, data=clean, content_type=mime, sha256=sha256_hex(clean)))
+        found.media.append(
+            CourseMedia(filename=name, data=clean, content_type=mime, sha256=sha256_hex(clean))
+        )
     else:
         existing.data, existing.content_type, existing.sha256 = clean, mime, sha256_hex(clean)
     db.session.commit()
-    flash(gettext("Image saved. Use it in a module as ![description](media/%(name)s)", name=name), "success")
+    flash(
+        gettext("Image saved. Use it in a module as ![description](media/%(name)s)", name=name),
+        "success",
+    )
     return redirect(url_for("authoring.course", slug=slug) + "#media")
 
 
@@ -282,6 +301,9 @@ def statistics(slug: str) -> str:
     found = _course_or_404(slug)
     modules, questions = services.course_statistics(found)
     return render_template(
-        "authoring/statistics.html", course=found, modules=modules, questions=questions,
+        "authoring/statistics.html",
+        course=found,
+        modules=modules,
+        questions=questions,
         min_group=services.MIN_GROUP,
     )

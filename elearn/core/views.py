@@ -29,7 +29,12 @@ def _menu() -> dict[str, object]:
 def home() -> str:
     if not current_user.is_authenticated:
         return render_template("core/welcome.html")
-    return render_template("core/home.html", sections=home_sections(current_user))
+    resume = None
+    if current_user.has_role("worker"):
+        from elearn.learning.services import continue_learning
+
+        resume = continue_learning(current_user.id)
+    return render_template("core/home.html", sections=home_sections(current_user), resume=resume)
 
 
 @bp.get("/theme.css", endpoint="theme_css")

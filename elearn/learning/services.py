@@ -70,7 +70,11 @@ def catalogue(
     totals = {
         course_id: (count, minutes)
         for course_id, count, minutes in db.session.execute(
-            select(CourseModule.course_id, func.count(), func.coalesce(func.sum(CourseModule.minutes), 0))
+            select(
+                CourseModule.course_id,
+                func.count(),
+                func.coalesce(func.sum(CourseModule.minutes), 0),
+            )
             .where(CourseModule.published_version_id.is_not(None), CourseModule.archived.is_(False))
             .group_by(CourseModule.course_id)
         )
@@ -290,6 +294,8 @@ def _insert_ignore(values: dict[str, Any]) -> Any:
         insert(ModuleProgress)
         .values(**values)
         .on_conflict_do_nothing(index_elements=["user_id", "course_slug", "module_slug"])
+        # RETURNING tells whether a row was inserted; rowcount is unreliable here (-1 on psycopg).
+        .returning(ModuleProgress.id)
     )
 
 
@@ -306,11 +312,18 @@ def record_visit(user_id: int, course_slug: str, module_slug: str) -> None:
     now = utcnow()
     inserted = db.session.execute(
         _insert_ignore(
-            {"user_id": user_id, "course_slug": course_slug, "module_slug": module_slug,
-             "first_visit_at": now, "last_visit_at": now, "visits": 1, "seconds_spent": 0}
+            {
+                "user_id": user_id,
+                "course_slug": course_slug,
+                "module_slug": module_slug,
+                "first_visit_at": now,
+                "last_visit_at": now,
+                "visits": 1,
+                "seconds_spent": 0,
+            }
         )
     )
-    if inserted.rowcount == 0:
+    if inserted.first() is None:
         db.session.execute(
             update(ModuleProgress)
             .where(_where(user_id, course_slug, module_slug))
@@ -323,8 +336,15 @@ def _ensure_row(user_id: int, course_slug: str, module_slug: str) -> None:
     now = utcnow()
     db.session.execute(
         _insert_ignore(
-            {"user_id": user_id, "course_slug": course_slug, "module_slug": module_slug,
-             "first_visit_at": now, "last_visit_at": now, "visits": 1, "seconds_spent": 0}
+            {
+                "user_id": user_id,
+                "course_slug": course_slug,
+                "module_slug": module_slug,
+                "first_visit_at": now,
+                "last_visit_at": now,
+                "visits": 1,
+                "seconds_spent": 0,
+            }
         )
     )
 
@@ -391,13 +411,21 @@ def parse_response(quiz: dict[str, Any], form: dict[str, list[str]], locale: str
 def grade(quiz: dict[str, Any], response: dict[str, Any]) -> bool:
     if quiz["type"] == "number":
         answer = quiz.get("answer")
-        return answer is not None and abs(response["number"] - answer) <= (quiz.get("tolerance") or 0) + 1e-9
+        return (
+            answer is not None
+            and abs(response["number"] - answer) <= (quiz.get("tolerance") or 0) + 1e-9
+        )
     correct = {i for i, choice in enumerate(quiz["choices"]) if choice["correct"]}
     return set(response["choices"]) == correct
 
 
 def answer_quiz(
-    user_id: int, course: Course, module: CourseModule, quiz_id: str, form: dict[str, list[str]], locale: str
+    user_id: int,
+    course: Course,
+    module: CourseModule,
+    quiz_id: str,
+    form: dict[str, list[str]],
+    locale: str,
 ) -> bool:
     """Grade and record an answer; update the best score and completion. Returns correctness."""
     version = module.published_version

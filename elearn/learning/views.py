@@ -43,7 +43,9 @@ def catalogue() -> str:
         level=level,
         audience=audience,
         preferred_language=str(get_locale() or "it"),
-        target_groups=getattr(current_user, "target_groups", frozenset()) if user_id else frozenset(),
+        target_groups=getattr(current_user, "target_groups", frozenset())
+        if user_id
+        else frozenset(),
     )
     return render_template(
         "learning/catalogue.html",
@@ -117,7 +119,9 @@ def answer(slug: str, module_slug: str, quiz_id: str) -> Response | tuple[str, i
         flash(message, "error")
         return redirect(target)
     flash(
-        gettext("Right answer!") if correct else gettext("Not quite. Read the explanation and try again."),
+        gettext("Right answer!")
+        if correct
+        else gettext("Not quite. Read the explanation and try again."),
         "success" if correct else "info",
     )
     return redirect(target)
@@ -127,7 +131,9 @@ def answer(slug: str, module_slug: str, quiz_id: str) -> Response | tuple[str, i
 def media(slug: str, filename: str) -> Response:
     found = _course_or_404(slug)
     item = db.session.scalar(
-        db.select(CourseMedia).where(CourseMedia.course_id == found.id, CourseMedia.filename == filename)
+        db.select(CourseMedia).where(
+            CourseMedia.course_id == found.id, CourseMedia.filename == filename
+        )
     )
     if item is None or not item.content_type.startswith("image/"):
         abort(404)
@@ -158,8 +164,11 @@ def _learning_helpers() -> dict[str, object]:
     from flask import current_app
     from flask_babel import lazy_gettext
 
-    levels = {"base": lazy_gettext("basic"), "intermedio": lazy_gettext("intermediate"),
-              "avanzato": lazy_gettext("advanced")}
+    levels = {
+        "base": lazy_gettext("basic"),
+        "intermedio": lazy_gettext("intermediate"),
+        "avanzato": lazy_gettext("advanced"),
+    }
     audiences = {
         "tutti": lazy_gettext("everyone"),
         "maternita": lazy_gettext("pregnancy and maternity"),

@@ -183,7 +183,9 @@ class ModuleProgress(db.Model):
 
     __table_args__ = (
         UniqueConstraint("user_id", "course_slug", "module_slug"),
-        CheckConstraint("best_score IS NULL OR (best_score >= 0 AND best_score <= 1)", name="score_range"),
+        CheckConstraint(
+            "best_score IS NULL OR (best_score >= 0 AND best_score <= 1)", name="score_range"
+        ),
         CheckConstraint("seconds_spent >= 0", name="seconds_positive"),
     )
 

@@ -61,8 +61,10 @@ _METHOD = InputField(
     _l("Repayment type"),
     CHOICE,
     "french",
-    _l("French: the same instalment every month (the most common). Italian: the same "
-       "principal every month, so the instalment goes down."),
+    _l(
+        "French: the same instalment every month (the most common). Italian: the same "
+        "principal every month, so the instalment goes down."
+    ),
     (("french", _l("French (fixed instalment)")), ("italian", _l("Italian (falling instalment)"))),
 )
 _TIMING = InputField(
@@ -92,13 +94,30 @@ def _loan_fields(principal: str, rate: str, months: str) -> tuple[InputField, ..
             rate,
             _l("Written in the offer as TAN, for example 7.5."),
         ),
-        InputField("months", _l("Number of monthly instalments"), MONTHS, months,
-                   _l("For example 60 for five years.")),
+        InputField(
+            "months",
+            _l("Number of monthly instalments"),
+            MONTHS,
+            months,
+            _l("For example 60 for five years."),
+        ),
         _METHOD,
-        InputField("upfront_fees", _l("Fees paid at the start (€)"), MONEY, "0",
-                   _l("Application fees, stamp duty, insurance paid once."), required=False),
-        InputField("installment_fee", _l("Fee on each instalment (€)"), MONEY, "0",
-                   _l("For example a collection fee of 2 € per instalment."), required=False),
+        InputField(
+            "upfront_fees",
+            _l("Fees paid at the start (€)"),
+            MONEY,
+            "0",
+            _l("Application fees, stamp duty, insurance paid once."),
+            required=False,
+        ),
+        InputField(
+            "installment_fee",
+            _l("Fee on each instalment (€)"),
+            MONEY,
+            "0",
+            _l("For example a collection fee of 2 € per instalment."),
+            required=False,
+        ),
     )
 
 
@@ -130,7 +149,9 @@ PAGES: tuple[SimulatorPage, ...] = (
                 _l("Inflation per year (%)"),
                 RATE,
                 "2",
-                _l("How fast prices rise. It shows what your money will be worth in today's euros."),
+                _l(
+                    "How fast prices rise. It shows what your money will be worth in today's euros."
+                ),
                 required=False,
             ),
         ),
@@ -227,8 +248,10 @@ PAGES: tuple[SimulatorPage, ...] = (
                 _l("Which debt to pay first"),
                 CHOICE,
                 "avalanche",
-                _l("Avalanche saves the most interest. Snowball closes small debts sooner, "
-                   "which helps you keep going."),
+                _l(
+                    "Avalanche saves the most interest. Snowball closes small debts sooner, "
+                    "which helps you keep going."
+                ),
                 (
                     ("avalanche", _l("Avalanche: highest rate first")),
                     ("snowball", _l("Snowball: smallest debt first")),
@@ -248,10 +271,18 @@ PAGES: tuple[SimulatorPage, ...] = (
                     InputField("min_payment", _l("Minimum monthly payment (€)"), MONEY),
                 ),
                 (
-                    {"name": _l("Credit card"), "balance": "1500", "annual_rate": "18",
-                     "min_payment": "60"},
-                    {"name": _l("Car loan"), "balance": "6000", "annual_rate": "7.5",
-                     "min_payment": "200"},
+                    {
+                        "name": _l("Credit card"),
+                        "balance": "1500",
+                        "annual_rate": "18",
+                        "min_payment": "60",
+                    },
+                    {
+                        "name": _l("Car loan"),
+                        "balance": "6000",
+                        "annual_rate": "7.5",
+                        "min_payment": "200",
+                    },
                 ),
             ),
         ),
@@ -273,16 +304,26 @@ PAGES: tuple[SimulatorPage, ...] = (
                     InputField("principal", _l("Amount (€)"), MONEY),
                     InputField("annual_rate", _l("TAN (%)"), RATE),
                     InputField("months", _l("Instalments"), MONTHS),
-                    InputField("upfront_fees", _l("Fees at the start (€)"), MONEY,
-                               required=False),
-                    InputField("installment_fee", _l("Fee on each instalment (€)"), MONEY,
-                               required=False),
+                    InputField("upfront_fees", _l("Fees at the start (€)"), MONEY, required=False),
+                    InputField(
+                        "installment_fee", _l("Fee on each instalment (€)"), MONEY, required=False
+                    ),
                 ),
                 (
-                    {"principal": "10000", "annual_rate": "6.9", "months": "60",
-                     "upfront_fees": "300", "installment_fee": "2"},
-                    {"principal": "10000", "annual_rate": "7.9", "months": "60",
-                     "upfront_fees": "0", "installment_fee": "0"},
+                    {
+                        "principal": "10000",
+                        "annual_rate": "6.9",
+                        "months": "60",
+                        "upfront_fees": "300",
+                        "installment_fee": "2",
+                    },
+                    {
+                        "principal": "10000",
+                        "annual_rate": "7.9",
+                        "months": "60",
+                        "upfront_fees": "0",
+                        "installment_fee": "0",
+                    },
                 ),
             ),
         ),

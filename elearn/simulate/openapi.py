@@ -27,7 +27,9 @@ _LOAN = _obj(
     ["principal", "annual_rate", "months"],
 )
 _TIMING = {"type": "string", "enum": ["end", "start"], "default": "end"}
-_LINE = _obj({"category": {"type": "string", "maxLength": 60}, "amount": _MONEY}, ["category", "amount"])
+_LINE = _obj(
+    {"category": {"type": "string", "maxLength": 60}, "amount": _MONEY}, ["category", "amount"]
+)
 
 INPUTS: dict[str, dict[str, Any]] = {
     "loan": _LOAN,
@@ -184,7 +186,7 @@ def openapi_document() -> dict[str, Any]:
             "title": "WELFARE³ simulators API",
             "version": "1",
             "description": "Rates are annual percentages (7.5 means 7.5 %), amounts are euros. "
-            "Numbers may be JSON numbers or strings such as \"1500,50\". Unknown keys are "
+            'Numbers may be JSON numbers or strings such as "1500,50". Unknown keys are '
             "ignored. Invalid input gives 422 with a message per field; never a 500.",
         },
         "paths": paths,

@@ -152,7 +152,9 @@ class PageOutcome:
         return self.result is not None
 
 
-def chart_link(name: str, mapping: Mapping[str, Any], lang: str, query: dict[str, str]) -> ChartLink:
+def chart_link(
+    name: str, mapping: Mapping[str, Any], lang: str, query: dict[str, str]
+) -> ChartLink:
     chart: Chart = render_chart(name, mapping, lang)
     url = url_for("simulate.api.chart", simulator=name, lang=lang, **query)
     return ChartLink(url, chart.title, chart.alt)
@@ -457,9 +459,7 @@ def save_scenario(
             )
         )
     taken = db.session.scalar(
-        select(SavedScenario.id).where(
-            SavedScenario.user_id == user_id, SavedScenario.name == name
-        )
+        select(SavedScenario.id).where(SavedScenario.user_id == user_id, SavedScenario.name == name)
     )
     if taken is not None:
         raise ScenarioError(gettext("You already have a scenario with this name. Choose another."))

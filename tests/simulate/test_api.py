@@ -92,9 +92,7 @@ def test_list_field_errors_use_dotted_keys(client) -> None:
 
 
 def test_a_body_that_is_not_json_gives_400_json(client) -> None:
-    response = client.post(
-        "/api/v1/simulators/loan", data="principal=5", content_type="text/plain"
-    )
+    response = client.post("/api/v1/simulators/loan", data="principal=5", content_type="text/plain")
     assert response.status_code == 400
     assert "__all__" in response.get_json()["errors"]
 
@@ -118,7 +116,9 @@ def test_the_api_needs_no_csrf_token(client) -> None:
 
 
 def test_loan_chart_is_well_formed_svg_with_title_and_its_own_policy(client) -> None:
-    response = client.get("/api/v1/simulators/loan/chart.svg?principal=10000&annual_rate=7,5&months=60")
+    response = client.get(
+        "/api/v1/simulators/loan/chart.svg?principal=10000&annual_rate=7,5&months=60"
+    )
     assert response.status_code == 200
     assert response.mimetype == "image/svg+xml"
     assert response.headers["Content-Security-Policy"] == (
@@ -130,8 +130,10 @@ def test_loan_chart_is_well_formed_svg_with_title_and_its_own_policy(client) -> 
 
 
 def test_chart_labels_follow_the_lang_parameter(client) -> None:
-    response = client.get("/api/v1/simulators/savings/chart.svg?lang=en&initial=100&"
-                          "monthly_deposit=10&annual_rate=2&months=24")
+    response = client.get(
+        "/api/v1/simulators/savings/chart.svg?lang=en&initial=100&"
+        "monthly_deposit=10&annual_rate=2&months=24"
+    )
     root = ET.fromstring(response.get_data())
     assert root.find("{http://www.w3.org/2000/svg}title").text == "How your savings grow"
 
@@ -175,8 +177,9 @@ JSON_VALUES = st.recursive(
     | st.integers(min_value=-(10**20), max_value=10**20)
     | st.floats(allow_nan=False, allow_infinity=False)
     | st.text(max_size=20),
-    lambda children: st.lists(children, max_size=4)
-    | st.dictionaries(st.text(max_size=12), children, max_size=4),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=12), children, max_size=4)
+    ),
     max_leaves=20,
 )
 SCALARS = (
@@ -245,9 +248,22 @@ def test_fuzz_mutated_valid_payloads_never_give_5xx(client, name: str, data: Any
     name=st.sampled_from(["loan", "savings", "budget", "debt"]),
     params=st.dictionaries(
         st.sampled_from(
-            ["principal", "annual_rate", "months", "method", "initial", "monthly_deposit",
-             "expenses-0-category", "expenses-0-amount", "incomes-1-amount", "debts-0-balance",
-             "debts-0-annual_rate", "debts-0-min_payment", "monthly_budget", "lang"]
+            [
+                "principal",
+                "annual_rate",
+                "months",
+                "method",
+                "initial",
+                "monthly_deposit",
+                "expenses-0-category",
+                "expenses-0-amount",
+                "incomes-1-amount",
+                "debts-0-balance",
+                "debts-0-annual_rate",
+                "debts-0-min_payment",
+                "monthly_budget",
+                "lang",
+            ]
         ),
         st.text(max_size=8) | st.sampled_from(["100", "7,5", "60", "0", "-1", "1e9"]),
         max_size=8,

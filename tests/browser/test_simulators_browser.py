@@ -1,0 +1,75 @@
+"""The loan simulator on a phone: live results with JavaScript, a plain form without; axe is clean."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import axe_violations
+
+pytestmark = pytest.mark.browser
+
+PHONE = {"width": 360, "height": 740}
+
+
+def test_loan_results_update_live_as_the_user_types(page, base_url):
+    page.set_viewport_size(PHONE)
+    page.goto("/simulatori/prestito")
+    assert page.locator("h1").inner_text() == "Prestito"
+    assert axe_violations(page) == []
+    headline = page.locator(".sim-headline")
+    page.get_by_label("Quanto chiedi in prestito (€)").fill("200000")
+    page.get_by_label("TAN, il tasso di interesse annuo (%)").fill("7,5")
+    page.get_by_label("Numero di rate mensili").fill("180")
+    # No click: the script asks the API and refreshes the results.
+    expect(headline).to_contain_text("1.854,02")
+    expect(page).to_have_url(re.compile(r"principal=200000"))
+    expect(page.locator("details.sim-year")).to_have_count(15)
+    # An invalid value shows the Italian message beside the field, without a page load.
+    page.get_by_label("Numero di rate mensili").fill("0")
+    error = page.locator("#f-months-error")
+    error.wait_for(state="visible")
+    assert error.inner_text() == "La durata deve essere di almeno 1 mese."
+    assert axe_violations(page) == []
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+
+
+def test_loan_form_works_without_javascript(browser, base_url):
+    context = browser.new_context(java_script_enabled=False, locale="it-IT", base_url=base_url)
+    page = context.new_page()
+    page.set_viewport_size(PHONE)
+    page.goto("/simulatori/prestito")
+    page.get_by_label("Quanto chiedi in prestito (€)").fill("200000")
+    page.get_by_label("TAN, il tasso di interesse annuo (%)").fill("7,5")
+    page.get_by_label("Numero di rate mensili").fill("180")
+    page.get_by_role("button", name="Calcola").click()
+    page.wait_for_url(re.compile(r"principal=200000"))
+    assert "1.854,02 €" in page.locator(".sim-headline").inner_text().replace("\xa0", " ")
+    chart = page.locator("img[data-chart]")
+    assert chart.get_attribute("alt").startswith("Grafico del prestito")
+    assert page.request.get(chart.get_attribute("src")).status == 200
+    page.get_by_label("Numero di rate mensili").fill("0")
+    page.get_by_role("button", name="Calcola").click()
+    assert page.locator("#f-months-error").inner_text() == (
+        "La durata deve essere di almeno 1 mese."
+    )
+    assert axe_violations(page) == []
+    context.close()
+
+
+def test_a_worker_saves_a_scenario_and_finds_it(page, base_url):
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto("/login")
+    page.get_by_label("E-mail").fill("lavoratrice@demo.it")
+    page.get_by_label(re.compile(r"^Password")).fill("demo-password")
+    page.get_by_role("button", name="Accedi").click()
+    page.goto("/simulatori/bilancio")
+    assert axe_violations(page) == []
+    page.get_by_label("Nome per questo scenario").fill("Marzo")
+    page.get_by_role("button", name="Salva lo scenario").click()
+    assert page.get_by_text("Scenario salvato").is_visible()
+    page.goto("/simulatori/scenari")
+    assert page.get_by_role("link", name="Marzo").is_visible()
+    assert axe_violations(page) == []
