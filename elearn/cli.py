@@ -44,8 +44,15 @@ def init_command() -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--no-serve", is_flag=True, help="Prepare the demo data and exit.")
+@click.option(
+    "--learners",
+    default=12,
+    show_default=True,
+    type=click.IntRange(0, 200_000),
+    help="Synthetic learners with progress, spread over the organizations.",
+)
 @with_appcontext
-def demo_command(host: str, port: int, no_serve: bool) -> None:
+def demo_command(host: str, port: int, no_serve: bool, learners: int) -> None:
     """Prepare the database with demo content and accounts, then start the site."""
     from elearn.demo import DEMO_PASSWORD, seed_demo
 
@@ -60,6 +67,11 @@ def demo_command(host: str, port: int, no_serve: bool) -> None:
     )
     for error in report.errors:
         click.echo(f"  {error}", err=True)
+    from elearn.demo import seed_demo_learning
+
+    added = seed_demo_learning(learners)
+    if added:
+        click.echo(f"Added {added} synthetic learners with progress.")
     from elearn.models import Organization
 
     click.echo(f"\nWELFARE³ demo is ready. Accounts (password for all: {DEMO_PASSWORD}):")

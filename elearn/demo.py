@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from elearn.auth.services import hash_password
 from elearn.extensions import db
@@ -112,3 +112,154 @@ def seed_demo() -> list[DemoAccount]:
         db.session.add(user)
     db.session.commit()
     return list(DEMO_ACCOUNTS)
+
+
+# --- synthetic learners with progress -------------------------------------------------------
+
+FIRST_NAMES = (
+    "Aisha",
+    "Marco",
+    "Elena",
+    "Mohamed",
+    "Francesca",
+    "Luca",
+    "Svetlana",
+    "Kwame",
+    "Giorgia",
+    "Ahmed",
+    "Chiara",
+    "Rosa",
+    "Ion",
+    "Sara",
+    "Davide",
+    "Fatou",
+    "Paola",
+    "Karim",
+    "Irina",
+    "Matteo",
+)
+LAST_NAMES = (
+    "Russo",
+    "Esposito",
+    "Ferrari",
+    "Diallo",
+    "Romano",
+    "Popescu",
+    "Gallo",
+    "Mensah",
+    "Costa",
+    "El Amrani",
+    "Fontana",
+    "Conti",
+    "Ricci",
+    "Bruno",
+    "Moretti",
+    "Ndiaye",
+    "Greco",
+    "Marino",
+)
+
+
+def seed_demo_learning(extra_learners: int = 12, seed: int = 2026) -> int:
+    """Give the demo worker partial progress and add synthetic learners; idempotent.
+
+    Rows are written directly (not through the request services) so that thousands of
+    learners can be generated quickly for trying the dashboards at scale.
+    """
+    import json
+    import random
+    from datetime import timedelta
+
+    from elearn.auth.services import hash_password
+    from elearn.models import Course, ModuleProgress, QuizAttempt, Role
+    from elearn.models.base import utcnow
+
+    rng = random.Random(seed)
+    courses = [
+        c
+        for c in db.session.scalars(select(Course).where(Course.published_at.is_not(None)))
+        if any(m.is_visible for m in c.modules)
+    ]
+    if not courses:
+        return 0
+    by_slug = {course.slug: course for course in courses}
+    organizations = list(db.session.scalars(select(Organization).order_by(Organization.id)))
+    now = utcnow()
+    password_hash = hash_password(DEMO_PASSWORD)
+
+    def progress_for(user_id: int, course: Course, modules_done: int, started_extra: bool) -> None:
+        modules = [m for m in course.modules if m.is_visible]
+        day = now - timedelta(days=rng.randint(3, 70))
+        for index, module in enumerate(modules[: modules_done + (1 if started_extra else 0)]):
+            done = index < modules_done
+            quizzes = module.published_version.quiz_map()
+            right = 0
+            for quiz_id, quiz in quizzes.items():
+                first_right = rng.random() < 0.7
+                attempts = [first_right] if first_right or not done else [False, True]
+                for correct in attempts:
+                    db.session.add(
+                        QuizAttempt(
+                            user_id=user_id,
+                            course_slug=course.slug,
+                            module_slug=module.slug,
+                            quiz_id=quiz_id,
+                            correct=correct,
+                            created_at=day,
+                            response=json.dumps({"demo": True}),
+                        )
+                    )
+                right += int(any(attempts))
+            score = right / len(quizzes) if quizzes else None
+            db.session.add(
+                ModuleProgress(
+                    user_id=user_id,
+                    course_slug=course.slug,
+                    module_slug=module.slug,
+                    first_visit_at=day,
+                    last_visit_at=day + timedelta(minutes=module.minutes),
+                    visits=rng.randint(1, 3),
+                    read_at=day if done else None,
+                    best_score=score,
+                    completed_at=day + timedelta(minutes=module.minutes) if done else None,
+                    seconds_spent=module.minutes * 60 + rng.randint(-120, 240) if done else 180,
+                )
+            )
+            day += timedelta(days=rng.randint(1, 6))
+
+    worker = db.session.scalar(select(User).where(User.email == "lavoratrice@demo.it"))
+    created = 0
+    if (
+        worker is not None
+        and db.session.scalar(
+            select(ModuleProgress.id).where(ModuleProgress.user_id == worker.id).limit(1)
+        )
+        is None
+    ):
+        if "bilancio-familiare" in by_slug:
+            progress_for(worker.id, by_slug["bilancio-familiare"], 2, True)
+        if "risparmio-fondo-emergenza" in by_slug:
+            progress_for(worker.id, by_slug["risparmio-fondo-emergenza"], 1, False)
+    existing = (
+        db.session.scalar(select(func.count(User.id)).where(User.email.like("learner%@demo.it")))
+        or 0
+    )
+    for number in range(existing + 1, extra_learners + 1):
+        user = User(
+            email=f"learner{number:05d}@demo.it",
+            full_name=f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}",
+            password_hash=password_hash,
+            organization=organizations[number % len(organizations)],
+            created_at=now - timedelta(days=rng.randint(10, 120)),
+        )
+        user.set_roles({Role.WORKER.value})
+        db.session.add(user)
+        db.session.flush()
+        for course in rng.sample(courses, k=min(len(courses), rng.randint(0, 3))):
+            total = sum(1 for m in course.modules if m.is_visible)
+            progress_for(user.id, course, rng.randint(0, total), rng.random() < 0.5)
+        created += 1
+        if created % 500 == 0:
+            db.session.commit()
+    db.session.commit()
+    return created

@@ -47,8 +47,12 @@ def main() -> None:
     with app.app_context():
         db.create_all()
         seed_demo()
-        if hasattr(sys.modules.get("elearn.demo"), "seed_demo_content"):
-            sys.modules["elearn.demo"].seed_demo_content()
+        from elearn.authoring.services import import_courses
+        from elearn.demo import seed_demo_learning
+        from elearn.paths import resource_dir
+
+        import_courses(resource_dir("courses"))
+        seed_demo_learning(12)
     server = make_server("127.0.0.1", 0, app, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{server.server_port}"

@@ -519,7 +519,7 @@ class QuestionStats:
 
 
 def course_statistics(course: Course) -> tuple[list[ModuleStats], list[QuestionStats]]:
-    """Aggregated counts per module and the questions most often answered wrong (groups < 5 hidden)."""
+    """Counts per module and the questions most often answered wrong; groups under 5 hidden."""
     from elearn.models import ModuleProgress, QuizAttempt
 
     counts = {

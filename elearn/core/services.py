@@ -163,7 +163,7 @@ def theme_css(accent: str | None) -> str:
     color = readable_accent(accent)
     hover = _darken(color, 0.8)
     return (
-        ':root, html[data-theme="light"] {\n'
+        ':root, html:root[data-theme="light"] {\n'
         f"  --pico-primary: {color};\n  --pico-primary-background: {color};\n"
         f"  --pico-primary-border: {color};\n  --pico-primary-hover: {hover};\n"
         f"  --pico-primary-hover-background: {hover};\n  --pico-primary-hover-border: {hover};\n"

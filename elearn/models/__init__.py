@@ -1,6 +1,17 @@
 """SQLAlchemy models, one module per domain; importing this registers them all."""
 
 from elearn.models.audit import AuditEntry
+from elearn.models.consult import (
+    Appointment,
+    AppointmentSlot,
+    CaseNote,
+    ConsultationRequest,
+    PathwayItem,
+    RequestMessage,
+    RequestScenario,
+    WelfareDay,
+    WelfareDayRegistration,
+)
 from elearn.models.learning import (
     Course,
     CourseMedia,
@@ -24,6 +35,15 @@ from elearn.models.users import (
 )
 
 __all__ = [
+    "Appointment",
+    "AppointmentSlot",
+    "CaseNote",
+    "ConsultationRequest",
+    "PathwayItem",
+    "RequestMessage",
+    "RequestScenario",
+    "WelfareDay",
+    "WelfareDayRegistration",
     "Course",
     "CourseMedia",
     "CourseModule",

@@ -86,6 +86,7 @@ def test_demo_seeds_accounts_once_and_keeps_existing_data(backend, tmp_path, req
     for email in ("lavoratrice@demo.it", "formatore@demo.it", "manager@demo.it", "admin@demo.it"):
         assert email in first.output
     assert "demo-password" in first.output
+    assert "Courses: 9 new" in first.output or "Courses:" in first.output
     with app.app_context():
         worker = db.session.scalar(select(User).where(User.email == "lavoratrice@demo.it"))
         worker.full_name = "Nome cambiato dall'utente"

@@ -33,8 +33,8 @@ def test_check_reports_every_error_with_path_and_line(runner, tmp_path):
     assert result.exit_code == 1
     assert "courses/rotto/course.yml:4:" in result.output
     assert (
-        "courses/rotto/01-a.md:8: quiz: 'single' question needs exactly one correct choice (found 2)"
-        in result.output
+        "courses/rotto/01-a.md:8: quiz: "
+        "'single' question needs exactly one correct choice (found 2)" in result.output
     )
 
 

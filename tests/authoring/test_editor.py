@@ -57,7 +57,8 @@ def test_live_preview_endpoint_returns_sanitised_html_and_errors(client, trainer
     response = client.post(
         "/editor/prova/01-spese/anteprima",
         data={
-            "source": "---\ntitle: T\nminutes: 5\n---\n\nCiao <script>alert(1)</script> [x](javascript:alert(1))\n"
+            "source": "---\ntitle: T\nminutes: 5\n---\n\n"
+            "Ciao <script>alert(1)</script> [x](javascript:alert(1))\n"
         },
     )
     data = response.get_json()

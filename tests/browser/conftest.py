@@ -44,6 +44,10 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     with app.app_context():
         db.create_all()
         seed_demo()
+        from elearn.authoring.services import import_courses
+        from elearn.paths import resource_dir
+
+        import_courses(resource_dir("courses"))
     port = free_port()
     server = make_server("127.0.0.1", port, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
