@@ -47,9 +47,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from elearn.admin.views import bp as admin_bp
     from elearn.auth.views import bp as auth_bp
     from elearn.authoring.views import bp as authoring_bp
+    from elearn.consult.views import bp as consult_bp
     from elearn.core.views import bp as core_bp
     from elearn.learning.views import bp as learning_bp
     from elearn.learning.views import glossary_bp
+    from elearn.privacy.views import bp as privacy_bp
+    from elearn.manage.views import bp as manage_bp
     from elearn.simulate.views import bp as simulate_bp
 
     app.register_blueprint(core_bp)
@@ -58,7 +61,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(learning_bp)
     app.register_blueprint(glossary_bp)
     app.register_blueprint(authoring_bp)
+    app.register_blueprint(privacy_bp)
     app.register_blueprint(simulate_bp)
+    app.register_blueprint(consult_bp)
+    app.register_blueprint(manage_bp)
 
     from elearn.cli import register_commands
 

@@ -243,6 +243,9 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(users_group)
     app.cli.add_command(outbox_group)
     app.cli.add_command(courses_group)
+    from elearn.consult.cli import consult_group
+
+    app.cli.add_command(consult_group)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -194,7 +194,7 @@ def seed_demo_learning(extra_learners: int = 12, seed: int = 2026) -> int:
             done = index < modules_done
             quizzes = module.published_version.quiz_map()
             right = 0
-            for quiz_id, quiz in quizzes.items():
+            for quiz_id in quizzes:
                 first_right = rng.random() < 0.7
                 attempts = [first_right] if first_right or not done else [False, True]
                 for correct in attempts:

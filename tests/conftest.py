@@ -38,7 +38,7 @@ class CsrfClient(FlaskClient):
     """A test client that adds a valid CSRF token to form posts, like a browser would."""
 
     def csrf_token(self) -> str:
-        page = super().get("/").get_data(as_text=True)
+        page = super().get("/", follow_redirects=True).get_data(as_text=True)
         match = CSRF_RE.search(page)
         assert match, "no CSRF token on the home page"
         return match.group(1)
@@ -174,7 +174,9 @@ def make_user(app: Flask, make_org: Callable[..., Any]) -> Callable[..., Any]:
         managed: list[int] | None = None,
         language: str = "it",
         name: str | None = None,
+        consent: bool | None = False,
     ) -> Any:
+        """A user; workers have already made their first privacy choice unless consent=None."""
         counter["n"] += 1
         roles = roles or ("worker",)
         if org_id is None and ("worker" in roles or "manager" in roles):
@@ -194,6 +196,18 @@ def make_user(app: Flask, make_org: Callable[..., Any]) -> Callable[..., Any]:
                 ids = managed or [org_id]
                 user.managed_organizations = [db.session.get(Organization, i) for i in ids]
             db.session.add(user)
+            db.session.flush()
+            if "worker" in roles and consent is not None:
+                from elearn.models import ConsentRecord
+
+                db.session.add(
+                    ConsentRecord(
+                        user_id=user.id,
+                        kind="progress_sharing",
+                        granted=consent,
+                        text_version="test",
+                    )
+                )
             db.session.commit()
             return user.id
 

@@ -6,6 +6,7 @@ import hashlib
 import json
 import random
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -208,6 +209,8 @@ class ModulePage:
     next: CourseModule | None
     position: int
     total: int
+    level: str = "started"
+    review_due: bool = False
 
     @property
     def quiz_count(self) -> int:
@@ -281,6 +284,8 @@ def module_page(course: Course, module: CourseModule, user_id: int) -> ModulePag
         next=modules[index + 1] if index + 1 < len(modules) else None,
         position=index + 1,
         total=len(modules),
+        level=mastery_level(progress, any(view.last_attempt for view in quizzes.values())),
+        review_due=review_due(progress),
     )
 
 
@@ -329,6 +334,7 @@ def record_visit(user_id: int, course_slug: str, module_slug: str) -> None:
             .where(_where(user_id, course_slug, module_slug))
             .values(last_visit_at=now, visits=ModuleProgress.visits + 1)
         )
+    record_activity(user_id, "module")
     db.session.commit()
 
 
@@ -368,8 +374,15 @@ def mark_read(user_id: int, course: Course, module: CourseModule) -> None:
         .where(_where(user_id, course.slug, module.slug), ModuleProgress.read_at.is_(None))
         .values(read_at=utcnow())
     )
+    # Without JavaScript no heartbeat arrives: count the module's estimated reading time.
+    db.session.execute(
+        update(ModuleProgress)
+        .where(_where(user_id, course.slug, module.slug), ModuleProgress.seconds_spent == 0)
+        .values(seconds_spent=module.minutes * 60)
+    )
     has_quizzes = bool(module.published_version and module.published_version.quiz_map())
     _complete_if_due(user_id, course, module.slug, has_quizzes)
+    _complete_course_if_due(user_id, course)
     db.session.commit()
 
 
@@ -470,6 +483,9 @@ def answer_quiz(
         )
     )
     _complete_if_due(user_id, course, module.slug, True)
+    _check_mastery(user_id, course, module)
+    _complete_course_if_due(user_id, course)
+    record_activity(user_id, "quiz")
     db.session.commit()
     return correct
 
@@ -530,3 +546,306 @@ def simulator_link(name: str, values: dict[str, Any]) -> str:
         else:
             params.append((key, str(value)))
     return SIMULATOR_PATHS.get(name, "/simulatori") + ("?" + urlencode(params) if params else "")
+
+
+# --- activity, time spent, mastery, completion ------------------------------------------------
+
+HEARTBEAT_SECONDS = 30
+# A module's reading time counts at most this many times its estimate (an open tab is not study).
+TIME_CAP_FACTOR = 3
+REVIEW_AFTER = timedelta(hours=20)
+
+
+def record_activity(user_id: int, kind: str, when: datetime | None = None) -> None:
+    """Count one action of `kind` on today's date (atomic upsert; commit left to the caller)."""
+    from elearn.models import ActivityDay
+
+    day = (when or utcnow()).date()
+    dialect = db.session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = insert(ActivityDay).values(user_id=user_id, day=day, kind=kind, count=1)
+    statement = statement.on_conflict_do_update(
+        index_elements=["user_id", "day", "kind"],
+        set_={"count": ActivityDay.count + 1},
+    )
+    db.session.execute(statement)
+
+
+def heartbeat(user_id: int, course: Course, module: CourseModule) -> bool:
+    """Add HEARTBEAT_SECONDS of reading time, at most once per interval across all tabs."""
+    now = utcnow()
+    cap = max(module.minutes, 1) * 60 * TIME_CAP_FACTOR
+    _ensure_row(user_id, course.slug, module.slug)
+    result = db.session.execute(
+        update(ModuleProgress)
+        .where(
+            _where(user_id, course.slug, module.slug),
+            ModuleProgress.seconds_spent + HEARTBEAT_SECONDS <= cap,
+            (ModuleProgress.last_heartbeat_at.is_(None))
+            | (ModuleProgress.last_heartbeat_at <= now - timedelta(seconds=HEARTBEAT_SECONDS - 5)),
+        )
+        .values(
+            seconds_spent=ModuleProgress.seconds_spent + HEARTBEAT_SECONDS,
+            last_heartbeat_at=now,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    return result.rowcount == 1
+
+
+MASTERY_LEVELS = ("new", "started", "practised", "passed", "mastered")
+
+
+def mastery_level(progress: ModuleProgress | None, attempted: bool) -> str:
+    if progress is None:
+        return "new"
+    if progress.mastered_at is not None:
+        return "mastered"
+    if progress.completed_at is not None:
+        return "passed"
+    if attempted or progress.best_score is not None:
+        return "practised"
+    return "started"
+
+
+def review_due(progress: ModuleProgress | None) -> bool:
+    """A passed module can be reviewed for mastery on a later day."""
+    return (
+        progress is not None
+        and progress.completed_at is not None
+        and progress.mastered_at is None
+        and utcnow() - progress.completed_at >= REVIEW_AFTER
+    )
+
+
+def _check_mastery(user_id: int, course: Course, module: CourseModule) -> None:
+    """Mastered: every question answered right again, on a later day than the completion."""
+    progress = db.session.scalar(
+        select(ModuleProgress).where(_where(user_id, course.slug, module.slug))
+    )
+    if progress is None or progress.completed_at is None or progress.mastered_at is not None:
+        return
+    quiz_ids = list(module.published_version.quiz_map())
+    if not quiz_ids:
+        return
+    since = progress.completed_at + REVIEW_AFTER
+    reviewed = db.session.scalar(
+        select(func.count(func.distinct(QuizAttempt.quiz_id))).where(
+            QuizAttempt.user_id == user_id,
+            QuizAttempt.course_slug == course.slug,
+            QuizAttempt.module_slug == module.slug,
+            QuizAttempt.correct.is_(True),
+            QuizAttempt.created_at >= since,
+            QuizAttempt.quiz_id.in_(quiz_ids),
+        )
+    )
+    if reviewed == len(quiz_ids):
+        db.session.execute(
+            update(ModuleProgress)
+            .where(_where(user_id, course.slug, module.slug), ModuleProgress.mastered_at.is_(None))
+            .values(mastered_at=utcnow())
+        )
+
+
+def _new_code() -> str:
+    import secrets
+
+    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+    return "".join(secrets.choice(alphabet) for _ in range(10))
+
+
+def _complete_course_if_due(user_id: int, course: Course) -> None:
+    """Record the course completion (and its certificate code) once every module is done."""
+    from elearn.models import CourseCompletion
+
+    modules = visible_modules(course)
+    done = db.session.scalar(
+        select(func.count(ModuleProgress.id)).where(
+            ModuleProgress.user_id == user_id,
+            ModuleProgress.course_slug == course.slug,
+            ModuleProgress.module_slug.in_([m.slug for m in modules]),
+            ModuleProgress.completed_at.is_not(None),
+        )
+    )
+    if not modules or done < len(modules):
+        return
+    dialect = db.session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    db.session.execute(
+        insert(CourseCompletion)
+        .values(
+            user_id=user_id,
+            course_slug=course.slug,
+            course_title=course.title,
+            completed_at=utcnow(),
+            minutes=sum(m.minutes for m in modules),
+            verification_code=_new_code(),
+        )
+        .on_conflict_do_nothing(index_elements=["user_id", "course_slug"])
+    )
+
+
+# --- "Il mio percorso" ------------------------------------------------------------------------
+
+
+@dataclass
+class MyPath:
+    in_progress: list[CourseCard]
+    completed: list[CourseCard]
+    completions: dict[str, Any]
+    resume: ContinueItem | None
+    seconds_spent: int
+    mastery: dict[str, int]
+    weeks: list[tuple[str, int]]
+
+
+def weekly_activity(user_id: int, weeks: int = 12) -> list[tuple[datetime, int]]:
+    """Actions per week (Monday first) over the last `weeks` weeks, oldest first."""
+    from elearn.models import ActivityDay
+
+    today = utcnow().date()
+    start = today - timedelta(days=today.weekday() + 7 * (weeks - 1))
+    counts: dict[Any, int] = {}
+    for day, count in db.session.execute(
+        select(ActivityDay.day, ActivityDay.count).where(
+            ActivityDay.user_id == user_id, ActivityDay.day >= start
+        )
+    ):
+        monday = day - timedelta(days=day.weekday())
+        counts[monday] = counts.get(monday, 0) + count
+    return [
+        (start + timedelta(weeks=index), counts.get(start + timedelta(weeks=index), 0))
+        for index in range(weeks)
+    ]
+
+
+def my_path(user_id: int, preferred_language: str) -> MyPath:
+    from elearn.models import CourseCompletion
+
+    cards = catalogue(user_id, preferred_language=preferred_language)
+    completions = {
+        row.course_slug: row
+        for row in db.session.scalars(
+            select(CourseCompletion).where(CourseCompletion.user_id == user_id)
+        )
+    }
+    rows = db.session.execute(
+        select(
+            ModuleProgress.completed_at,
+            ModuleProgress.mastered_at,
+            ModuleProgress.best_score,
+            ModuleProgress.seconds_spent,
+        ).where(ModuleProgress.user_id == user_id)
+    ).all()
+    mastery = {"started": 0, "practised": 0, "passed": 0, "mastered": 0}
+    for completed_at, mastered_at, best_score, _seconds in rows:
+        if mastered_at is not None:
+            mastery["mastered"] += 1
+        elif completed_at is not None:
+            mastery["passed"] += 1
+        elif best_score is not None:
+            mastery["practised"] += 1
+        else:
+            mastery["started"] += 1
+    return MyPath(
+        in_progress=[c for c in cards if c.started and not c.completed],
+        completed=[c for c in cards if c.completed],
+        completions=completions,
+        resume=continue_learning(user_id),
+        seconds_spent=sum(row[3] for row in rows),
+        mastery=mastery,
+        weeks=weekly_activity(user_id),
+    )
+
+
+def reset_course(user_id: int, course_slug: str) -> None:
+    """Forget the learner's progress, answers and completion for one course."""
+    from sqlalchemy import delete
+
+    from elearn.models import CourseCompletion
+
+    for model in (ModuleProgress, QuizAttempt, CourseCompletion):
+        db.session.execute(
+            delete(model).where(model.user_id == user_id, model.course_slug == course_slug)
+        )
+    db.session.commit()
+
+
+def completion_by_code(code: str) -> Any:
+    from elearn.models import CourseCompletion
+
+    if not code or len(code) > 16 or not code.isalnum():
+        return None
+    return db.session.scalar(
+        select(CourseCompletion).where(CourseCompletion.verification_code == code.upper())
+    )
+
+
+def certificate_pdf(full_name: str, completion: Any, verify_url: str, language: str) -> bytes:
+    """A one-page A4 certificate with a QR code leading to the public verification page."""
+    import io as _io
+
+    import qrcode
+    from reportlab.lib.pagesizes import A4, landscape
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen import canvas
+
+    texts = {
+        "it": (
+            "Attestato di partecipazione",
+            "si certifica che",
+            "ha completato il corso",
+            "il",
+            "Durata stimata",
+            "ore",
+            "Codice di verifica",
+        ),
+        "en": (
+            "Certificate of completion",
+            "this certifies that",
+            "has completed the course",
+            "on",
+            "Estimated length",
+            "hours",
+            "Verification code",
+        ),
+    }[language if language in ("it", "en") else "it"]
+    buffer = _io.BytesIO()
+    width, height = landscape(A4)
+    pdf = canvas.Canvas(buffer, pagesize=(width, height), invariant=1, pageCompression=0)
+    pdf.setTitle(f"{texts[0]} - {completion.course_title}")
+    pdf.setStrokeColorRGB(0.12, 0.43, 0.36)
+    pdf.setLineWidth(4)
+    pdf.rect(30, 30, width - 60, height - 60)
+    pdf.setFillColorRGB(0.12, 0.43, 0.36)
+    pdf.setFont("Helvetica-Bold", 30)
+    pdf.drawCentredString(width / 2, height - 110, "WELFARE³")
+    pdf.setFillColorRGB(0.1, 0.1, 0.1)
+    pdf.setFont("Helvetica", 22)
+    pdf.drawCentredString(width / 2, height - 160, texts[0])
+    pdf.setFont("Helvetica", 14)
+    pdf.drawCentredString(width / 2, height - 210, texts[1])
+    pdf.setFont("Helvetica-Bold", 26)
+    pdf.drawCentredString(width / 2, height - 250, full_name[:60])
+    pdf.setFont("Helvetica", 14)
+    pdf.drawCentredString(width / 2, height - 290, texts[2])
+    pdf.setFont("Helvetica-Bold", 20)
+    pdf.drawCentredString(width / 2, height - 325, completion.course_title[:70])
+    pdf.setFont("Helvetica", 14)
+    day = completion.completed_at.strftime("%d/%m/%Y")
+    hours = f"{completion.minutes / 60:.1f}".replace(".", "," if language == "it" else ".")
+    pdf.drawCentredString(
+        width / 2, height - 360, f"{texts[3]} {day} · {texts[4]}: {hours} {texts[5]}"
+    )
+    image = qrcode.make(verify_url, box_size=4, border=1).get_image()
+    png = _io.BytesIO()
+    image.save(png, format="PNG")
+    png.seek(0)
+    pdf.drawImage(ImageReader(png), width - 190, 60, width=120, height=120)
+    pdf.setFont("Helvetica", 10)
+    pdf.drawString(60, 80, f"{texts[6]}: {completion.verification_code}")
+    pdf.drawString(60, 64, verify_url)
+    pdf.showPage()
+    pdf.save()
+    return buffer.getvalue()

@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import get_locale, gettext
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -12,9 +21,10 @@ from elearn.authoring.services import current_glossary
 from elearn.extensions import db
 from elearn.learning import services
 from elearn.models import Course, CourseMedia
+from elearn.privacy.services import declared_groups
 from elearn.security import login_required
 
-bp = Blueprint("learning", __name__, url_prefix="/corsi")
+bp = Blueprint("learning", __name__)
 
 
 def _course_or_404(slug: str) -> Course:
@@ -31,7 +41,7 @@ def _module_or_404(course: Course, module_slug: str):  # noqa: ANN202
     return module
 
 
-@bp.get("/")
+@bp.get("/corsi/")
 def catalogue() -> str:
     user_id = current_user.id if current_user.is_authenticated else None
     language = request.args.get("lingua", "")
@@ -43,9 +53,7 @@ def catalogue() -> str:
         level=level,
         audience=audience,
         preferred_language=str(get_locale() or "it"),
-        target_groups=getattr(current_user, "target_groups", frozenset())
-        if user_id
-        else frozenset(),
+        target_groups=frozenset(declared_groups(user_id)) if user_id else frozenset(),
     )
     return render_template(
         "learning/catalogue.html",
@@ -56,7 +64,7 @@ def catalogue() -> str:
     )
 
 
-@bp.get("/<slug>/")
+@bp.get("/corsi/<slug>/")
 def course(slug: str) -> str:
     found = _course_or_404(slug)
     user_id = current_user.id if current_user.is_authenticated else None
@@ -70,7 +78,7 @@ def course(slug: str) -> str:
     )
 
 
-@bp.get("/<slug>/<module_slug>")
+@bp.get("/corsi/<slug>/<module_slug>")
 @login_required
 def module(slug: str, module_slug: str) -> str:
     found = _course_or_404(slug)
@@ -80,7 +88,7 @@ def module(slug: str, module_slug: str) -> str:
     return render_template("learning/module.html", page=page, form=FlaskForm())
 
 
-@bp.post("/<slug>/<module_slug>/letto")
+@bp.post("/corsi/<slug>/<module_slug>/letto")
 @login_required
 def mark_read(slug: str, module_slug: str) -> Response:
     found = _course_or_404(slug)
@@ -92,7 +100,7 @@ def mark_read(slug: str, module_slug: str) -> Response:
     return redirect(url_for("learning.module", slug=slug, module_slug=module_slug) + "#fine")
 
 
-@bp.post("/<slug>/<module_slug>/quiz/<quiz_id>")
+@bp.post("/corsi/<slug>/<module_slug>/quiz/<quiz_id>")
 @login_required
 def answer(slug: str, module_slug: str, quiz_id: str) -> Response | tuple[str, int]:
     found = _course_or_404(slug)
@@ -127,7 +135,7 @@ def answer(slug: str, module_slug: str, quiz_id: str) -> Response | tuple[str, i
     return redirect(target)
 
 
-@bp.get("/<slug>/media/<path:filename>")
+@bp.get("/corsi/<slug>/media/<path:filename>")
 def media(slug: str, filename: str) -> Response:
     found = _course_or_404(slug)
     item = db.session.scalar(
@@ -142,6 +150,91 @@ def media(slug: str, filename: str) -> Response:
     response.headers["Content-Disposition"] = "inline"
     response.set_etag(item.sha256)
     return response.make_conditional(request)
+
+
+@bp.post("/corsi/<slug>/<module_slug>/tempo")
+@login_required
+def heartbeat(slug: str, module_slug: str) -> tuple[str, int]:
+    found = _course_or_404(slug)
+    record = _module_or_404(found, module_slug)
+    counted = services.heartbeat(current_user.id, found, record)
+    return "", 204 if counted else 202
+
+
+@bp.get("/il-mio-percorso")
+@login_required
+def my_path() -> str:
+    path = services.my_path(current_user.id, str(get_locale() or "it"))
+    pathway = None
+    if "consult.new_request" in current_app.view_functions:
+        from elearn.consult.services import pathway_for
+
+        pathway = pathway_for(current_user.id)
+    return render_template("learning/my_path.html", path=path, pathway=pathway)
+
+
+@bp.get("/il-mio-percorso/attivita.svg")
+@login_required
+def activity_chart() -> Response:
+    from flask_babel import format_date
+
+    from elearn.charts import SVG_CSP, bar_chart
+
+    weeks = services.weekly_activity(current_user.id)
+    svg = bar_chart(
+        tuple(format_date(start, "d MMM") for start, _ in weeks),
+        tuple(float(count) for _, count in weeks),
+        gettext("Your activity, week by week"),
+        gettext("actions"),
+    )
+    response = Response(svg, mimetype="image/svg+xml")
+    response.headers["Content-Security-Policy"] = SVG_CSP
+    response.headers["Cache-Control"] = "private, max-age=300"
+    return response
+
+
+@bp.route("/corsi/<slug>/azzera", methods=["GET", "POST"])
+@login_required
+def reset(slug: str) -> str | Response:
+    found = _course_or_404(slug)
+    form = FlaskForm()
+    if form.validate_on_submit():
+        services.reset_course(current_user.id, found.slug)
+        flash(gettext("Your progress in this course has been reset."), "success")
+        return redirect(url_for("learning.course", slug=slug))
+    return render_template("learning/reset.html", course=found, form=form)
+
+
+@bp.get("/certificati/<slug>.pdf")
+@login_required
+def certificate(slug: str) -> Response:
+    from elearn.models import CourseCompletion
+
+    completion = db.session.scalar(
+        db.select(CourseCompletion).where(
+            CourseCompletion.user_id == current_user.id, CourseCompletion.course_slug == slug
+        )
+    )
+    if completion is None:
+        abort(404)
+    verify_url = url_for("learning.verify", code=completion.verification_code, _external=True)
+    pdf = services.certificate_pdf(
+        current_user.full_name, completion, verify_url, str(get_locale() or "it")
+    )
+    response = Response(pdf, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'attachment; filename="attestato-{slug}.pdf"'
+    return response
+
+
+@bp.get("/verifica/<code>")
+def verify(code: str) -> str | tuple[str, int]:
+    from elearn.models import User
+
+    completion = services.completion_by_code(code)
+    if completion is None:
+        return render_template("learning/verify.html", completion=None, name=None), 404
+    name = db.session.get(User, completion.user_id).full_name
+    return render_template("learning/verify.html", completion=completion, name=name)
 
 
 glossary_bp = Blueprint("glossary", __name__)
@@ -183,7 +276,15 @@ def _learning_helpers() -> dict[str, object]:
         "budget": lazy_gettext("Household budget simulator"),
         "debt": lazy_gettext("Debt payoff simulator"),
     }
+    mastery = {
+        "new": lazy_gettext("new"),
+        "started": lazy_gettext("started"),
+        "practised": lazy_gettext("practised"),
+        "passed": lazy_gettext("passed"),
+        "mastered": lazy_gettext("mastered"),
+    }
     return {
+        "mastery_label": lambda level: str(mastery.get(level, level)),
         "level_label": lambda level: str(levels.get(level, level)),
         "audience_label": lambda tag: str(audiences.get(tag, tag)),
         "simulator_title": lambda name: str(simulators.get(name, name)),

@@ -22,6 +22,12 @@ from elearn.models.learning import (
     QuizAttempt,
 )
 from elearn.models.outbox import OutboxMessage
+from elearn.models.progress import (
+    ActivityDay,
+    ConsentRecord,
+    CourseCompletion,
+    TargetGroupDeclaration,
+)
 from elearn.models.scenarios import SavedScenario
 from elearn.models.users import (
     ROLE_VALUES,
@@ -35,6 +41,10 @@ from elearn.models.users import (
 )
 
 __all__ = [
+    "ActivityDay",
+    "ConsentRecord",
+    "CourseCompletion",
+    "TargetGroupDeclaration",
     "Appointment",
     "AppointmentSlot",
     "CaseNote",

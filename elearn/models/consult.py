@@ -178,7 +178,8 @@ class Appointment(db.Model):
     request_id: Mapped[int] = mapped_column(
         ForeignKey("consultation_request.id", ondelete="CASCADE"), index=True
     )
-    # Set to NULL when the appointment is cancelled, which frees the slot and keeps the history.
+    # Set to NULL when the appointment is cancelled, which frees the slot and keeps the history;
+    # time and place are copied so the appointment survives a slot deleted with its Social point.
     slot_id: Mapped[int | None] = mapped_column(
         ForeignKey("appointment_slot.id", ondelete="SET NULL"), unique=True
     )
@@ -199,7 +200,6 @@ class Appointment(db.Model):
     __table_args__ = (
         CheckConstraint(_in("channel", CHANNELS), name="channel_known"),
         CheckConstraint("status IN ('booked', 'cancelled', 'held')", name="status_known"),
-        CheckConstraint("status = 'cancelled' OR slot_id IS NOT NULL", name="booked_has_slot"),
     )
 
 

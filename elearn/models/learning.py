@@ -180,9 +180,13 @@ class ModuleProgress(db.Model):
     best_score: Mapped[float | None] = mapped_column(Float)
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     seconds_spent: Mapped[int] = mapped_column(Integer, default=0)
+    last_heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Passed again in a review on a later day (the highest mastery level).
+    mastered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     __table_args__ = (
         UniqueConstraint("user_id", "course_slug", "module_slug"),
+        Index("ix_module_progress_course", "course_slug", "module_slug"),
         CheckConstraint(
             "best_score IS NULL OR (best_score >= 0 AND best_score <= 1)", name="score_range"
         ),

@@ -30,6 +30,12 @@ def test_worker_registers_with_invite_code_and_lands_on_home(client, make_org, a
     make_org(invite_code="INVITE0001")
     response = _register(client, invite_code=" invite0001 ")
     assert response.status_code == 302
+    # First the privacy choice, explained in plain words; then the home page.
+    first = client.get("/")
+    assert first.headers["Location"].startswith("/consenso")
+    choice = client.get(first.headers["Location"]).get_data(as_text=True)
+    assert "solo totali per tutta la cooperativa" in choice
+    client.post(first.headers["Location"], data={"progress_sharing": "no"})
     home = client.get("/").get_data(as_text=True)
     assert "Ciao, Giulia" in home
     assert "Cosa imparare adesso" in home

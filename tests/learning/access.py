@@ -14,6 +14,12 @@ RULES = {
     "learning.module": LOGGED_IN,
     "learning.mark_read": LOGGED_IN,
     "learning.answer": LOGGED_IN,
+    "learning.heartbeat": LOGGED_IN,
+    "learning.my_path": LOGGED_IN,
+    "learning.activity_chart": LOGGED_IN,
+    "learning.reset": LOGGED_IN,
+    "learning.certificate": LOGGED_IN,
+    "learning.verify": PUBLIC,
 }
 
 
@@ -23,4 +29,6 @@ def sample_values(app, people, values):
     with app.app_context():
         report = import_courses(FIXTURES)
         assert report.ok, report.errors
-    values.update(slug="prova", module_slug="01-spese", quiz_id="spesa-fissa", number=1)
+    values.update(
+        slug="prova", module_slug="01-spese", quiz_id="spesa-fissa", number=1, code="NOPE123456"
+    )

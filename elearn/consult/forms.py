@@ -1,0 +1,104 @@
+"""Forms of the worker's side: asking for a consultation, messages, sharing."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import InputRequired, Length, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from elearn.consult.services import CHANNEL_LABELS, TOPIC_LABELS
+from elearn.forms import choices, no_control_chars
+from elearn.models.consult import DESCRIPTION_MAX, MESSAGE_MAX
+
+
+class CheckboxListField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class ConsultationRequestForm(FlaskForm):
+    topic = SelectField(
+        _l("What would you like to talk about?"),
+        choices=lambda: choices(list(TOPIC_LABELS.items())),
+        validators=[InputRequired(_l("Choose a topic."))],
+    )
+    description = TextAreaField(
+        _l("Tell us in a few words"),
+        validators=[
+            InputRequired(_l("Write a few words about your question.")),
+            Length(max=DESCRIPTION_MAX, message=_l("Use at most %(max)d characters.")),
+            no_control_chars,
+        ],
+        description=_l(
+            "At most %(n)d characters. No need to write personal details here.", n=DESCRIPTION_MAX
+        ),
+        render_kw={"rows": 5, "maxlength": DESCRIPTION_MAX},
+    )
+    channel = RadioField(
+        _l("How would you like to meet?"),
+        choices=lambda: choices(list(CHANNEL_LABELS.items())),
+        default="in_person",
+        validators=[InputRequired(_l("Choose how to meet."))],
+    )
+    social_point = SelectField(_l("Social point"), coerce=int, validate_choice=False)
+    preferred_times = StringField(
+        _l("Days and times that suit you"),
+        validators=[
+            Optional(),
+            Length(max=200, message=_l("Use at most %(max)d characters.")),
+            no_control_chars,
+        ],
+        description=_l("For example: Tuesday or Thursday morning."),
+    )
+    scenarios = CheckboxListField(
+        _l("Attach your saved simulations"), coerce=int, validate_choice=False
+    )
+    share_progress = BooleanField(
+        _l("Show my course progress to the Welfare Manager for this request"),
+        description=_l("Only for this request. You can stop sharing at any time."),
+    )
+    course = HiddenField()
+    module = HiddenField()
+    simulator = HiddenField()
+
+
+class MessageForm(FlaskForm):
+    body = TextAreaField(
+        _l("Your message"),
+        validators=[
+            InputRequired(_l("Write a message.")),
+            Length(max=MESSAGE_MAX, message=_l("Use at most %(max)d characters.")),
+            no_control_chars,
+        ],
+        render_kw={"rows": 3, "maxlength": MESSAGE_MAX},
+    )
+
+
+class RescheduleForm(FlaskForm):
+    reason = TextAreaField(
+        _l("Which days would suit you better?"),
+        validators=[
+            Optional(),
+            Length(max=MESSAGE_MAX, message=_l("Use at most %(max)d characters.")),
+            no_control_chars,
+        ],
+        render_kw={"rows": 2, "maxlength": MESSAGE_MAX},
+    )
+
+
+class SharingForm(FlaskForm):
+    share = HiddenField()
+
+
+class ActionForm(FlaskForm):
+    """A button without fields: only the CSRF token."""

@@ -1,0 +1,1 @@
+"""Privacy: consent choices, target-group self-declaration (later: export and erasure)."""

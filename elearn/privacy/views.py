@@ -1,0 +1,102 @@
+"""Routes for consent: the first choice after login and the privacy settings in the profile."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from elearn.privacy import services
+from elearn.privacy.forms import FirstChoiceForm, PrivacySettingsForm
+from elearn.security import role_required, safe_next
+
+bp = Blueprint("privacy", __name__)
+
+# Pages a worker may open before making the first choice.
+_ALLOWED_BEFORE_CHOICE = {
+    "privacy.first_choice",
+    "auth.logout",
+    "core.set_language",
+    "static",
+    "core.theme_css",
+}
+
+
+@bp.before_app_request
+def _ask_first_choice() -> Response | None:
+    if (
+        current_user.is_authenticated
+        and request.endpoint not in _ALLOWED_BEFORE_CHOICE
+        and not (request.endpoint or "").startswith("api")
+        and request.method == "GET"
+        and services.needs_first_choice(current_user)
+    ):
+        return redirect(url_for("privacy.first_choice", next=request.full_path.rstrip("?")))
+    return None
+
+
+@bp.route("/consenso", methods=["GET", "POST"])
+@role_required("worker")
+def first_choice() -> str | Response | tuple[str, int]:
+    form = FirstChoiceForm()
+    if form.validate_on_submit():
+        services.record_choice(
+            current_user,
+            "progress_sharing",
+            form.progress_sharing.data == "yes",
+            remote_addr=request.remote_addr or "",
+        )
+        flash(
+            gettext("Thank you. You can change your choice at any time in your profile."), "success"
+        )
+        return redirect(safe_next(request.args.get("next")))
+    return render_template(
+        "privacy/first_choice.html", form=form, version=services.CONSENT_TEXT_VERSION
+    ), (422 if form.errors else 200)
+
+
+@bp.route("/profilo/privacy", methods=["GET", "POST"])
+@role_required("worker")
+def settings() -> str | Response | tuple[str, int]:
+    form = PrivacySettingsForm()
+    if request.method == "GET":
+        sharing = services.current_consent(current_user.id, "progress_sharing")
+        groups_consent = services.current_consent(current_user.id, "target_groups")
+        form.progress_sharing.data = "yes" if sharing else "no"
+        form.target_groups_consent.data = "yes" if groups_consent else "no"
+        form.target_groups.data = sorted(services.declared_groups(current_user.id))
+    if form.validate_on_submit():
+        address = request.remote_addr or ""
+        services.record_choice(
+            current_user,
+            "progress_sharing",
+            form.progress_sharing.data == "yes",
+            remote_addr=address,
+        )
+        services.record_choice(
+            current_user,
+            "target_groups",
+            form.target_groups_consent.data == "yes",
+            remote_addr=address,
+        )
+        services.set_target_groups(current_user, set(form.target_groups.data or []))
+        flash(gettext("Your privacy choices have been saved."), "success")
+        return redirect(url_for("privacy.settings"))
+    return render_template(
+        "privacy/settings.html",
+        form=form,
+        history=services.consent_history(current_user.id),
+        version=services.CONSENT_TEXT_VERSION,
+    ), (422 if form.errors else 200)
+
+
+@bp.app_context_processor
+def _privacy_helpers() -> dict[str, object]:
+    from flask_babel import lazy_gettext
+
+    labels = {
+        "progress_sharing": lazy_gettext("progress visible to the Welfare Manager"),
+        "target_groups": lazy_gettext("keep my situation"),
+    }
+    return {"consent_label": lambda kind: str(labels.get(kind, kind))}
