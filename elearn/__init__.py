@@ -52,6 +52,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from elearn.learning.views import bp as learning_bp
     from elearn.learning.views import glossary_bp
     from elearn.privacy.views import bp as privacy_bp
+    from elearn.reports.views import bp as reports_bp
     from elearn.manage.views import bp as manage_bp
     from elearn.simulate.views import bp as simulate_bp
 
@@ -62,6 +63,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(glossary_bp)
     app.register_blueprint(authoring_bp)
     app.register_blueprint(privacy_bp)
+    app.register_blueprint(reports_bp)
     app.register_blueprint(simulate_bp)
     app.register_blueprint(consult_bp)
     app.register_blueprint(manage_bp)

@@ -40,6 +40,7 @@ def bar_chart(
         axes.set_ylabel(ylabel, fontsize=11)
     axes.spines[["top", "right"]].set_visible(False)
     axes.yaxis.get_major_locator().set_params(integer=True)
+    axes.set_ylim(bottom=0, top=max(max(values, default=0), 1) * 1.1)
     return _svg(figure)
 
 

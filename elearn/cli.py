@@ -46,7 +46,7 @@ def init_command() -> None:
 @click.option("--no-serve", is_flag=True, help="Prepare the demo data and exit.")
 @click.option(
     "--learners",
-    default=12,
+    default=60,
     show_default=True,
     type=click.IntRange(0, 200_000),
     help="Synthetic learners with progress, spread over the organizations.",

@@ -160,7 +160,7 @@ LAST_NAMES = (
 )
 
 
-def seed_demo_learning(extra_learners: int = 12, seed: int = 2026) -> int:
+def seed_demo_learning(extra_learners: int = 60, seed: int = 2026) -> int:
     """Give the demo worker partial progress and add synthetic learners; idempotent.
 
     Rows are written directly (not through the request services) so that thousands of
@@ -171,8 +171,17 @@ def seed_demo_learning(extra_learners: int = 12, seed: int = 2026) -> int:
     from datetime import timedelta
 
     from elearn.auth.services import hash_password
-    from elearn.models import Course, ModuleProgress, QuizAttempt, Role
+    from elearn.models import (
+        ConsentRecord,
+        Course,
+        CourseCompletion,
+        ModuleProgress,
+        QuizAttempt,
+        Role,
+        TargetGroupDeclaration,
+    )
     from elearn.models.base import utcnow
+    from elearn.models.progress import TARGET_GROUPS
 
     rng = random.Random(seed)
     courses = [
@@ -186,6 +195,8 @@ def seed_demo_learning(extra_learners: int = 12, seed: int = 2026) -> int:
     organizations = list(db.session.scalars(select(Organization).order_by(Organization.id)))
     now = utcnow()
     password_hash = hash_password(DEMO_PASSWORD)
+
+    activity: dict[tuple[int, object, str], int] = {}
 
     def progress_for(user_id: int, course: Course, modules_done: int, started_extra: bool) -> None:
         modules = [m for m in course.modules if m.is_visible]
@@ -225,7 +236,22 @@ def seed_demo_learning(extra_learners: int = 12, seed: int = 2026) -> int:
                     seconds_spent=module.minutes * 60 + rng.randint(-120, 240) if done else 180,
                 )
             )
+            for kind, count in (("module", 1), ("quiz", len(quizzes))):
+                if count and day <= now:
+                    key = (user_id, day.date(), kind)
+                    activity[key] = activity.get(key, 0) + count
             day += timedelta(days=rng.randint(1, 6))
+        if modules and modules_done >= len(modules):
+            db.session.add(
+                CourseCompletion(
+                    user_id=user_id,
+                    course_slug=course.slug,
+                    course_title=course.title,
+                    completed_at=min(day, now),
+                    minutes=sum(m.minutes for m in modules),
+                    verification_code=f"D{user_id:05d}{course.id:03d}"[:16],
+                )
+            )
 
     worker = db.session.scalar(select(User).where(User.email == "lavoratrice@demo.it"))
     created = 0
@@ -240,6 +266,7 @@ def seed_demo_learning(extra_learners: int = 12, seed: int = 2026) -> int:
             progress_for(worker.id, by_slug["bilancio-familiare"], 2, True)
         if "risparmio-fondo-emergenza" in by_slug:
             progress_for(worker.id, by_slug["risparmio-fondo-emergenza"], 1, False)
+        _flush_activity(activity)
     existing = (
         db.session.scalar(select(func.count(User.id)).where(User.email.like("learner%@demo.it")))
         or 0
@@ -255,11 +282,40 @@ def seed_demo_learning(extra_learners: int = 12, seed: int = 2026) -> int:
         user.set_roles({Role.WORKER.value})
         db.session.add(user)
         db.session.flush()
+        # About half share their progress; some declare a situation (with its consent).
+        db.session.add(
+            ConsentRecord(
+                user_id=user.id,
+                kind="progress_sharing",
+                granted=rng.random() < 0.5,
+                text_version="demo",
+            )
+        )
+        if rng.random() < 0.4:
+            db.session.add(
+                ConsentRecord(
+                    user_id=user.id, kind="target_groups", granted=True, text_version="demo"
+                )
+            )
+            for group in rng.sample(TARGET_GROUPS, k=rng.randint(1, 2)):
+                db.session.add(TargetGroupDeclaration(user_id=user.id, target_group=group))
         for course in rng.sample(courses, k=min(len(courses), rng.randint(0, 3))):
             total = sum(1 for m in course.modules if m.is_visible)
             progress_for(user.id, course, rng.randint(0, total), rng.random() < 0.5)
         created += 1
         if created % 500 == 0:
+            _flush_activity(activity)
             db.session.commit()
+    _flush_activity(activity)
     db.session.commit()
     return created
+
+
+def _flush_activity(activity: dict) -> None:
+    from elearn.models import ActivityDay
+
+    db.session.add_all(
+        ActivityDay(user_id=user_id, day=day, kind=kind, count=count)
+        for (user_id, day, kind), count in activity.items()
+    )
+    activity.clear()

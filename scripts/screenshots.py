@@ -52,7 +52,7 @@ def main() -> None:
         from elearn.paths import resource_dir
 
         import_courses(resource_dir("courses"))
-        seed_demo_learning(12)
+        seed_demo_learning()
     server = make_server("127.0.0.1", 0, app, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{server.server_port}"

@@ -263,3 +263,15 @@ def smtp_server() -> Iterator[SmtpSink]:
     sink.start()
     yield sink
     sink.stop()
+
+
+@pytest.fixture
+def course(app: Flask) -> str:
+    """The small published test course `prova` (tests/learning/fixtures)."""
+    from elearn.authoring.services import import_courses
+    from tests.learning.access import FIXTURES
+
+    with app.app_context():
+        report = import_courses(FIXTURES)
+        assert report.ok, report.errors
+    return "prova"

@@ -68,7 +68,7 @@ def home_sections(user: User) -> list[HomeSection]:
                 gettext("Requests and reports"),
                 gettext("You follow these organizations: %(names)s.", names=names),
                 _link(gettext("Consultation queue"), "manage.queue"),
-                _link(gettext("Learning reports"), "manage.dashboard"),
+                _link(gettext("Learning reports"), "reports.dashboard"),
             )
         )
     if user.has_role(Role.ADMIN):
@@ -99,7 +99,7 @@ MENU = (
     ("consult.new_request", lazy_gettext("Ask the Welfare Manager"), ("worker",)),
     ("authoring.index", lazy_gettext("Editor"), ("trainer", "admin")),
     ("manage.queue", lazy_gettext("Requests"), ("manager",)),
-    ("manage.dashboard", lazy_gettext("Reports"), ("manager",)),
+    ("reports.dashboard", lazy_gettext("Reports"), ("manager",)),
     ("admin.organizations", lazy_gettext("Organizations"), ("admin",)),
     ("admin.users", lazy_gettext("Users"), ("admin",)),
 )

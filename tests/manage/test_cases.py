@@ -24,6 +24,11 @@ from tests.consult.conftest import deliver
 ROME = ZoneInfo("Europe/Rome")
 
 
+def _table(page: str) -> str:
+    """The queue table, without the filter form (which names every topic)."""
+    return page.split("<table", 1)[1] if "<table" in page else ""
+
+
 def _ics_event(message):
     attachment = next(part for part in message.iter_attachments())
     assert attachment.get_content_type() == "text/calendar"
@@ -35,7 +40,7 @@ def test_the_queue_shows_only_the_managers_organizations(app, client, coops, log
     make_request(coops.worker, topic="debts")
     foreign = make_request(coops.worker_b, description="Segreto di B")
     login(coops.manager)
-    page = client.get("/manage/").get_data(as_text=True)
+    page = _table(client.get("/manage/").get_data(as_text=True))
     assert "Giulia Rossi" in page
     assert "Debiti" in page
     assert "Bruno Verdi" not in page
@@ -49,13 +54,14 @@ def test_queue_filters_by_status_topic_and_assignment(app, client, coops, login,
     make_request(coops.other_worker, topic="savings", status="closed")
     make_request(coops.other_worker, topic="credit", assigned_manager_id=coops.manager)
     login(coops.manager)
-    open_page = client.get("/manage/").get_data(as_text=True)
+    open_page = _table(client.get("/manage/").get_data(as_text=True))
     assert "Debiti" in open_page and "Risparmio" not in open_page
-    closed = client.get("/manage/?status=closed").get_data(as_text=True)
+    closed = _table(client.get("/manage/?status=closed").get_data(as_text=True))
     assert "Anna Neri" in closed and "Giulia Rossi" not in closed
-    mine = client.get("/manage/?assigned=me").get_data(as_text=True)
+    mine = _table(client.get("/manage/?assigned=me").get_data(as_text=True))
     assert "Credito e prestiti" in mine and "Debiti" not in mine
-    assert "Debiti" in client.get("/manage/?topic=debts&status=bogus").get_data(as_text=True)
+    filtered = _table(client.get("/manage/?topic=debts&status=bogus").get_data(as_text=True))
+    assert "Debiti" in filtered and "Credito" not in filtered
 
 
 def test_booking_emails_the_worker_an_ics_through_smtp(
@@ -204,7 +210,8 @@ def test_cancel_reschedule_and_close_then_reopen(
 
     response = client.post(f"/manage/richieste/{request_id}/chiudi", data={"outcome": ""})
     assert response.status_code == 422
-    assert "Scrivi l&#39;esito." in response.get_data(as_text=True)
+    page = response.get_data(as_text=True)
+    assert "Scrivi l'esito." in page
     client.post(
         f"/manage/richieste/{request_id}/chiudi", data={"outcome": "Piano di rientro concordato"}
     )

@@ -1,0 +1,1 @@
+"""Welfare managers' learning reports: aggregated dashboards and consenting learners."""

@@ -1,0 +1,525 @@
+"""Aggregated learning figures per organization, computed in the database, small groups hidden.
+
+Privacy (DESIGN.md): individual progress only for workers who consented (or shared it in a
+consultation request); everything else is counts where any group under MIN_GROUP people is
+suppressed, also when it could be deduced as the difference between two shown figures.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import Date, and_, case, cast, func, literal, or_, select
+from sqlalchemy.sql import ColumnElement
+
+from elearn.extensions import db
+from elearn.models import (
+    ActivityDay,
+    ConsentRecord,
+    Course,
+    CourseCompletion,
+    CourseModule,
+    ModuleProgress,
+    Organization,
+    QuizAttempt,
+    TargetGroupDeclaration,
+    User,
+    UserRole,
+)
+from elearn.models.base import utcnow
+from elearn.models.progress import TARGET_GROUPS
+
+MIN_GROUP = 5
+WEEKS = 12
+PAGE_SIZE = 25
+
+
+def suppress(value: int, total: int | None = None) -> int | None:
+    """None when `value` (or what is left of `total` after it) would single out under 5 people."""
+    if 0 < value < MIN_GROUP:
+        return None
+    if total is not None and (0 < total - value < MIN_GROUP or total < MIN_GROUP):
+        return None
+    return value
+
+
+def managed_organizations(user: User) -> list[Organization]:
+    return list(user.managed_organizations)
+
+
+def scope(user: User, requested: str | None) -> tuple[list[int], str]:
+    """The organization ids a dashboard covers: one the manager follows, or all of them."""
+    ids = [org.id for org in user.managed_organizations]
+    if requested and requested.isdigit() and int(requested) in ids:
+        return [int(requested)], requested
+    return ids, "all"
+
+
+def _workers(org_ids: list[int]) -> Any:
+    return (
+        select(User.id)
+        .join(UserRole, and_(UserRole.user_id == User.id, UserRole.role == "worker"))
+        .where(User.organization_id.in_(org_ids), User.active.is_(True))
+    )
+
+
+def _week_start(column: Any) -> ColumnElement[Any]:
+    if db.session.get_bind().dialect.name == "postgresql":
+        return cast(func.date_trunc("week", column), Date)
+    # SQLite: the Monday on or before the date.
+    return func.date(column, "-" + cast((func.strftime("%w", column) + 6) % 7, db.String) + " days")
+
+
+@dataclass
+class Row:
+    label: str
+    values: list[int | float | None]
+
+
+@dataclass
+class Table:
+    key: str
+    caption: str
+    headers: list[str]
+    rows: list[Row] = field(default_factory=list)
+
+
+@dataclass
+class Dashboard:
+    workers: int
+    reach: int | None
+    reach_share: float | None
+    weeks: list[tuple[date, int | None]]
+    courses: Table
+    hardest: Table
+    groups: Table
+    modules: Table | None
+    selected_course: Course | None
+    all_courses: list[Course]
+
+
+def _labels() -> dict[str, str]:
+    from flask_babel import gettext
+
+    return {
+        "course": gettext("Course"),
+        "started": gettext("Started"),
+        "completed": gettext("Completed"),
+        "avg": gettext("Average score (%)"),
+        "question": gettext("Question"),
+        "learners": gettext("Learners"),
+        "wrong": gettext("Wrong at first try (%)"),
+        "group": gettext("Group"),
+        "declared": gettext("Declared"),
+        "started_any": gettext("Started a course"),
+        "completed_any": gettext("Completed a course"),
+        "module": gettext("Module"),
+        "courses_caption": gettext("Learners who started and completed each course"),
+        "hardest_caption": gettext("Questions most often answered wrong at the first try"),
+        "groups_caption": gettext("Self-declared target groups"),
+    }
+
+
+def group_label(group: str) -> str:
+    from flask_babel import gettext
+
+    return {
+        "maternita": gettext("Pregnancy and maternity"),
+        "figli": gettext("Children under 14"),
+        "legge104": gettext("Caregivers (Law 104)"),
+        "svantaggiati": gettext("Disadvantaged workers"),
+    }[group]
+
+
+def dashboard(org_ids: list[int], course_slug: str | None = None) -> Dashboard:
+    """Every figure of the dashboard with a fixed number of queries, whatever the headcount."""
+    labels = _labels()
+    workers = _workers(org_ids).subquery()
+    total_workers = db.session.scalar(select(func.count()).select_from(workers)) or 0
+
+    reached = (
+        db.session.scalar(
+            select(func.count(func.distinct(ModuleProgress.user_id))).where(
+                ModuleProgress.user_id.in_(select(workers.c.id))
+            )
+        )
+        or 0
+    )
+    reach = suppress(reached, total_workers)
+
+    start = utcnow().date() - timedelta(days=utcnow().date().weekday() + 7 * (WEEKS - 1))
+    week = _week_start(ActivityDay.day).label("week")
+    active = {
+        str(row.week): row.learners
+        for row in db.session.execute(
+            select(week, func.count(func.distinct(ActivityDay.user_id)).label("learners"))
+            .where(ActivityDay.day >= start, ActivityDay.user_id.in_(select(workers.c.id)))
+            .group_by(week)
+        )
+    }
+    weeks = [
+        (start + timedelta(weeks=i), suppress(active.get(str(start + timedelta(weeks=i)), 0)))
+        for i in range(WEEKS)
+    ]
+
+    started = {
+        slug: count
+        for slug, count in db.session.execute(
+            select(ModuleProgress.course_slug, func.count(func.distinct(ModuleProgress.user_id)))
+            .where(ModuleProgress.user_id.in_(select(workers.c.id)))
+            .group_by(ModuleProgress.course_slug)
+        )
+    }
+    completed = {
+        slug: count
+        for slug, count in db.session.execute(
+            select(CourseCompletion.course_slug, func.count())
+            .where(CourseCompletion.user_id.in_(select(workers.c.id)))
+            .group_by(CourseCompletion.course_slug)
+        )
+    }
+    averages = {
+        slug: (avg, n)
+        for slug, avg, n in db.session.execute(
+            select(
+                ModuleProgress.course_slug,
+                func.avg(ModuleProgress.best_score),
+                func.count(func.distinct(ModuleProgress.user_id)),
+            )
+            .where(
+                ModuleProgress.user_id.in_(select(workers.c.id)),
+                ModuleProgress.best_score.is_not(None),
+            )
+            .group_by(ModuleProgress.course_slug)
+        )
+    }
+    courses = list(
+        db.session.scalars(
+            select(Course).where(Course.published_at.is_not(None)).order_by(Course.title)
+        )
+    )
+    course_table = Table(
+        "courses",
+        labels["courses_caption"],
+        [labels["course"], labels["started"], labels["completed"], labels["avg"]],
+    )
+    for course in courses:
+        n_started = started.get(course.slug, 0)
+        n_done = completed.get(course.slug, 0)
+        shown_started = suppress(n_started)
+        avg, n_scored = averages.get(course.slug, (None, 0))
+        course_table.rows.append(
+            Row(
+                course.title,
+                [
+                    shown_started,
+                    (0 if n_started == 0 else suppress(n_done, n_started))
+                    if shown_started is not None
+                    else None,
+                    round(float(avg) * 100, 1)
+                    if avg is not None and n_scored >= MIN_GROUP
+                    else None,
+                ],
+            )
+        )
+
+    hardest = _hardest_questions(workers, labels)
+    groups = _target_groups(workers, labels)
+
+    selected = next((c for c in courses if c.slug == course_slug), None)
+    module_table = _module_funnel(selected, workers, labels) if selected else None
+    return Dashboard(
+        workers=total_workers,
+        reach=reach,
+        reach_share=(reach / total_workers) if reach is not None and total_workers else None,
+        weeks=weeks,
+        courses=course_table,
+        hardest=hardest,
+        groups=groups,
+        modules=module_table,
+        selected_course=selected,
+        all_courses=courses,
+    )
+
+
+def _module_funnel(course: Course, workers: Any, labels: dict[str, str]) -> Table:
+    counts = {
+        slug: (n, done)
+        for slug, n, done in db.session.execute(
+            select(
+                ModuleProgress.module_slug,
+                func.count(ModuleProgress.id),
+                func.count(ModuleProgress.completed_at),
+            )
+            .where(
+                ModuleProgress.course_slug == course.slug,
+                ModuleProgress.user_id.in_(select(workers.c.id)),
+            )
+            .group_by(ModuleProgress.module_slug)
+        )
+    }
+    table = Table(
+        "modules", course.title, [labels["module"], labels["started"], labels["completed"]]
+    )
+    for module in db.session.scalars(
+        select(CourseModule)
+        .where(
+            CourseModule.course_id == course.id,
+            CourseModule.archived.is_(False),
+            CourseModule.published_version_id.is_not(None),
+        )
+        .order_by(CourseModule.position)
+    ):
+        n, done = counts.get(module.slug, (0, 0))
+        shown = suppress(n)
+        table.rows.append(
+            Row(module.title, [shown, suppress(done, n) if shown is not None else None])
+        )
+    return table
+
+
+def _hardest_questions(workers: Any, labels: dict[str, str]) -> Table:
+    first = (
+        select(
+            QuizAttempt.course_slug,
+            QuizAttempt.module_slug,
+            QuizAttempt.quiz_id,
+            func.min(QuizAttempt.id).label("first_id"),
+        )
+        .where(QuizAttempt.user_id.in_(select(workers.c.id)))
+        .group_by(
+            QuizAttempt.course_slug,
+            QuizAttempt.module_slug,
+            QuizAttempt.quiz_id,
+            QuizAttempt.user_id,
+        )
+        .subquery()
+    )
+    learners = func.count().label("learners")
+    wrong = func.sum(case((QuizAttempt.correct.is_(False), 1), else_=0)).label("wrong")
+    rows = db.session.execute(
+        select(first.c.course_slug, first.c.module_slug, first.c.quiz_id, learners, wrong)
+        .join(QuizAttempt, QuizAttempt.id == first.c.first_id)
+        .group_by(first.c.course_slug, first.c.module_slug, first.c.quiz_id)
+        .having(func.count() >= MIN_GROUP)
+        .order_by((wrong * 1.0 / learners).desc())
+        .limit(10)
+    ).all()
+    table = Table(
+        "hardest",
+        labels["hardest_caption"],
+        [labels["question"], labels["learners"], labels["wrong"]],
+    )
+    if not rows:
+        return table
+    keys = {(r.course_slug, r.module_slug) for r in rows}
+    versions = {
+        (course_slug, module.slug): module.published_version
+        for course_slug, module in db.session.execute(
+            select(Course.slug, CourseModule)
+            .join(CourseModule, CourseModule.course_id == Course.id)
+            .where(or_(*[and_(Course.slug == c, CourseModule.slug == m) for c, m in keys]))
+        )
+    }
+    import re
+
+    for row in rows:
+        version = versions.get((row.course_slug, row.module_slug))
+        quiz = version.quiz_map().get(row.quiz_id) if version else None
+        text = re.sub(r"<[^>]+>", "", quiz["question_html"]) if quiz else row.quiz_id
+        table.rows.append(Row(text, [row.learners, round(100 * row.wrong / row.learners, 1)]))
+    return table
+
+
+def _target_groups(workers: Any, labels: dict[str, str]) -> Table:
+    """Only declarations under a standing consent exist (withdrawal deletes them)."""
+    started_any = select(ModuleProgress.user_id).distinct().subquery()
+    completed_any = select(CourseCompletion.user_id).distinct().subquery()
+    rows = {
+        group: (declared, started, done)
+        for group, declared, started, done in db.session.execute(
+            select(
+                TargetGroupDeclaration.target_group,
+                func.count(),
+                func.count(started_any.c.user_id),
+                func.count(completed_any.c.user_id),
+            )
+            .outerjoin(started_any, started_any.c.user_id == TargetGroupDeclaration.user_id)
+            .outerjoin(completed_any, completed_any.c.user_id == TargetGroupDeclaration.user_id)
+            .where(TargetGroupDeclaration.user_id.in_(select(workers.c.id)))
+            .group_by(TargetGroupDeclaration.target_group)
+        )
+    }
+    table = Table(
+        "groups",
+        labels["groups_caption"],
+        [labels["group"], labels["declared"], labels["started_any"], labels["completed_any"]],
+    )
+    for group in TARGET_GROUPS:
+        declared, started, done = rows.get(group, (0, 0, 0))
+        shown = suppress(declared)
+        table.rows.append(
+            Row(
+                group_label(group),
+                [
+                    shown,
+                    suppress(started, declared) if shown is not None else None,
+                    suppress(done, declared) if shown is not None else None,
+                ],
+            )
+        )
+    return table
+
+
+# --- consenting learners ----------------------------------------------------------------------
+
+
+def _latest_sharing() -> Any:
+    latest = (
+        select(func.max(ConsentRecord.id).label("id"))
+        .where(ConsentRecord.kind == "progress_sharing")
+        .group_by(ConsentRecord.user_id)
+        .subquery()
+    )
+    return (
+        select(ConsentRecord.user_id)
+        .join(latest, latest.c.id == ConsentRecord.id)
+        .where(ConsentRecord.granted.is_(True))
+    )
+
+
+def visible_learner_ids(org_ids: list[int]) -> Any:
+    """Workers whose individual progress a manager of `org_ids` may see."""
+    shared = select(literal(-1)).where(literal(False))
+    try:
+        from elearn.models import ConsultationRequest
+
+        shared = select(ConsultationRequest.worker_id).where(
+            ConsultationRequest.share_progress.is_(True),
+            ConsultationRequest.organization_id.in_(org_ids),
+        )
+    except ImportError:  # pragma: no cover - consultations not installed
+        pass
+    return _workers(org_ids).where(or_(User.id.in_(_latest_sharing()), User.id.in_(shared)))
+
+
+@dataclass
+class LearnerRow:
+    id: int
+    name: str
+    organization: str
+    modules_completed: int
+    courses_completed: int
+    average_score: float | None
+    last_activity: Any
+
+
+SORTS = ("name", "activity", "modules")
+
+
+def learner_page(
+    org_ids: list[int], *, query: str = "", sort: str = "name", page: int = 1
+) -> tuple[list[LearnerRow], int, int, int]:
+    modules = (
+        select(
+            ModuleProgress.user_id,
+            func.count(ModuleProgress.completed_at).label("done"),
+            func.avg(ModuleProgress.best_score).label("score"),
+            func.max(ModuleProgress.last_visit_at).label("last"),
+        )
+        .group_by(ModuleProgress.user_id)
+        .subquery()
+    )
+    courses = (
+        select(CourseCompletion.user_id, func.count().label("courses"))
+        .group_by(CourseCompletion.user_id)
+        .subquery()
+    )
+    statement = (
+        select(
+            User.id,
+            User.full_name,
+            Organization.name,
+            func.coalesce(modules.c.done, 0),
+            func.coalesce(courses.c.courses, 0),
+            modules.c.score,
+            modules.c.last,
+        )
+        .join(Organization, Organization.id == User.organization_id)
+        .outerjoin(modules, modules.c.user_id == User.id)
+        .outerjoin(courses, courses.c.user_id == User.id)
+        .where(User.id.in_(visible_learner_ids(org_ids)))
+    )
+    if query:
+        statement = statement.where(func.lower(User.full_name).like(f"%{query.lower()[:100]}%"))
+    order = {
+        "name": (User.full_name, User.id),
+        "activity": (modules.c.last.desc().nulls_last(), User.id),
+        "modules": (func.coalesce(modules.c.done, 0).desc(), User.id),
+    }[sort if sort in SORTS else "name"]
+    total = db.session.scalar(select(func.count()).select_from(statement.subquery())) or 0
+    pages = max(1, -(-total // PAGE_SIZE))
+    page = min(max(page, 1), pages)
+    rows = db.session.execute(
+        statement.order_by(*order).offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)
+    ).all()
+    return (
+        [
+            LearnerRow(
+                r[0],
+                r[1],
+                r[2],
+                r[3],
+                r[4],
+                round(float(r[5]) * 100) if r[5] is not None else None,
+                r[6],
+            )
+            for r in rows
+        ],
+        page,
+        pages,
+        total,
+    )
+
+
+def learner_visible(org_ids: list[int], learner_id: int) -> User | None:
+    found = db.session.scalar(
+        select(User.id).where(User.id == learner_id, User.id.in_(visible_learner_ids(org_ids)))
+    )
+    return db.session.get(User, found) if found else None
+
+
+# --- CSV --------------------------------------------------------------------------------------
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value: object) -> str:
+    """A cell spreadsheets will not run as a formula (OWASP CSV injection)."""
+    text = "" if value is None else str(value)
+    if text.startswith(_FORMULA_START) and not _is_number(text):
+        return "'" + text
+    return text
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def table_csv(table: Table, suppressed: str) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([safe_cell(h) for h in table.headers])
+    for row in table.rows:
+        writer.writerow(
+            [safe_cell(row.label)] + [safe_cell(suppressed if v is None else v) for v in row.values]
+        )
+    return buffer.getvalue()

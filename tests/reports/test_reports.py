@@ -1,0 +1,146 @@
+"""Managers see aggregates with small groups hidden, and only consenting learners by name."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from sqlalchemy import event, select
+
+from elearn.extensions import db
+from elearn.models import AuditEntry, ConsentRecord, ModuleProgress, TargetGroupDeclaration
+from elearn.reports.services import safe_cell, suppress
+
+
+def test_suppression_hides_small_groups_and_differences():
+    assert suppress(3) is None
+    assert suppress(0) == 0
+    assert suppress(7) == 7
+    assert suppress(7, total=9) is None  # 2 people could be deduced
+    assert suppress(9, total=9) == 9
+    assert suppress(5, total=4) is None
+
+
+def test_csv_cells_cannot_run_as_formulas():
+    assert safe_cell('=HYPERLINK("http://x")') == '\'=HYPERLINK("http://x")'
+    assert safe_cell("+39 02 1234") == "'+39 02 1234"
+    assert safe_cell("@SUM(A1)") == "'@SUM(A1)"
+    assert safe_cell("-12.5") == "-12.5"
+    assert safe_cell("Maria") == "Maria"
+
+
+@pytest.fixture
+def coop(app, make_org, make_user, course):
+    """Two cooperatives; the manager follows only the first."""
+    first, second = make_org(), make_org()
+    manager = make_user("manager", org_id=first)
+    workers = [make_user("worker", org_id=first, consent=index < 2) for index in range(12)]
+    outsider = make_user("worker", org_id=second, consent=True)
+    with app.app_context():
+        for index, worker in enumerate(workers[:6]):
+            db.session.add(
+                ModuleProgress(
+                    user_id=worker,
+                    course_slug="prova",
+                    module_slug="01-spese",
+                    best_score=1.0 if index % 2 else 0.5,
+                )
+            )
+        db.session.add(
+            ModuleProgress(user_id=outsider, course_slug="prova", module_slug="01-spese")
+        )
+        for worker in workers[:3]:
+            db.session.add(
+                ConsentRecord(user_id=worker, kind="target_groups", granted=True, text_version="t")
+            )
+            db.session.add(TargetGroupDeclaration(user_id=worker, target_group="figli"))
+        db.session.commit()
+    return {"manager": manager, "workers": workers, "outsider": outsider, "org": first}
+
+
+def test_dashboard_shows_reach_and_hides_small_figures(client, login, coop):
+    login(coop["manager"])
+    page = client.get("/report/").get_data(as_text=True)
+    assert "6 su 12 lavoratori hanno iniziato almeno un corso" in page or "6 of 12" in page
+    # 3 declared "children under 14": hidden.
+    rows = page[
+        page.index("Self-declared") if "Self-declared" in page else page.index("dichiarati") :
+    ]
+    assert "meno di 5" in rows
+
+
+def test_csv_export_matches_the_dashboard_table(client, login, coop):
+    login(coop["manager"])
+    data = client.get("/report/courses.csv").get_data(as_text=True).lstrip("\ufeff")
+    table = list(csv.reader(io.StringIO(data)))
+    assert table[1][0] == "Corso di prova"
+    assert table[1][1] == "6"  # started
+    assert table[1][2] == "0"  # completed
+    assert table[1][3] == "75.0"  # average best score in %
+    page = client.get("/report/").get_data(as_text=True)
+    assert "<td>6</td>" in page and "75,0" in page
+    assert client.get("/report/nonsense.csv").status_code == 404
+
+
+def test_learner_list_has_only_consenting_workers_of_my_organizations(app, client, login, coop):
+    login(coop["manager"])
+    page = client.get("/report/persone").get_data(as_text=True)
+    assert "2 persone" in page or "2 learners" in page
+    allowed = coop["workers"][0]
+    refused = coop["workers"][5]
+    assert client.get(f"/report/persone/{allowed}").status_code == 200
+    assert client.get(f"/report/persone/{refused}").status_code == 404
+    assert client.get(f"/report/persone/{coop['outsider']}").status_code == 404
+    with app.app_context():
+        entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "progress.read"))
+        assert entry.subject_user_id == allowed
+
+
+def test_withdrawn_consent_removes_the_learner_from_the_list(app, client, login, coop):
+    worker = coop["workers"][0]
+    with app.app_context():
+        db.session.add(
+            ConsentRecord(user_id=worker, kind="progress_sharing", granted=False, text_version="t")
+        )
+        db.session.commit()
+    login(coop["manager"])
+    assert client.get(f"/report/persone/{worker}").status_code == 404
+
+
+def test_manager_cannot_pick_an_organization_they_do_not_follow(client, login, coop, make_org):
+    login(coop["manager"])
+    other = make_org()
+    page = client.get(f"/report/?org={other}").get_data(as_text=True)
+    assert "su 12 lavoratori" in page or "of 12 workers" in page  # falls back to their own scope
+
+
+def _count_queries(app, client, url):
+    counter = {"n": 0}
+
+    def count(*_args, **_kwargs):
+        counter["n"] += 1
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        assert client.get(url).status_code == 200
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    return counter["n"]
+
+
+def test_query_count_does_not_grow_with_the_number_of_learners(app, client, login, coop, make_user):
+    login(coop["manager"])
+    client.get("/report/")
+    before = {url: _count_queries(app, client, url) for url in ("/report/", "/report/persone")}
+    for index in range(25):
+        worker = make_user("worker", org_id=coop["org"], consent=True)
+        with app.app_context():
+            db.session.add(
+                ModuleProgress(user_id=worker, course_slug="prova", module_slug="02-rate")
+            )
+            db.session.commit()
+    after = {url: _count_queries(app, client, url) for url in ("/report/", "/report/persone")}
+    assert after == before
