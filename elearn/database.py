@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask
+from flask import Flask, g, has_app_context
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
@@ -35,5 +35,19 @@ def _configure_sqlite(engine: Engine, busy_ms: int) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
-        mode = conn.info.pop("sqlite_begin", "")
-        conn.exec_driver_sql(f"BEGIN {mode}".strip())
+        immediate = has_app_context() and g.get("sqlite_immediate", False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def write_transaction() -> None:
+    """From here on, take SQLite's write lock when a transaction begins.
+
+    A transaction that starts by reading and then writes cannot wait for the lock in WAL mode
+    (SQLITE_BUSY_SNAPSHOT fails at once); BEGIN IMMEDIATE waits up to the busy timeout instead.
+    PostgreSQL needs nothing: its row locks and upserts handle concurrent writers.
+    """
+    if db.session.get_bind().dialect.name != "sqlite":
+        return
+    if not g.get("sqlite_immediate", False):
+        db.session.commit()  # end the read snapshot the request may have opened
+        g.sqlite_immediate = True

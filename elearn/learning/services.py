@@ -14,6 +14,7 @@ from babel.numbers import NumberFormatError, parse_decimal
 from sqlalchemy import and_, case, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
+from elearn.database import write_transaction
 from elearn.extensions import db
 from elearn.models import Course, CourseModule, ModuleProgress, ModuleVersion, QuizAttempt
 from elearn.models.base import utcnow
@@ -314,6 +315,7 @@ def _where(user_id: int, course_slug: str, module_slug: str) -> Any:
 
 def record_visit(user_id: int, course_slug: str, module_slug: str) -> None:
     """First/last visit and visit count, as one atomic upsert (no lost update between tabs)."""
+    write_transaction()
     now = utcnow()
     inserted = db.session.execute(
         _insert_ignore(
@@ -368,6 +370,7 @@ def _complete_if_due(user_id: int, course: Course, module_slug: str, has_quizzes
 
 
 def mark_read(user_id: int, course: Course, module: CourseModule) -> None:
+    write_transaction()
     _ensure_row(user_id, course.slug, module.slug)
     db.session.execute(
         update(ModuleProgress)
@@ -441,6 +444,7 @@ def answer_quiz(
     locale: str,
 ) -> bool:
     """Grade and record an answer; update the best score and completion. Returns correctness."""
+    write_transaction()
     version = module.published_version
     assert version is not None
     quizzes = version.quiz_map()
@@ -573,6 +577,7 @@ def record_activity(user_id: int, kind: str, when: datetime | None = None) -> No
 
 def heartbeat(user_id: int, course: Course, module: CourseModule) -> bool:
     """Add HEARTBEAT_SECONDS of reading time, at most once per interval across all tabs."""
+    write_transaction()
     now = utcnow()
     cap = max(module.minutes, 1) * 60 * TIME_CAP_FACTOR
     _ensure_row(user_id, course.slug, module.slug)
@@ -762,6 +767,8 @@ def my_path(user_id: int, preferred_language: str) -> MyPath:
 def reset_course(user_id: int, course_slug: str) -> None:
     """Forget the learner's progress, answers and completion for one course."""
     from sqlalchemy import delete
+
+    write_transaction()
 
     from elearn.models import CourseCompletion
 

@@ -135,7 +135,7 @@ def test_query_count_does_not_grow_with_the_number_of_learners(app, client, logi
     login(coop["manager"])
     client.get("/report/")
     before = {url: _count_queries(app, client, url) for url in ("/report/", "/report/persone")}
-    for index in range(25):
+    for _ in range(25):
         worker = make_user("worker", org_id=coop["org"], consent=True)
         with app.app_context():
             db.session.add(
