@@ -67,9 +67,11 @@ def demo_command(host: str, port: int, no_serve: bool, learners: int) -> None:
     )
     for error in report.errors:
         click.echo(f"  {error}", err=True)
+    from elearn.consult.services import seed_demo_consultations
     from elearn.demo import seed_demo_learning
 
     added = seed_demo_learning(learners)
+    seed_demo_consultations()
     if added:
         click.echo(f"Added {added} synthetic learners with progress.")
     from elearn.models import Organization

@@ -177,6 +177,7 @@ def seed_demo_learning(extra_learners: int = 60, seed: int = 2026) -> int:
         CourseCompletion,
         ModuleProgress,
         QuizAttempt,
+        QuizFirstAnswer,
         Role,
         TargetGroupDeclaration,
     )

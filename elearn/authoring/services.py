@@ -520,7 +520,7 @@ class QuestionStats:
 
 def course_statistics(course: Course) -> tuple[list[ModuleStats], list[QuestionStats]]:
     """Counts per module and the questions most often answered wrong; groups under 5 hidden."""
-    from elearn.models import ModuleProgress, QuizAttempt
+    from elearn.models import ModuleProgress, QuizFirstAnswer
 
     counts = {
         slug: (started, completed)
@@ -550,26 +550,15 @@ def course_statistics(course: Course) -> tuple[list[ModuleStats], list[QuestionS
             )
         )
 
-    first_attempts = (
-        select(
-            QuizAttempt.module_slug,
-            QuizAttempt.quiz_id,
-            QuizAttempt.user_id,
-            func.min(QuizAttempt.id).label("first_id"),
-        )
-        .where(QuizAttempt.course_slug == course.slug)
-        .group_by(QuizAttempt.module_slug, QuizAttempt.quiz_id, QuizAttempt.user_id)
-        .subquery()
-    )
     rows = db.session.execute(
         select(
-            first_attempts.c.module_slug,
-            first_attempts.c.quiz_id,
+            QuizFirstAnswer.module_slug,
+            QuizFirstAnswer.quiz_id,
             func.count(),
-            func.sum(case((QuizAttempt.correct.is_(False), 1), else_=0)),
+            func.sum(case((QuizFirstAnswer.correct.is_(False), 1), else_=0)),
         )
-        .join(QuizAttempt, QuizAttempt.id == first_attempts.c.first_id)
-        .group_by(first_attempts.c.module_slug, first_attempts.c.quiz_id)
+        .where(QuizFirstAnswer.course_slug == course.slug)
+        .group_by(QuizFirstAnswer.module_slug, QuizFirstAnswer.quiz_id)
     ).all()
     by_slug = {record.slug: record for record in course.modules if record.is_visible}
     questions = []

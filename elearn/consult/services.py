@@ -14,7 +14,6 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from elearn.extensions import db
-from elearn.i18n import when
 from elearn.models import (
     Appointment,
     AppointmentSlot,
@@ -533,6 +532,13 @@ def welfare_day_ics(event: WelfareDay) -> bytes:
     )
 
 
+def long_when(value: datetime) -> str:
+    """A day and time people read easily, in Rome time: "giovedì 26 novembre 2026, 10:00"."""
+    from flask_babel import format_date, format_time
+
+    return f"{format_date(value, 'full')}, {format_time(value, 'short')}"
+
+
 def _language(user: User) -> str:
     return user.language if user.language in ("it", "en") else "it"
 
@@ -544,7 +550,7 @@ def mail_appointment_booked(appointment: Appointment, worker: User) -> None:
             "%(when)s\n%(where)s\n\nThe calendar file attached adds it to your phone.\n"
             "If you cannot come, open your request and ask to move it:\n%(link)s\n",
             name=worker.first_name,
-            when=when(appointment.starts_at, "full"),
+            when=long_when(appointment.starts_at),
             where=appointment.location,
             link=_site_link("consult.request_detail", request_id=appointment.request_id),
         )
@@ -567,7 +573,7 @@ def mail_appointment_cancelled(appointment: Appointment, worker: User) -> None:
                 "Hello %(name)s,\n\nthe meeting of %(when)s was cancelled. The Welfare Manager "
                 "will propose another time:\n%(link)s\n",
                 name=worker.first_name,
-                when=when(appointment.starts_at, "full"),
+                when=long_when(appointment.starts_at),
                 link=_site_link("consult.request_detail", request_id=appointment.request_id),
             ),
             attachment=appointment_ics(appointment),
@@ -598,7 +604,7 @@ def _mail_welfare_day(registration: WelfareDayRegistration, kind: str) -> None:
         details = gettext(
             "%(title)s\n%(when)s\n%(place)s",
             title=event.title,
-            when=when(event.starts_at, "full"),
+            when=long_when(event.starts_at),
             place=event.place,
         )
         link = _site_link("consult.welfare_days")
@@ -857,7 +863,7 @@ def send_reminders(now: datetime | None = None) -> ReminderReport:
                     "Hello %(name)s,\n\na reminder of your meeting with the Welfare Manager:\n"
                     "%(when)s\n%(where)s\n\nIf you cannot come, tell us here:\n%(link)s\n",
                     name=worker.first_name,
-                    when=when(appointment.starts_at, "full"),
+                    when=long_when(appointment.starts_at),
                     where=appointment.location,
                     link=_site_link("consult.request_detail", request_id=appointment.request_id),
                 ),
@@ -902,7 +908,7 @@ def send_reminders(now: datetime | None = None) -> ReminderReport:
                     "%(title)s\n%(when)s\n%(place)s\n",
                     name=worker.first_name,
                     title=event.title,
-                    when=when(event.starts_at, "full"),
+                    when=long_when(event.starts_at),
                     place=event.place,
                 ),
                 attachment=welfare_day_ics(event),

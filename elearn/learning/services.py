@@ -435,6 +435,27 @@ def grade(quiz: dict[str, Any], response: dict[str, Any]) -> bool:
     return set(response["choices"]) == correct
 
 
+def _record_first_answer(
+    user_id: int, course_slug: str, module_slug: str, quiz_id: str, correct: bool
+) -> None:
+    from elearn.models import QuizFirstAnswer
+
+    dialect = db.session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    db.session.execute(
+        insert(QuizFirstAnswer)
+        .values(
+            user_id=user_id,
+            course_slug=course_slug,
+            module_slug=module_slug,
+            quiz_id=quiz_id,
+            correct=correct,
+            created_at=utcnow(),
+        )
+        .on_conflict_do_nothing()
+    )
+
+
 def answer_quiz(
     user_id: int,
     course: Course,
@@ -462,6 +483,7 @@ def answer_quiz(
         )
     )
     _ensure_row(user_id, course.slug, module.slug)
+    _record_first_answer(user_id, course.slug, module.slug, quiz_id, correct)
     db.session.flush()
     # The best score counts: a quiz is passed once answered right, whatever came after.
     passed = db.session.scalar(
@@ -770,9 +792,9 @@ def reset_course(user_id: int, course_slug: str) -> None:
 
     write_transaction()
 
-    from elearn.models import CourseCompletion
+    from elearn.models import CourseCompletion, QuizFirstAnswer
 
-    for model in (ModuleProgress, QuizAttempt, CourseCompletion):
+    for model in (ModuleProgress, QuizAttempt, QuizFirstAnswer, CourseCompletion):
         db.session.execute(
             delete(model).where(model.user_id == user_id, model.course_slug == course_slug)
         )

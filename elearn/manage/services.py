@@ -733,6 +733,10 @@ def check_in(
         return None
     if present and registration.checked_in_at is None:
         registration.checked_in_at = utcnow()
+        # Attending a Welfare day counts as learning activity in the worker's progress.
+        from elearn.learning.services import record_activity
+
+        record_activity(registration.worker_id, "welfare_day", event.starts_at)
     elif not present:
         registration.checked_in_at = None
     db.session.commit()

@@ -20,6 +20,7 @@ from elearn.models.learning import (
     ModuleProgress,
     ModuleVersion,
     QuizAttempt,
+    QuizFirstAnswer,
 )
 from elearn.models.outbox import OutboxMessage
 from elearn.models.progress import (
@@ -61,6 +62,7 @@ __all__ = [
     "ModuleProgress",
     "ModuleVersion",
     "QuizAttempt",
+    "QuizFirstAnswer",
     "ROLE_VALUES",
     "AuditEntry",
     "ManagerOrganization",

@@ -212,3 +212,26 @@ class QuizAttempt(db.Model):
         Index("ix_quiz_attempt_learner_module", "user_id", "course_slug", "module_slug"),
         Index("ix_quiz_attempt_question", "course_slug", "module_slug", "quiz_id"),
     )
+
+
+class QuizFirstAnswer(db.Model):
+    """Whether a learner's first answer to a question was right: what "hardest questions" counts.
+
+    Kept beside the attempts so reports aggregate one row per learner and question
+    instead of scanning every attempt.
+    """
+
+    __tablename__ = "quiz_first_answer"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True
+    )
+    course_slug: Mapped[str] = mapped_column(String(80), primary_key=True)
+    module_slug: Mapped[str] = mapped_column(String(120), primary_key=True)
+    quiz_id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    correct: Mapped[bool] = mapped_column(Boolean)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    __table_args__ = (
+        Index("ix_quiz_first_answer_question", "course_slug", "module_slug", "quiz_id"),
+    )

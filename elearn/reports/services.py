@@ -25,7 +25,7 @@ from elearn.models import (
     CourseModule,
     ModuleProgress,
     Organization,
-    QuizAttempt,
+    QuizFirstAnswer,
     TargetGroupDeclaration,
     User,
     UserRole,
@@ -166,35 +166,35 @@ def dashboard(org_ids: list[int], course_slug: str | None = None) -> Dashboard:
         for i in range(WEEKS)
     ]
 
-    started = {
-        slug: count
-        for slug, count in db.session.execute(
-            select(ModuleProgress.course_slug, func.count(func.distinct(ModuleProgress.user_id)))
-            .where(ModuleProgress.user_id.in_(select(workers.c.id)))
-            .group_by(ModuleProgress.course_slug)
+    # Two steps (per learner and course, then per course) avoid DISTINCT counts over every row.
+    per_learner = (
+        select(
+            ModuleProgress.course_slug.label("course_slug"),
+            ModuleProgress.user_id.label("user_id"),
+            func.avg(ModuleProgress.best_score).label("score"),
         )
-    }
+        .where(ModuleProgress.user_id.in_(select(workers.c.id)))
+        .group_by(ModuleProgress.course_slug, ModuleProgress.user_id)
+        .subquery()
+    )
+    started: dict[str, int] = {}
+    averages: dict[str, tuple[Any, int]] = {}
+    for slug, count, avg, scored in db.session.execute(
+        select(
+            per_learner.c.course_slug,
+            func.count(),
+            func.avg(per_learner.c.score),
+            func.count(per_learner.c.score),
+        ).group_by(per_learner.c.course_slug)
+    ):
+        started[slug] = count
+        averages[slug] = (avg, scored)
     completed = {
         slug: count
         for slug, count in db.session.execute(
             select(CourseCompletion.course_slug, func.count())
             .where(CourseCompletion.user_id.in_(select(workers.c.id)))
             .group_by(CourseCompletion.course_slug)
-        )
-    }
-    averages = {
-        slug: (avg, n)
-        for slug, avg, n in db.session.execute(
-            select(
-                ModuleProgress.course_slug,
-                func.avg(ModuleProgress.best_score),
-                func.count(func.distinct(ModuleProgress.user_id)),
-            )
-            .where(
-                ModuleProgress.user_id.in_(select(workers.c.id)),
-                ModuleProgress.best_score.is_not(None),
-            )
-            .group_by(ModuleProgress.course_slug)
         )
     }
     courses = list(
@@ -283,28 +283,18 @@ def _module_funnel(course: Course, workers: Any, labels: dict[str, str]) -> Tabl
 
 
 def _hardest_questions(workers: Any, labels: dict[str, str]) -> Table:
-    first = (
-        select(
-            QuizAttempt.course_slug,
-            QuizAttempt.module_slug,
-            QuizAttempt.quiz_id,
-            func.min(QuizAttempt.id).label("first_id"),
-        )
-        .where(QuizAttempt.user_id.in_(select(workers.c.id)))
-        .group_by(
-            QuizAttempt.course_slug,
-            QuizAttempt.module_slug,
-            QuizAttempt.quiz_id,
-            QuizAttempt.user_id,
-        )
-        .subquery()
-    )
     learners = func.count().label("learners")
-    wrong = func.sum(case((QuizAttempt.correct.is_(False), 1), else_=0)).label("wrong")
+    wrong = func.sum(case((QuizFirstAnswer.correct.is_(False), 1), else_=0)).label("wrong")
     rows = db.session.execute(
-        select(first.c.course_slug, first.c.module_slug, first.c.quiz_id, learners, wrong)
-        .join(QuizAttempt, QuizAttempt.id == first.c.first_id)
-        .group_by(first.c.course_slug, first.c.module_slug, first.c.quiz_id)
+        select(
+            QuizFirstAnswer.course_slug,
+            QuizFirstAnswer.module_slug,
+            QuizFirstAnswer.quiz_id,
+            learners,
+            wrong,
+        )
+        .where(QuizFirstAnswer.user_id.in_(select(workers.c.id)))
+        .group_by(QuizFirstAnswer.course_slug, QuizFirstAnswer.module_slug, QuizFirstAnswer.quiz_id)
         .having(func.count() >= MIN_GROUP)
         .order_by((wrong * 1.0 / learners).desc())
         .limit(10)

@@ -10,7 +10,7 @@ from PIL import Image
 from sqlalchemy import select
 
 from elearn.extensions import db
-from elearn.models import CourseMedia, ModuleProgress, QuizAttempt
+from elearn.models import CourseMedia, ModuleProgress, QuizFirstAnswer
 from tests.learning.access import FIXTURES
 
 
@@ -197,12 +197,11 @@ def test_statistics_hide_groups_under_five(app, client, trainer, make_user):
                 )
             )
             db.session.add(
-                QuizAttempt(
+                QuizFirstAnswer(
                     user_id=user_id,
                     course_slug="prova",
                     module_slug="01-spese",
                     quiz_id="spesa-fissa",
-                    response="{}",
                     correct=index < 2,
                 )
             )

@@ -1,4 +1,4 @@
-"""Workers ask the Welfare Manager, follow their requests, share and revoke, and see their pathway."""
+"""Workers ask the Welfare Manager, follow their requests, share and revoke, see their pathway."""
 
 from __future__ import annotations
 

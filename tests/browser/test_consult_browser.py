@@ -1,0 +1,58 @@
+"""A worker asks the Welfare Manager on a phone; the manager finds the request in the queue."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser.conftest import axe_violations
+
+pytestmark = pytest.mark.browser
+
+PHONE = {"width": 360, "height": 740}
+
+
+def _log_in(page, email: str) -> None:
+    page.goto("/login")
+    page.locator("#email").fill(email)
+    page.locator("#password").fill("demo-password")
+    page.locator("#password").press("Enter")
+    page.wait_for_url(lambda url: "/login" not in url)
+    if "/consenso" in page.url:  # the first-login privacy choice (another part of the site)
+        page.locator("input[name=progress_sharing]").last.check()
+        page.get_by_role("button", name="Salva la mia scelta").click()
+        page.wait_for_url(lambda url: "/consenso" not in url)
+
+
+def test_a_worker_asks_on_a_phone_and_the_manager_sees_it(page, base_url):
+    page.set_viewport_size(PHONE)
+    _log_in(page, "lavoratrice@demo.it")
+    page.goto("/consulenza/nuova?simulator=budget")
+    assert page.locator("h1").inner_text() == "Parla con il Welfare Manager"
+    assert axe_violations(page) == []
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+
+    page.get_by_role("button", name="Invia la richiesta").click()
+    assert page.get_by_text("Scrivi qualche parola sulla tua domanda.").is_visible()
+    assert axe_violations(page) == []
+
+    page.get_by_label("Raccontaci in poche parole").fill(
+        "Vorrei un aiuto per il bilancio di casa: le bollette sono aumentate."
+    )
+    page.get_by_label("Telefonata").check()
+    page.get_by_label("Giorni e orari che ti vanno bene").fill("Lunedì pomeriggio")
+    page.get_by_role("button", name="Invia la richiesta").click()
+    assert page.get_by_text("Richiesta inviata.").is_visible()
+    assert page.get_by_text("le bollette sono aumentate").is_visible()
+    assert axe_violations(page) == []
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+
+    page.get_by_role("button", name="Esci").click()
+    page.set_viewport_size({"width": 1280, "height": 900})
+    _log_in(page, "manager@demo.it")
+    page.goto("/manage/")
+    row = page.locator("tr", has_text="Giulia Rossi").first
+    assert "Bilancio familiare" in row.inner_text()
+    assert axe_violations(page) == []
+    row.get_by_role("link", name="Giulia Rossi").click()
+    assert page.get_by_text("le bollette sono aumentate").is_visible()
+    assert axe_violations(page) == []
