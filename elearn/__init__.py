@@ -51,9 +51,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from elearn.core.views import bp as core_bp
     from elearn.learning.views import bp as learning_bp
     from elearn.learning.views import glossary_bp
+    from elearn.manage.views import bp as manage_bp
     from elearn.privacy.views import bp as privacy_bp
     from elearn.reports.views import bp as reports_bp
-    from elearn.manage.views import bp as manage_bp
     from elearn.simulate.views import bp as simulate_bp
 
     app.register_blueprint(core_bp)

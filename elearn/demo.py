@@ -209,6 +209,16 @@ def seed_demo_learning(extra_learners: int = 60, seed: int = 2026) -> int:
             for quiz_id in quizzes:
                 first_right = rng.random() < 0.7
                 attempts = [first_right] if first_right or not done else [False, True]
+                db.session.add(
+                    QuizFirstAnswer(
+                        user_id=user_id,
+                        course_slug=course.slug,
+                        module_slug=module.slug,
+                        quiz_id=quiz_id,
+                        correct=attempts[0],
+                        created_at=day,
+                    )
+                )
                 for correct in attempts:
                     db.session.add(
                         QuizAttempt(

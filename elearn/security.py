@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import hashlib
+import secrets
 from collections.abc import Callable
+from datetime import timedelta
 from functools import wraps
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, abort, request
+from flask import Flask, Response, abort, request, session
 from flask_login import current_user
+from sqlalchemy import select, update
 
 from elearn.extensions import db, login_manager
+from elearn.models.base import utcnow
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -69,15 +74,86 @@ def login_required(view: F) -> F:
     return role_required()(view)
 
 
+IDLE_TIMEOUT = timedelta(minutes=30)
+ABSOLUTE_TIMEOUT = timedelta(hours=12)
+_TOUCH_EVERY = timedelta(seconds=60)
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def start_session(user: Any) -> None:
+    """Log `user` in on this device with a fresh server-side session (new id at every login)."""
+    from flask_login import login_user
+
+    from elearn.models import UserSession
+
+    session.clear()  # no value from before the login survives (session fixation)
+    token = secrets.token_urlsafe(32)
+    db.session.add(UserSession(user_id=user.id, token_hash=_token_hash(token)))
+    db.session.commit()
+    login_user(user)
+    session["sid"] = token
+
+
+def end_session() -> None:
+    """Log out this device for good: the server forgets the session, so a copied cookie fails."""
+    from flask_login import logout_user
+
+    from elearn.models import UserSession
+
+    token = session.get("sid")
+    if token:
+        db.session.execute(
+            update(UserSession)
+            .where(UserSession.token_hash == _token_hash(token), UserSession.revoked_at.is_(None))
+            .values(revoked_at=utcnow())
+        )
+        db.session.commit()
+    logout_user()
+    session.clear()
+
+
+def end_other_sessions(user_id: int) -> int:
+    """Revoke every session of the user except this one (after a password change)."""
+    from elearn.models import UserSession
+
+    current = _token_hash(session.get("sid", ""))
+    result = db.session.execute(
+        update(UserSession)
+        .where(
+            UserSession.user_id == user_id,
+            UserSession.revoked_at.is_(None),
+            UserSession.token_hash != current,
+        )
+        .values(revoked_at=utcnow())
+    )
+    db.session.commit()
+    return result.rowcount
+
+
 def _load_user(session_id: str) -> Any:
-    from elearn.models import User
+    from elearn.models import User, UserSession
 
     user_id, _, generation = session_id.partition(":")
-    if not user_id.isdigit() or not generation.isdigit():
+    token = session.get("sid")
+    if not user_id.isdigit() or not generation.isdigit() or not token:
+        return None
+    row = db.session.scalar(select(UserSession).where(UserSession.token_hash == _token_hash(token)))
+    now = utcnow()
+    if row is None or row.revoked_at is not None or row.user_id != int(user_id):
+        return None
+    if now - row.created_at > ABSOLUTE_TIMEOUT or now - row.last_seen_at > IDLE_TIMEOUT:
+        row.revoked_at = now
+        db.session.commit()
         return None
     user = db.session.get(User, int(user_id))
     if user is None or user.session_generation != int(generation) or not user.active:
         return None
+    if now - row.last_seen_at > _TOUCH_EVERY:
+        row.last_seen_at = now
+        db.session.commit()
     return user
 
 
@@ -113,7 +189,16 @@ def _set_headers(response: Response) -> Response:
     return response
 
 
+def _refuse_nul_bytes() -> None:
+    # PostgreSQL cannot store NUL in text, and no person types one: refuse early with a 400.
+    for values in (request.args, request.form):
+        for value in values.values():
+            if "\x00" in value:
+                abort(400)
+
+
 def init_app(app: Flask) -> None:
+    app.before_request(_refuse_nul_bytes)
     login_manager.user_loader(_load_user)
     login_manager.unauthorized_handler(_unauthorized)
     login_manager.session_protection = "strong"

@@ -236,3 +236,25 @@ def manager_organization_ids(user: User) -> set[int]:
             )
         )
     )
+
+
+AUDIT_PER_PAGE = 50
+
+
+def audit_page(action: str = "", page: int = 1) -> tuple[list, int, int]:
+    from elearn.models import AuditEntry
+
+    statement = select(AuditEntry)
+    if action:
+        statement = statement.where(AuditEntry.action.like(f"{action[:60]}%"))
+    total = db.session.scalar(select(func.count()).select_from(statement.subquery())) or 0
+    pages = max(1, -(-total // AUDIT_PER_PAGE))
+    page = min(max(page, 1), pages)
+    rows = list(
+        db.session.scalars(
+            statement.order_by(AuditEntry.id.desc())
+            .offset((page - 1) * AUDIT_PER_PAGE)
+            .limit(AUDIT_PER_PAGE)
+        )
+    )
+    return rows, page, pages

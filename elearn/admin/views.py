@@ -227,3 +227,11 @@ def _edit_user(user: User | None) -> str | Response | tuple[str, int]:
     return render_template("admin/user_form.html", form=form, user=user), (
         422 if form.errors else 200
     )
+
+
+@bp.get("/audit")
+@role_required("admin")
+def audit_log() -> str:
+    action = request.args.get("azione", "")[:60]
+    rows, page, pages = services.audit_page(action, request.args.get("pagina", 1, type=int))
+    return render_template("admin/audit.html", rows=rows, page=page, pages=pages, action=action)

@@ -151,7 +151,7 @@ def reset_password(token: str, new_password: str) -> User | None:
         return None
     user = row.user
     user.password_hash = hash_password(new_password)
-    user.session_generation += 1  # log out every other session
+    user.session_generation += 1  # log out every session: the link may have been stolen
     db.session.commit()
     return user
 
@@ -160,6 +160,5 @@ def change_password(user: User, current: str, new_password: str) -> bool:
     if not check_password_hash(user.password_hash, current):
         return False
     user.password_hash = hash_password(new_password)
-    user.session_generation += 1
     db.session.commit()
     return True

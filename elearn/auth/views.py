@@ -12,14 +12,14 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from elearn.auth import services
 from elearn.auth.forms import ForgotPasswordForm, LoginForm, RegisterForm, ResetPasswordForm
 from elearn.extensions import limiter
 from elearn.outbox.services import deliver_inline_if_configured
-from elearn.security import login_required, safe_next
+from elearn.security import end_session, login_required, safe_next, start_session
 
 bp = Blueprint("auth", __name__)
 
@@ -37,7 +37,7 @@ def login() -> str | Response:
     if form.validate_on_submit():
         user = services.authenticate(form.email.data, form.password.data)
         if user is not None:
-            login_user(user)
+            start_session(user)
             return redirect(safe_next(request.args.get("next")))
         form.password.errors.append(gettext("E-mail or password is not correct."))
     status = 422 if form.errors else 200
@@ -47,7 +47,7 @@ def login() -> str | Response:
 @bp.post("/logout")
 @login_required
 def logout() -> Response:
-    logout_user()
+    end_session()
     flash(gettext("You have logged out. See you soon!"), "success")
     return redirect(url_for("core.home"))
 
@@ -72,7 +72,7 @@ def register() -> str | Response:
         except services.AccountError as error:
             getattr(form, error.field).errors.append(error.message)
         else:
-            login_user(user)
+            start_session(user)
             flash(
                 gettext("Welcome, %(name)s! Your account is ready.", name=user.first_name),
                 "success",
@@ -108,7 +108,7 @@ def reset_password(token: str) -> str | Response | tuple[str, int]:
         user = services.reset_password(token, form.password.data)
         if user is None:
             return render_template("auth/reset_invalid.html"), 410
-        logout_user()
+        end_session()
         flash(gettext("Your password has been changed. You can log in now."), "success")
         return redirect(url_for("auth.login"))
     status = 422 if form.errors else 200

@@ -103,6 +103,8 @@ MENU = (
     ("reports.dashboard", lazy_gettext("Reports"), ("manager",)),
     ("admin.organizations", lazy_gettext("Organizations"), ("admin",)),
     ("admin.users", lazy_gettext("Users"), ("admin",)),
+    ("admin.audit_log", lazy_gettext("Audit"), ("admin",)),
+    ("privacy.erasure_queue", lazy_gettext("Erasure requests"), ("admin",)),
 )
 
 

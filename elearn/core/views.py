@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext, refresh
-from flask_login import current_user, login_user
+from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from elearn.auth.services import change_password
 from elearn.core.forms import ChangePasswordForm, LanguageForm, ProfileForm
 from elearn.core.services import accent_for, home_sections, main_menu, role_labels, theme_css
 from elearn.extensions import db
-from elearn.security import login_required, safe_next
+from elearn.security import end_other_sessions, login_required, safe_next
 
 bp = Blueprint("core", __name__)
 
@@ -76,8 +76,7 @@ def profile() -> str | Response | tuple[str, int]:
         if change_password(
             current_user, password_form.current_password.data, password_form.new_password.data
         ):
-            # The change logged out every session; this one continues with a fresh identity.
-            login_user(current_user._get_current_object())
+            end_other_sessions(current_user.id)
             flash(
                 gettext("Your password has been changed. Other devices have been logged out."),
                 "success",

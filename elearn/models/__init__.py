@@ -1,6 +1,6 @@
 """SQLAlchemy models, one module per domain; importing this registers them all."""
 
-from elearn.models.audit import AuditEntry
+from elearn.models.audit import AuditEntry, ErasureRequest
 from elearn.models.consult import (
     Appointment,
     AppointmentSlot,
@@ -39,6 +39,7 @@ from elearn.models.users import (
     SocialPoint,
     User,
     UserRole,
+    UserSession,
 )
 
 __all__ = [
@@ -65,6 +66,7 @@ __all__ = [
     "QuizFirstAnswer",
     "ROLE_VALUES",
     "AuditEntry",
+    "ErasureRequest",
     "ManagerOrganization",
     "Organization",
     "OutboxMessage",
@@ -74,4 +76,5 @@ __all__ = [
     "SocialPoint",
     "User",
     "UserRole",
+    "UserSession",
 ]

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 
 from elearn import audit
 from elearn.extensions import db
-from elearn.models import ConsentRecord, TargetGroupDeclaration, User
+from elearn.models import ConsentRecord, ErasureRequest, TargetGroupDeclaration, User
+from elearn.models.base import utcnow
 from elearn.models.progress import TARGET_GROUPS
 
 # Bump when the wording shown to workers changes: each choice records the version it answered.
@@ -81,3 +82,180 @@ def consent_history(user_id: int) -> list[ConsentRecord]:
             .order_by(ConsentRecord.id.desc())
         )
     )
+
+
+# --- access (art. 15) and erasure (art. 17) ---------------------------------------------------
+
+
+def _rows(model: type, *conditions: object) -> list[dict[str, object]]:
+    rows = []
+    for obj in db.session.scalars(select(model).where(*conditions)):
+        rows.append(
+            {
+                column.key: (value.isoformat() if hasattr(value, "isoformat") else value)
+                for column in model.__table__.columns
+                if column.key not in {"password_hash", "token_hash"}
+                for value in [getattr(obj, column.key)]
+                if not isinstance(value, bytes)
+            }
+        )
+    return rows
+
+
+def export_user_data(user: User, *, remote_addr: str = "") -> dict[str, object]:
+    """Everything stored about the worker, as JSON-ready data. Case notes are the manager's
+    working notes and are listed by count (ask the Welfare Manager for their content)."""
+    from elearn.models import (
+        ActivityDay,
+        Appointment,
+        AuditEntry,
+        CaseNote,
+        ConsultationRequest,
+        CourseCompletion,
+        ModuleProgress,
+        PathwayItem,
+        QuizAttempt,
+        RequestMessage,
+        SavedScenario,
+        WelfareDayRegistration,
+    )
+
+    request_ids = select(ConsultationRequest.id).where(ConsultationRequest.worker_id == user.id)
+    data: dict[str, object] = {
+        "format": "welfare3-export-1",
+        "profile": {
+            "id": user.id,
+            "email": user.email,
+            "full_name": user.full_name,
+            "language": user.language,
+            "organization": user.organization.name if user.organization else None,
+            "roles": sorted(user.roles),
+            "created_at": user.created_at.isoformat(),
+            "last_login_at": user.last_login_at.isoformat() if user.last_login_at else None,
+        },
+        "consents": _rows(ConsentRecord, ConsentRecord.user_id == user.id),
+        "target_groups": sorted(declared_groups(user.id)),
+        "module_progress": _rows(ModuleProgress, ModuleProgress.user_id == user.id),
+        "quiz_answers": _rows(QuizAttempt, QuizAttempt.user_id == user.id),
+        "course_completions": _rows(CourseCompletion, CourseCompletion.user_id == user.id),
+        "activity_days": _rows(ActivityDay, ActivityDay.user_id == user.id),
+        "saved_scenarios": _rows(SavedScenario, SavedScenario.user_id == user.id),
+        "consultation_requests": _rows(
+            ConsultationRequest, ConsultationRequest.worker_id == user.id
+        ),
+        "messages": _rows(RequestMessage, RequestMessage.request_id.in_(request_ids)),
+        "appointments": _rows(Appointment, Appointment.request_id.in_(request_ids)),
+        "case_notes_count": db.session.scalar(
+            select(func.count(CaseNote.id)).where(CaseNote.request_id.in_(request_ids))
+        ),
+        "pathway": _rows(PathwayItem, PathwayItem.worker_id == user.id),
+        "welfare_days": _rows(WelfareDayRegistration, WelfareDayRegistration.worker_id == user.id),
+        "audit_entries": _rows(
+            AuditEntry, (AuditEntry.subject_user_id == user.id) | (AuditEntry.actor_id == user.id)
+        ),
+    }
+    audit.record(
+        "privacy.export", actor_id=user.id, subject_user_id=user.id, remote_addr=remote_addr
+    )
+    db.session.commit()
+    return data
+
+
+def request_erasure(user: User, *, remote_addr: str = "") -> ErasureRequest:
+    pending = db.session.scalar(
+        select(ErasureRequest).where(
+            ErasureRequest.user_id == user.id, ErasureRequest.status == "pending"
+        )
+    )
+    if pending is not None:
+        return pending
+    row = ErasureRequest(user_id=user.id, organization_id=user.organization_id)
+    db.session.add(row)
+    audit.record(
+        "privacy.erasure_requested",
+        actor_id=user.id,
+        subject_user_id=user.id,
+        remote_addr=remote_addr,
+    )
+    db.session.commit()
+    return row
+
+
+def pending_erasure(user_id: int) -> ErasureRequest | None:
+    return db.session.scalar(
+        select(ErasureRequest).where(
+            ErasureRequest.user_id == user_id, ErasureRequest.status == "pending"
+        )
+    )
+
+
+def erasure_requests_for(reviewer: User) -> list[ErasureRequest]:
+    """Pending requests an admin (all) or a welfare manager (their organizations) may confirm."""
+    query = select(ErasureRequest).where(ErasureRequest.status == "pending")
+    if not reviewer.has_role("admin"):
+        query = query.where(
+            ErasureRequest.organization_id.in_([org.id for org in reviewer.managed_organizations])
+        )
+    return list(db.session.scalars(query.order_by(ErasureRequest.requested_at)))
+
+
+def erase_user(request_row: ErasureRequest, reviewer: User, *, remote_addr: str = "") -> None:
+    """Delete or irreversibly pseudonymise the worker's personal data; aggregates stay."""
+    import secrets
+
+    from sqlalchemy import update
+
+    from elearn.auth.services import hash_password
+    from elearn.models import (
+        Appointment,
+        CaseNote,
+        ConsultationRequest,
+        OutboxMessage,
+        PasswordResetToken,
+        QuizAttempt,
+        RequestMessage,
+        SavedScenario,
+        UserRole,
+        UserSession,
+    )
+
+    user = db.session.get(User, request_row.user_id)
+    assert user is not None
+    old_email = user.email
+    request_ids = select(ConsultationRequest.id).where(ConsultationRequest.worker_id == user.id)
+    for statement in (
+        delete(OutboxMessage).where(OutboxMessage.recipient == old_email),
+        delete(SavedScenario).where(SavedScenario.user_id == user.id),
+        delete(TargetGroupDeclaration).where(TargetGroupDeclaration.user_id == user.id),
+        delete(ConsentRecord).where(ConsentRecord.user_id == user.id),
+        delete(RequestMessage).where(RequestMessage.request_id.in_(request_ids)),
+        delete(CaseNote).where(CaseNote.request_id.in_(request_ids)),
+        delete(PasswordResetToken).where(PasswordResetToken.user_id == user.id),
+        delete(UserSession).where(UserSession.user_id == user.id),
+        update(QuizAttempt).where(QuizAttempt.user_id == user.id).values(response="{}"),
+        update(Appointment).where(Appointment.request_id.in_(request_ids)).values(location=""),
+        update(ConsultationRequest)
+        .where(ConsultationRequest.worker_id == user.id)
+        .values(description="", preferred_times="", outcome=None),
+    ):
+        db.session.execute(statement)
+    # The account stays as an anonymous row so counts and funnels do not change.
+    user.email = f"erased-{user.id}-{secrets.token_hex(4)}@invalid.local"
+    user.full_name = "—"
+    user.password_hash = hash_password(secrets.token_urlsafe(32))
+    user.active = False
+    user.session_generation += 1
+    db.session.execute(
+        delete(UserRole).where(UserRole.user_id == user.id, UserRole.role != "worker")
+    )
+    request_row.status = "done"
+    request_row.decided_by_id = reviewer.id
+    request_row.decided_at = utcnow()
+    audit.record(
+        "privacy.erasure",
+        actor_id=reviewer.id,
+        subject_user_id=user.id,
+        detail=f"request {request_row.id}",
+        remote_addr=remote_addr,
+    )
+    db.session.commit()

@@ -100,3 +100,65 @@ def _privacy_helpers() -> dict[str, object]:
         "target_groups": lazy_gettext("keep my situation"),
     }
     return {"consent_label": lambda kind: str(labels.get(kind, kind))}
+
+
+@bp.get("/profilo/dati.json")
+@role_required("worker", "trainer", "manager", "admin")
+def export_data() -> Response:
+    import json
+
+    data = services.export_user_data(current_user, remote_addr=request.remote_addr or "")
+    response = Response(
+        json.dumps(data, ensure_ascii=False, indent=2, default=str), mimetype="application/json"
+    )
+    response.headers["Content-Disposition"] = 'attachment; filename="i-miei-dati-welfare3.json"'
+    return response
+
+
+@bp.route("/profilo/cancellazione", methods=["GET", "POST"])
+@role_required("worker")
+def erasure() -> str | Response:
+    from flask_wtf import FlaskForm
+
+    form = FlaskForm()
+    if form.validate_on_submit():
+        services.request_erasure(current_user, remote_addr=request.remote_addr or "")
+        flash(
+            gettext(
+                "Your request has been sent. A Welfare Manager or an administrator will confirm "
+                "it; then your account and personal data are deleted."
+            ),
+            "success",
+        )
+        return redirect(url_for("core.profile"))
+    return render_template(
+        "privacy/erasure.html", form=form, pending=services.pending_erasure(current_user.id)
+    )
+
+
+@bp.get("/privacy/richieste")
+@role_required("admin", "manager")
+def erasure_queue() -> str:
+    from flask_wtf import FlaskForm
+
+    return render_template(
+        "privacy/erasure_queue.html",
+        requests=services.erasure_requests_for(current_user),
+        form=FlaskForm(),
+    )
+
+
+@bp.post("/privacy/richieste/<int:erasure_id>/conferma")
+@role_required("admin", "manager")
+def confirm_erasure(erasure_id: int) -> Response:
+    from flask import abort
+    from flask_wtf import FlaskForm
+
+    row = next((r for r in services.erasure_requests_for(current_user) if r.id == erasure_id), None)
+    if row is None:
+        abort(404)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    services.erase_user(row, current_user, remote_addr=request.remote_addr or "")
+    flash(gettext("The account has been erased."), "success")
+    return redirect(url_for("privacy.erasure_queue"))

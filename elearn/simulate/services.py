@@ -363,9 +363,15 @@ def chart_svg(name: str, args: Mapping[str, str], lang: str) -> str:
 # -- consultation ---------------------------------------------------------------------------------
 
 
-def consult_link(simulator: str, scenario_id: int | None = None) -> str | None:
-    """Where to ask the Welfare Manager about a result, if the consult domain is installed."""
+def consult_link(simulator: str, user: Any = None, scenario_id: int | None = None) -> str | None:
+    """Where to ask the Welfare Manager about a result, if the consult domain is installed.
+
+    Consultations are for workers: visitors see the link (it leads to the login), other
+    logged-in roles do not.
+    """
     if "consult.new_request" not in current_app.view_functions:
+        return None
+    if user is not None and user.is_authenticated and not user.has_role("worker"):
         return None
     params: dict[str, Any] = {"simulator": simulator}
     if scenario_id is not None:

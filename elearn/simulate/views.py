@@ -46,7 +46,7 @@ def simulator_page(page: SimulatorPage) -> tuple[str, int]:
             page=page,
             outcome=outcome,
             save_form=save_form,
-            consult_url=services.consult_link(page.name) if outcome.ok else None,
+            consult_url=services.consult_link(page.name, current_user) if outcome.ok else None,
         ),
         200 if outcome.ok else 422,
     )

@@ -13,5 +13,6 @@ RULES = {
         "admin.users",
         "admin.new_user",
         "admin.user",
+        "admin.audit_log",
     )
 }

@@ -227,3 +227,52 @@ def test_smtp_down_keeps_the_message_for_later(app, client, make_user, runner):
         assert message.attempts == 1
         assert message.next_attempt_at > utcnow()
         assert "ConnectionRefusedError" in message.last_error
+
+
+def test_logout_invalidates_the_session_even_for_a_copied_cookie(app, client, make_user, login):
+    login(make_user("worker"))
+    cookie = client.get_cookie("session").value
+    client.post("/logout", data={})
+    thief = app.test_client()
+    thief.set_cookie("session", cookie)
+    assert thief.get("/profile").status_code == 302
+
+
+def test_idle_and_absolute_timeouts_end_the_session(app, client, make_user, login):
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from elearn.models import UserSession
+
+    login(make_user("worker"))
+    assert client.get("/profile").status_code == 200
+    with app.app_context():
+        db.session.execute(
+            update(UserSession).values(last_seen_at=utcnow() - timedelta(minutes=31))
+        )
+        db.session.commit()
+    assert client.get("/profile").status_code == 302
+    login(make_user("worker", email="due@example.org"))
+    with app.app_context():
+        db.session.execute(
+            update(UserSession)
+            .where(UserSession.revoked_at.is_(None))
+            .values(created_at=utcnow() - timedelta(hours=12, minutes=1))
+        )
+        db.session.commit()
+    assert client.get("/profile").status_code == 302
+
+
+def test_a_new_session_id_at_every_login(client, make_user, login):
+    user_id = make_user("worker")
+    client.get("/login")
+    before = client.get_cookie("session").value
+    login(user_id)
+    assert client.get_cookie("session").value != before
+
+
+def test_nul_bytes_are_refused_with_400(client):
+    response = client.post("/login", data={"email": "a\x00@b.it", "password": "x" * 12})
+    assert response.status_code == 400
+    assert client.get("/corsi/?lingua=it%00").status_code == 400

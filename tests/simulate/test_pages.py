@@ -185,3 +185,13 @@ def test_compare_page_names_the_cheapest_offer(client) -> None:
     )
     html = text_of(client.get(query, headers=EN))
     assert "The offer that costs least is <strong>Offer 3</strong>" in html
+
+
+def test_consult_link_carries_the_simulator_for_workers_only(app, client, make_user, login):
+    if "consult.new_request" not in app.view_functions:
+        pytest.skip("the consult domain is not installed")
+    login(make_user("worker"))
+    assert "simulator=loan" in client.get("/simulatori/prestito").get_data(as_text=True)
+    other = app.test_client()
+    login(make_user("trainer"), other)
+    assert "simulator=loan" not in other.get("/simulatori/prestito").get_data(as_text=True)

@@ -94,7 +94,7 @@ def test_the_same_name_twice_is_refused_with_a_message(client, make_user, login)
     save(client, "Casa")
     response = save(client, "Casa")
     html = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert "already have a scenario with this name" in html or "stesso nome" in html
+    assert "Hai già uno scenario con questo nome" in html
 
 
 def test_invalid_inputs_are_not_saved(app, client, make_user, login) -> None:
