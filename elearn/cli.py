@@ -239,12 +239,69 @@ def courses_export(slug: str, target: str) -> None:
     click.echo(f"exported to {folder}")
 
 
+@click.group("privacy")
+def privacy_group() -> None:
+    """Retention and other privacy tasks."""
+
+
+@privacy_group.command("purge")
+@click.option("--apply", "apply_changes", is_flag=True, help="Really delete (default: dry run).")
+@with_appcontext
+def privacy_purge(apply_changes: bool) -> None:
+    """Remove closed cases and inactive accounts past their retention period."""
+    from elearn.privacy.services import apply_purge, purge_plan
+
+    cfg = current_app.config
+    plan = purge_plan(cfg["RETENTION_CLOSED_CASE_DAYS"], cfg["RETENTION_INACTIVE_ACCOUNT_DAYS"])
+    click.echo(
+        f"closed cases older than {cfg['RETENTION_CLOSED_CASE_DAYS']} days: {len(plan.closed_cases)}"
+    )
+    click.echo(
+        f"accounts inactive for {cfg['RETENTION_INACTIVE_ACCOUNT_DAYS']} days: "
+        f"{len(plan.inactive_accounts)}"
+    )
+    if apply_changes:
+        apply_purge(plan)
+        click.echo("purged")
+    else:
+        click.echo("dry run: nothing changed (use --apply)")
+
+
+@click.command("backup")
+@click.option("--to", "target", required=True, type=click.Path(dir_okay=False))
+@with_appcontext
+def backup_command(target: str) -> None:
+    """Copy the SQLite database while the site runs (for PostgreSQL use pg_dump)."""
+    import sqlite3
+
+    url = db.engine.url
+    if url.get_backend_name() != "sqlite":
+        raise click.ClickException(
+            "backup works on SQLite; for PostgreSQL run: pg_dump --format=custom --file=FILE DBNAME"
+        )
+    source = sqlite3.connect(url.database)
+    destination = sqlite3.connect(target)
+    try:
+        # The online backup API copies a consistent snapshot while writers go on.
+        with destination:
+            source.backup(destination)
+        check = destination.execute("PRAGMA integrity_check").fetchone()[0]
+    finally:
+        destination.close()
+        source.close()
+    if check != "ok":
+        raise click.ClickException(f"integrity check of the copy failed: {check}")
+    click.echo(f"backup written to {target} (integrity ok)")
+
+
 def register_commands(app: Flask) -> None:
     app.cli.add_command(init_command)
     app.cli.add_command(demo_command)
     app.cli.add_command(users_group)
     app.cli.add_command(outbox_group)
     app.cli.add_command(courses_group)
+    app.cli.add_command(privacy_group)
+    app.cli.add_command(backup_command)
     from elearn.consult.cli import consult_group
 
     app.cli.add_command(consult_group)

@@ -79,4 +79,6 @@ def settings_from_env(instance_path: Path) -> dict[str, Any]:
         "BABEL_DEFAULT_TIMEZONE": env.get("TIMEZONE", "Europe/Rome"),
         "LANGUAGES": ("it", "en"),
         "COURSES_DIR": env.get("COURSES_DIR", ""),
+        "RETENTION_CLOSED_CASE_DAYS": _int(env.get("RETENTION_CLOSED_CASE_DAYS"), 730),
+        "RETENTION_INACTIVE_ACCOUNT_DAYS": _int(env.get("RETENTION_INACTIVE_ACCOUNT_DAYS"), 1095),
     }

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy import delete, func, select
 
 from elearn import audit
@@ -200,7 +202,25 @@ def erasure_requests_for(reviewer: User) -> list[ErasureRequest]:
 
 
 def erase_user(request_row: ErasureRequest, reviewer: User, *, remote_addr: str = "") -> None:
-    """Delete or irreversibly pseudonymise the worker's personal data; aggregates stay."""
+    """Carry out a confirmed erasure request."""
+    user = db.session.get(User, request_row.user_id)
+    assert user is not None
+    _erase_personal_data(user)
+    request_row.status = "done"
+    request_row.decided_by_id = reviewer.id
+    request_row.decided_at = utcnow()
+    audit.record(
+        "privacy.erasure",
+        actor_id=reviewer.id,
+        subject_user_id=user.id,
+        detail=f"request {request_row.id}",
+        remote_addr=remote_addr,
+    )
+    db.session.commit()
+
+
+def _erase_personal_data(user: User) -> None:
+    """Delete or irreversibly pseudonymise a person's data; aggregates stay (no commit)."""
     import secrets
 
     from sqlalchemy import update
@@ -219,8 +239,6 @@ def erase_user(request_row: ErasureRequest, reviewer: User, *, remote_addr: str 
         UserSession,
     )
 
-    user = db.session.get(User, request_row.user_id)
-    assert user is not None
     old_email = user.email
     request_ids = select(ConsultationRequest.id).where(ConsultationRequest.worker_id == user.id)
     for statement in (
@@ -248,14 +266,62 @@ def erase_user(request_row: ErasureRequest, reviewer: User, *, remote_addr: str 
     db.session.execute(
         delete(UserRole).where(UserRole.user_id == user.id, UserRole.role != "worker")
     )
-    request_row.status = "done"
-    request_row.decided_by_id = reviewer.id
-    request_row.decided_at = utcnow()
+
+
+# --- retention (elearn privacy purge) ---------------------------------------------------------
+
+
+@dataclass
+class PurgePlan:
+    closed_cases: list[int]
+    inactive_accounts: list[int]
+
+
+def purge_plan(closed_case_days: int, inactive_account_days: int) -> PurgePlan:
+    """What the retention rules would remove now (nothing is changed)."""
+    from datetime import timedelta
+
+    from elearn.models import ConsultationRequest, UserRole
+
+    now = utcnow()
+    cases = list(
+        db.session.scalars(
+            select(ConsultationRequest.id).where(
+                ConsultationRequest.closed_at.is_not(None),
+                ConsultationRequest.closed_at < now - timedelta(days=closed_case_days),
+            )
+        )
+    )
+    cutoff = now - timedelta(days=inactive_account_days)
+    accounts = list(
+        db.session.scalars(
+            select(User.id)
+            .join(UserRole, (UserRole.user_id == User.id) & (UserRole.role == "worker"))
+            .where(
+                User.active.is_(True),
+                func.coalesce(User.last_login_at, User.created_at) < cutoff,
+                User.id.not_in(select(UserRole.user_id).where(UserRole.role != "worker")),
+            )
+        )
+    )
+    return PurgePlan(cases, accounts)
+
+
+def apply_purge(plan: PurgePlan) -> None:
+    from elearn.models import ConsultationRequest
+
+    if plan.closed_cases:
+        # The database cascades to messages, notes, appointments and attached scenarios.
+        db.session.execute(
+            delete(ConsultationRequest).where(ConsultationRequest.id.in_(plan.closed_cases))
+        )
+    for user_id in plan.inactive_accounts:
+        user = db.session.get(User, user_id)
+        if user is not None:
+            _erase_personal_data(user)
     audit.record(
-        "privacy.erasure",
-        actor_id=reviewer.id,
-        subject_user_id=user.id,
-        detail=f"request {request_row.id}",
-        remote_addr=remote_addr,
+        "privacy.purge",
+        actor_id=None,
+        detail=f"cases={len(plan.closed_cases)} accounts={len(plan.inactive_accounts)}",
     )
     db.session.commit()

@@ -56,7 +56,7 @@ def test_erasure_is_requested_confirmed_and_keeps_aggregates(app, client, course
     manager_client = app.test_client()
     login(manager, manager_client)
     queue = manager_client.get("/privacy/richieste").get_data(as_text=True)
-    assert f"#{worker}" in queue
+    assert f"account n. {worker}\n" in queue
     manager_client.post(f"/privacy/richieste/{request_id}/conferma", data={})
     with app.app_context():
         user = db.session.get(User, worker)
@@ -86,7 +86,7 @@ def test_manager_of_another_cooperative_cannot_confirm(app, client, make_org, ma
         request_id = db.session.scalar(select(ErasureRequest.id))
     other = app.test_client()
     login(other_manager, other)
-    assert f"#{worker}" not in other.get("/privacy/richieste").get_data(as_text=True)
+    assert f"account n. {worker}\n" not in other.get("/privacy/richieste").get_data(as_text=True)
     assert other.post(f"/privacy/richieste/{request_id}/conferma", data={}).status_code == 404
 
 
@@ -113,3 +113,59 @@ def test_admin_reads_the_audit_log(app, client, make_user, login):
     login(make_user("admin"))
     page = client.get("/admin/audit?azione=case").get_data(as_text=True)
     assert "case_notes.read" in page and "10.0.0.1" in page
+
+
+def test_purge_is_a_dry_run_unless_applied(app, runner, make_user):
+    from datetime import timedelta
+
+    from elearn.models.base import utcnow
+
+    old = make_user("worker", email="old@example.org")
+    recent = make_user("worker", email="recent@example.org")
+    with app.app_context():
+        db.session.get(User, old).created_at = utcnow() - timedelta(days=1200)
+        db.session.commit()
+    dry = runner.invoke(args=["privacy", "purge"])
+    assert "accounts inactive for 1095 days: 1" in dry.output and "dry run" in dry.output
+    with app.app_context():
+        assert db.session.get(User, old).email == "old@example.org"
+    applied = runner.invoke(args=["privacy", "purge", "--apply"])
+    assert "purged" in applied.output
+    with app.app_context():
+        assert db.session.get(User, old).email.startswith("erased-")
+        assert db.session.get(User, recent).email == "recent@example.org"
+
+
+def test_backup_copies_the_sqlite_database_while_it_is_written(
+    app, runner, tmp_path, make_user, backend
+):
+    import sqlite3
+    import threading
+
+    if backend != "sqlite":
+        result = runner.invoke(args=["backup", "--to", str(tmp_path / "x.db")])
+        assert result.exit_code != 0 and "pg_dump" in result.output
+        return
+    make_user("worker")
+    stop = threading.Event()
+
+    def writer():
+        from elearn import audit
+
+        while not stop.is_set():
+            with app.app_context():
+                audit.record("load.write", actor_id=None)
+                db.session.commit()
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    try:
+        result = runner.invoke(args=["backup", "--to", str(tmp_path / "copy.sqlite3")])
+    finally:
+        stop.set()
+        thread.join()
+    assert result.exit_code == 0, result.output
+    copy = sqlite3.connect(tmp_path / "copy.sqlite3")
+    assert copy.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert copy.execute("SELECT count(*) FROM user_account").fetchone()[0] == 1
+    copy.close()
