@@ -253,9 +253,8 @@ def privacy_purge(apply_changes: bool) -> None:
 
     cfg = current_app.config
     plan = purge_plan(cfg["RETENTION_CLOSED_CASE_DAYS"], cfg["RETENTION_INACTIVE_ACCOUNT_DAYS"])
-    click.echo(
-        f"closed cases older than {cfg['RETENTION_CLOSED_CASE_DAYS']} days: {len(plan.closed_cases)}"
-    )
+    days = cfg["RETENTION_CLOSED_CASE_DAYS"]
+    click.echo(f"closed cases older than {days} days: {len(plan.closed_cases)}")
     click.echo(
         f"accounts inactive for {cfg['RETENTION_INACTIVE_ACCOUNT_DAYS']} days: "
         f"{len(plan.inactive_accounts)}"
