@@ -10,7 +10,8 @@ from elearn.auth.services import hash_password
 from elearn.extensions import db
 from elearn.models import Organization, SocialPoint, User
 
-DEMO_PASSWORD = "demo-password"  # noqa: S105 - published demo credential
+# The published demo credential, printed at start; never used outside the demo data.
+DEMO_PASSWORD = "demo-password"  # noqa: S105  # nosec B105
 
 
 @dataclass(frozen=True)

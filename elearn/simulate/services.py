@@ -530,3 +530,14 @@ def scenario_summary(scenario: SavedScenario) -> dict[str, Any]:
         "inputs": scenario.inputs,
         "results": {key: result[key] for key in headline_keys if key in result},
     }
+
+
+def record_use(user_id: int) -> None:
+    """Count a simulator run as learning activity in the worker's progress."""
+    from elearn.database import write_transaction
+    from elearn.extensions import db
+    from elearn.learning.services import record_activity
+
+    write_transaction()
+    record_activity(user_id, "simulator")
+    db.session.commit()

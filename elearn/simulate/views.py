@@ -40,6 +40,8 @@ def simulator_page(page: SimulatorPage) -> tuple[str, int]:
     save_form = None
     if current_user.is_authenticated and outcome.ok:
         save_form = SaveScenarioForm(formdata=None, simulator=page.name)
+        if request.args:  # the learner ran it with their own numbers: that is activity
+            services.record_use(current_user.id)
     return (
         render_template(
             "simulate/page.html",

@@ -136,3 +136,13 @@ def test_my_path_shows_progress_time_levels_and_activity(app, client, course, ma
     assert "<svg" in chart.get_data(as_text=True)
     assert "unsafe-inline" in chart.headers["Content-Security-Policy"]
     assert "script-src" not in chart.headers["Content-Security-Policy"]
+
+
+def test_using_a_simulator_counts_as_activity(app, client, make_user, login):
+    user_id = make_user("worker")
+    login(user_id)
+    client.get("/simulatori/prestito")  # just looking: not counted
+    client.get("/simulatori/prestito?principal=5000&annual_rate=6&months=24")
+    with app.app_context():
+        rows = db.session.scalars(select(ActivityDay).where(ActivityDay.user_id == user_id)).all()
+        assert [(row.kind, row.count) for row in rows] == [("simulator", 1)]
