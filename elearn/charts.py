@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import warnings
 from functools import lru_cache
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -16,7 +17,12 @@ ACCENT = "#1f6f5c"
 def _svg(figure: Figure) -> str:
     FigureCanvasAgg(figure)
     buffer = io.StringIO()
-    figure.savefig(buffer, format="svg", metadata={"Date": None})
+    with warnings.catch_warnings():
+        # Labels in scripts the font lacks (course titles, names) are drawn as boxes.
+        warnings.filterwarnings(
+            "ignore", message="Glyph .* missing from font", category=UserWarning
+        )
+        figure.savefig(buffer, format="svg", metadata={"Date": None})
     return buffer.getvalue()
 
 

@@ -101,8 +101,11 @@ def end_session() -> None:
     """Log out this device for good: the server forgets the session, so a copied cookie fails."""
     from flask_login import logout_user
 
+    from flask_login import current_user
+
     from elearn.models import UserSession
 
+    language = getattr(current_user, "language", None) or session.get("language")
     token = session.get("sid")
     if token:
         db.session.execute(
@@ -113,6 +116,8 @@ def end_session() -> None:
         db.session.commit()
     logout_user()
     session.clear()
+    if language:
+        session["language"] = language  # the next visitor page stays in the person's language
 
 
 def end_other_sessions(user_id: int) -> int:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import threading
+import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -114,7 +115,11 @@ def _new_figure(
 
 def _render(draw: Callable[[], Figure], title: str, alt: str) -> str:
     """Draw and serialise under the lock and rc settings, then add accessible title/desc."""
-    with _LOCK, matplotlib.rc_context(_RC):
+    with _LOCK, matplotlib.rc_context(_RC), warnings.catch_warnings():
+        # A label in a script the font lacks is drawn as a box; that is no reason to fail.
+        warnings.filterwarnings(
+            "ignore", message="Glyph .* missing from font", category=UserWarning
+        )
         figure = draw()
         buffer = io.StringIO()
         figure.savefig(buffer, format="svg", metadata={"Date": None})

@@ -33,6 +33,11 @@ def test_register_login_and_switch_language_on_a_phone(page, base_url):
     page.get_by_label(re.compile(r"^Password")).fill("la mia frase segreta")
     page.get_by_label("Ripeti la password").fill("la mia frase segreta")
     page.get_by_role("button", name="Crea il tuo account").click()
+    # First the privacy choice, in plain words.
+    assert page.locator("h1").inner_text() == "Prima di iniziare: la tua scelta"
+    assert axe_violations(page) == []
+    page.get_by_label("No").check()
+    page.get_by_role("button", name="Salva la mia scelta").click()
     assert page.locator("h1").inner_text() == "Ciao, Fatima"
     assert page.get_by_text("Cooperativa Sociale La Rete").is_visible()
     assert axe_violations(page) == []
