@@ -99,9 +99,7 @@ def start_session(user: Any) -> None:
 
 def end_session() -> None:
     """Log out this device for good: the server forgets the session, so a copied cookie fails."""
-    from flask_login import logout_user
-
-    from flask_login import current_user
+    from flask_login import current_user, logout_user
 
     from elearn.models import UserSession
 
