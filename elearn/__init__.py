@@ -68,6 +68,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(consult_bp)
     app.register_blueprint(manage_bp)
 
+    if app.config["PROXY_FIX_HOPS"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = app.config["PROXY_FIX_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
+
     from elearn.cli import register_commands
 
     register_commands(app)

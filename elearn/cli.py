@@ -79,6 +79,13 @@ def demo_command(host: str, port: int, no_serve: bool, learners: int) -> None:
     click.echo(f"\nWELFARE³ demo is ready. Accounts (password for all: {DEMO_PASSWORD}):")
     for account in accounts:
         click.echo(f"  {account.email:<24} {', '.join(sorted(account.roles))}")
+    from elearn.demo import DEMO_TOTP_SECRETS
+
+    click.echo("Admins and welfare managers also enter a code from an authenticator app.")
+    click.echo("Add these keys to one (FreeOTP, Aegis, Google Authenticator), or print a code with")
+    click.echo("  python -c \"import pyotp; print(pyotp.TOTP('KEY').now())\"")
+    for email, secret in DEMO_TOTP_SECRETS.items():
+        click.echo(f"  {email:<24} {secret}")
     click.echo("Invite codes for registering new workers:")
     for org in db.session.scalars(select(Organization).order_by(Organization.name)):
         click.echo(f"  {org.invite_code:<12} {org.name}")

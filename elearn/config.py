@@ -46,6 +46,7 @@ def settings_from_env(instance_path: Path) -> dict[str, Any]:
         database_url = "postgresql+psycopg://" + database_url[len("postgres://") :]
     elif database_url.startswith("postgresql://"):
         database_url = "postgresql+psycopg://" + database_url[len("postgresql://") :]
+    public_base_url = env.get("PUBLIC_BASE_URL", "")
     return {
         "SQLALCHEMY_DATABASE_URI": database_url,
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
@@ -62,18 +63,24 @@ def settings_from_env(instance_path: Path) -> dict[str, Any]:
         "MAIL_BACKEND": env.get("MAIL_BACKEND", "smtp"),
         "OUTBOX_SEND_INLINE": _bool(env.get("OUTBOX_SEND_INLINE")),
         "OUTBOX_MAX_ATTEMPTS": _int(env.get("OUTBOX_MAX_ATTEMPTS"), 8),
-        "PUBLIC_BASE_URL": env.get("PUBLIC_BASE_URL", ""),
+        # Where people reach the site, e.g. https://welfare3.example.org (links in e-mails).
+        "PUBLIC_BASE_URL": public_base_url,
+        # Reverse proxies in front of the app whose X-Forwarded-* headers are trusted.
+        "PROXY_FIX_HOPS": _int(env.get("PROXY_FIX_HOPS"), 0),
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_ENABLED": _bool(env.get("RATELIMIT_ENABLED"), True),
         "LOGIN_RATE_LIMIT": env.get("LOGIN_RATE_LIMIT", "10 per minute"),
         "PASSWORD_RESET_HOURS": _int(env.get("PASSWORD_RESET_HOURS"), 1),
-        # Secure cookies whenever the site is not served from localhost over plain HTTP.
-        "SESSION_COOKIE_SECURE": _bool(env.get("SESSION_COOKIE_SECURE"), False),
+        # Secure cookies when the site is public over HTTPS (override with SESSION_COOKIE_SECURE).
+        "SESSION_COOKIE_SECURE": _bool(
+            env.get("SESSION_COOKIE_SECURE"), public_base_url.startswith("https://")
+        ),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
-        "MAX_CONTENT_LENGTH": _int(env.get("MAX_CONTENT_LENGTH"), 8 * 1024 * 1024),
+        # Course zips may be 20 MB; anything larger gets a 413 page.
+        "MAX_CONTENT_LENGTH": _int(env.get("MAX_CONTENT_LENGTH"), 25 * 1024 * 1024),
         "WTF_CSRF_TIME_LIMIT": None,
         "BABEL_DEFAULT_LOCALE": "it",
         "BABEL_DEFAULT_TIMEZONE": env.get("TIMEZONE", "Europe/Rome"),

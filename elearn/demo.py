@@ -66,6 +66,12 @@ DEMO_ORGANIZATIONS = (
     },
 )
 
+# Published TOTP keys of the demo admin and manager (second login step), printed at start.
+DEMO_TOTP_SECRETS = {
+    "manager@demo.it": "MANAGERDEMOWELFARE3MANAGERDEMO22",
+    "admin@demo.it": "ADMINDEMOWELFARE3ADMINDEMOWELFAR",
+}
+
 DEMO_ACCOUNTS = (
     DemoAccount("lavoratrice@demo.it", "Giulia Rossi", frozenset({"worker"}), "il-girasole"),
     DemoAccount("formatore@demo.it", "Marco Bianchi", frozenset({"trainer"}), None),
@@ -110,6 +116,7 @@ def seed_demo() -> list[DemoAccount]:
         )
         user.set_roles(set(account.roles))
         user.managed_organizations = [by_slug[slug] for slug in account.managed_slugs]
+        user.totp_secret = DEMO_TOTP_SECRETS.get(account.email)
         db.session.add(user)
     db.session.commit()
     return list(DEMO_ACCOUNTS)

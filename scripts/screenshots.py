@@ -65,6 +65,16 @@ def main() -> None:
             page.fill("#email", email)
             page.fill("#password", "demo-password")
             page.click("form button[type=submit]")
+            if "/login/codice" in page.url:
+                import pyotp
+
+                from elearn.demo import DEMO_TOTP_SECRETS
+
+                page.fill("#code", pyotp.TOTP(DEMO_TOTP_SECRETS[email]).now())
+                page.click("form button[type=submit]")
+            if "/consenso" in page.url:
+                page.locator("input[name=progress_sharing]").last.check()
+                page.locator("form button[type=submit]").last.click()
         for path in paths:
             for width in (360, 1280):
                 page.set_viewport_size({"width": width, "height": 800})

@@ -95,3 +95,16 @@ class ResetPasswordForm(FlaskForm):
         ],
         render_kw={"autocomplete": "new-password"},
     )
+
+
+class CodeForm(FlaskForm):
+    code = StringField(
+        _l("Six-digit code"),
+        validators=[InputRequired(_l("Enter the code.")), Length(max=10)],
+        description=_l("From the authenticator app on your phone (it changes every 30 seconds)."),
+        render_kw={
+            "autocomplete": "one-time-code",
+            "inputmode": "numeric",
+            "autocapitalize": "off",
+        },
+    )

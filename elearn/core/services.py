@@ -104,7 +104,7 @@ MENU = (
     ("admin.organizations", lazy_gettext("Organizations"), ("admin",)),
     ("admin.users", lazy_gettext("Users"), ("admin",)),
     ("admin.audit_log", lazy_gettext("Audit"), ("admin",)),
-    ("privacy.erasure_queue", lazy_gettext("Erasure requests"), ("admin",)),
+    ("privacy.erasure_queue", lazy_gettext("Erasure requests"), ("admin", "manager")),
 )
 
 

@@ -37,6 +37,19 @@ def home() -> str:
     return render_template("core/home.html", sections=home_sections(current_user), resume=resume)
 
 
+@bp.get("/healthz")
+def health() -> tuple[dict[str, str], int]:
+    """For load balancers and monitoring: the app answers and the database too."""
+    from sqlalchemy import text
+
+    try:
+        db.session.execute(text("SELECT 1"))
+    except Exception:  # any database failure means "not ready"
+        db.session.rollback()
+        return {"status": "database unavailable"}, 503
+    return {"status": "ok"}, 200
+
+
 @bp.get("/theme.css", endpoint="theme_css")
 def theme_css_view() -> Response:
     accent = accent_for(current_user) if current_user.is_authenticated else None

@@ -116,6 +116,10 @@ class User(UserMixin, db.Model):
     session_generation: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Base32 TOTP secret; required for admins and welfare managers (second login step).
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    # The last time step accepted, so one code cannot be used twice.
+    totp_last_step: Mapped[int | None] = mapped_column(Integer)
 
     organization: Mapped[Organization | None] = relationship(foreign_keys=[organization_id])
     role_rows: Mapped[list[UserRole]] = relationship(cascade="all, delete-orphan", lazy="selectin")
@@ -150,6 +154,10 @@ class User(UserMixin, db.Model):
     def get_id(self) -> str:
         # The generation is part of the session identity, so bumping it ends old sessions.
         return f"{self.id}:{self.session_generation}"
+
+    @property
+    def needs_two_factor(self) -> bool:
+        return self.has_role("admin", "manager")
 
     @property
     def first_name(self) -> str:

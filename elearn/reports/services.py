@@ -388,9 +388,11 @@ def visible_learner_ids(org_ids: list[int]) -> Any:
     try:
         from elearn.models import ConsultationRequest
 
+        # Shared "for this request only": while the request is open, not after it is closed.
         shared = select(ConsultationRequest.worker_id).where(
             ConsultationRequest.share_progress.is_(True),
             ConsultationRequest.organization_id.in_(org_ids),
+            ConsultationRequest.closed_at.is_(None),
         )
     except ImportError:  # pragma: no cover - consultations not installed
         pass

@@ -39,6 +39,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             "SECRET_KEY": "browser-tests",
             "INSTANCE_PATH": str(folder),
             "RATELIMIT_ENABLED": False,
+            "SESSION_COOKIE_SECURE": False,
         }
     )
     with app.app_context():
@@ -85,3 +86,24 @@ def axe_violations(page) -> list[str]:
 def browser_context_args(browser_context_args: dict) -> dict:
     # An Italian phone: the site picks the language from Accept-Language.
     return {**browser_context_args, "locale": "it-IT"}
+
+
+def demo_login(page, email: str, password: str = "demo-password") -> None:
+    """Log in as a demo account like a person would: password, then code or privacy choice."""
+    import pyotp
+
+    from elearn.demo import DEMO_TOTP_SECRETS
+
+    page.goto("/login")
+    page.locator("#email").fill(email)
+    page.locator("#password").fill(password)
+    page.locator("#password").press("Enter")
+    page.wait_for_url(lambda url: url.rstrip("/").split("?")[0].endswith("/login") is False)
+    if "/login/codice" in page.url:
+        page.locator("#code").fill(pyotp.TOTP(DEMO_TOTP_SECRETS[email]).now())
+        page.locator("#code").press("Enter")
+        page.wait_for_url(lambda url: "/login/codice" not in url)
+    if "/consenso" in page.url:
+        page.locator("input[name=progress_sharing]").last.check()
+        page.locator("form button[type=submit]").last.click()
+        page.wait_for_url(lambda url: "/consenso" not in url)

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from tests.browser.conftest import axe_violations
+from tests.browser.conftest import axe_violations, demo_login
 
 pytestmark = pytest.mark.browser
 
@@ -62,9 +62,7 @@ def test_demo_admin_pages_pass_axe_on_desktop(page, base_url):
     page.set_viewport_size({"width": 1280, "height": 900})
     page.goto("/login")
     assert axe_violations(page) == []
-    page.get_by_label("E-mail").fill("admin@demo.it")
-    page.get_by_label(re.compile(r"^Password")).fill("demo-password")
-    page.get_by_role("button", name="Accedi").click()
+    demo_login(page, "admin@demo.it")
     for path in (
         "/",
         "/profile",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import axe_violations
+from tests.browser.conftest import axe_violations, demo_login
 
 pytestmark = pytest.mark.browser
 
@@ -12,15 +12,7 @@ PHONE = {"width": 360, "height": 740}
 
 
 def _log_in(page, email: str) -> None:
-    page.goto("/login")
-    page.locator("#email").fill(email)
-    page.locator("#password").fill("demo-password")
-    page.locator("#password").press("Enter")
-    page.wait_for_url(lambda url: "/login" not in url)
-    if "/consenso" in page.url:  # the first-login privacy choice (another part of the site)
-        page.locator("input[name=progress_sharing]").last.check()
-        page.get_by_role("button", name="Salva la mia scelta").click()
-        page.wait_for_url(lambda url: "/consenso" not in url)
+    demo_login(page, email)
 
 
 def test_a_worker_asks_on_a_phone_and_the_manager_sees_it(page, base_url):

@@ -7,5 +7,6 @@ RULES = {
     "core.home": PUBLIC,
     "core.set_language": PUBLIC,
     "core.theme_css": PUBLIC,
+    "core.health": PUBLIC,
     "core.profile": LOGGED_IN,
 }

@@ -159,3 +159,30 @@ def test_pages_take_the_organizations_colour_made_readable(app, client, make_use
     darker = readable_accent("#ffdd00")
     assert f"--pico-primary: {darker};" in css
     assert 1.05 / (_luminance(darker) + 0.05) >= 4.5
+
+
+def test_health_check_reports_the_database(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200 and response.get_json() == {"status": "ok"}
+
+
+def test_proxy_headers_are_trusted_only_when_configured(app):
+    from elearn import create_app
+
+    proxied = create_app({**app.config, "PROXY_FIX_HOPS": 1})
+    client = proxied.test_client()
+    response = client.get(
+        "/", headers={"X-Forwarded-Proto": "https", "X-Forwarded-Host": "welfare3.example.org"}
+    )
+    assert "Strict-Transport-Security" in response.headers
+    plain = app.test_client().get(
+        "/", headers={"X-Forwarded-Proto": "https", "X-Forwarded-Host": "welfare3.example.org"}
+    )
+    assert "Strict-Transport-Security" not in plain.headers
+
+
+def test_bodies_over_the_limit_get_413(app, client):
+    app.config["MAX_CONTENT_LENGTH"] = 1000
+    response = client.post("/login", data={"email": "x" * 5000, "password": "y"})
+    assert response.status_code == 413
+    assert "troppo grande" in response.get_data(as_text=True)
