@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, render_template, request
+from flask import Flask, g, render_template, request
 from flask_babel import gettext
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
@@ -70,6 +70,8 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(OperationalError)
     def _database_busy(error: OperationalError) -> object:
         db.session.rollback()
+        # The error page only reads: it must not wait for the write lock again.
+        g.pop("sqlite_immediate", None)
         if "locked" in str(error.orig).lower() or "busy" in str(error.orig).lower():
             log.warning("database busy: %s", type(error.orig).__name__)
             body, code = render_error(503)
