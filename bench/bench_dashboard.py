@@ -162,6 +162,12 @@ def main() -> None:
             assert manager is not None
         client = app.test_client()
         client.post("/login", data={"email": "manager@demo.it", "password": "demo-password"})
+        import pyotp
+
+        from elearn.demo import DEMO_TOTP_SECRETS
+
+        code = pyotp.TOTP(DEMO_TOTP_SECRETS["manager@demo.it"]).now()
+        client.post("/login/codice", data={"code": code})
         pages = {
             "dashboard, all 3 organizations": "/report/",
             "dashboard, one organization": "/report/?org=1",
