@@ -273,6 +273,20 @@ def privacy_purge(apply_changes: bool) -> None:
         click.echo("dry run: nothing changed (use --apply)")
 
 
+@click.group("reports")
+def reports_group() -> None:
+    """Managers' learning reports."""
+
+
+@reports_group.command("refresh")
+@with_appcontext
+def reports_refresh() -> None:
+    """Recompute the dashboard snapshots (run every few minutes from cron at scale)."""
+    from elearn.reports.services import refresh_snapshots
+
+    click.echo(f"refreshed {refresh_snapshots()} dashboards")
+
+
 @click.command("backup")
 @click.option("--to", "target", required=True, type=click.Path(dir_okay=False))
 @with_appcontext
@@ -308,6 +322,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(courses_group)
     app.cli.add_command(privacy_group)
     app.cli.add_command(backup_command)
+    app.cli.add_command(reports_group)
     from elearn.consult.cli import consult_group
 
     app.cli.add_command(consult_group)

@@ -86,6 +86,8 @@ def settings_from_env(instance_path: Path) -> dict[str, Any]:
         "BABEL_DEFAULT_TIMEZONE": env.get("TIMEZONE", "Europe/Rome"),
         "LANGUAGES": ("it", "en"),
         "COURSES_DIR": env.get("COURSES_DIR", ""),
+        # Managers' dashboards are recomputed at most this often (0: on every request).
+        "REPORT_CACHE_SECONDS": _int(env.get("REPORT_CACHE_SECONDS"), 300),
         "RETENTION_CLOSED_CASE_DAYS": _int(env.get("RETENTION_CLOSED_CASE_DAYS"), 730),
         "RETENTION_INACTIVE_ACCOUNT_DAYS": _int(env.get("RETENTION_INACTIVE_ACCOUNT_DAYS"), 1095),
     }

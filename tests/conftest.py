@@ -64,6 +64,7 @@ BASE_CONFIG = {
     "SECRET_KEY": "test-secret-key",
     "RATELIMIT_ENABLED": False,
     "SESSION_COOKIE_SECURE": False,
+    "REPORT_CACHE_SECONDS": 0,
     "SERVER_NAME": None,
     "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
 }

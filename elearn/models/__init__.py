@@ -27,6 +27,7 @@ from elearn.models.progress import (
     ActivityDay,
     ConsentRecord,
     CourseCompletion,
+    ReportSnapshot,
     TargetGroupDeclaration,
 )
 from elearn.models.scenarios import SavedScenario
@@ -64,6 +65,7 @@ __all__ = [
     "ModuleVersion",
     "QuizAttempt",
     "QuizFirstAnswer",
+    "ReportSnapshot",
     "ROLE_VALUES",
     "AuditEntry",
     "ErasureRequest",

@@ -99,3 +99,13 @@ class CourseCompletion(db.Model):
         UniqueConstraint("user_id", "course_slug"),
         Index("ix_course_completion_course", "course_slug"),
     )
+
+
+class ReportSnapshot(db.Model):
+    """A computed dashboard kept for a few minutes, so managers' pages stay fast at scale."""
+
+    __tablename__ = "report_snapshot"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    payload: Mapped[str] = mapped_column(db.Text)
+    computed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

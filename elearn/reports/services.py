@@ -100,6 +100,7 @@ class Dashboard:
     modules: Table | None
     selected_course: Course | None
     all_courses: list[Course]
+    computed_at: Any = None
 
 
 def _labels() -> dict[str, str]:
@@ -416,61 +417,85 @@ SORTS = ("name", "activity", "modules")
 def learner_page(
     org_ids: list[int], *, query: str = "", sort: str = "name", page: int = 1
 ) -> tuple[list[LearnerRow], int, int, int]:
-    modules = (
-        select(
-            ModuleProgress.user_id,
-            func.count(ModuleProgress.completed_at).label("done"),
-            func.avg(ModuleProgress.best_score).label("score"),
-            func.max(ModuleProgress.last_visit_at).label("last"),
-        )
-        .group_by(ModuleProgress.user_id)
-        .subquery()
-    )
-    courses = (
-        select(CourseCompletion.user_id, func.count().label("courses"))
-        .group_by(CourseCompletion.user_id)
-        .subquery()
-    )
-    statement = (
-        select(
-            User.id,
-            User.full_name,
-            Organization.name,
-            func.coalesce(modules.c.done, 0),
-            func.coalesce(courses.c.courses, 0),
-            modules.c.score,
-            modules.c.last,
-        )
+    """One page of consenting learners with their figures, aggregated only for who is shown."""
+    visible = visible_learner_ids(org_ids).subquery()
+    people = (
+        select(User.id, User.full_name, Organization.name.label("organization"))
         .join(Organization, Organization.id == User.organization_id)
-        .outerjoin(modules, modules.c.user_id == User.id)
-        .outerjoin(courses, courses.c.user_id == User.id)
-        .where(User.id.in_(visible_learner_ids(org_ids)))
+        .where(User.id.in_(select(visible.c.id)))
     )
     if query:
-        statement = statement.where(func.lower(User.full_name).like(f"%{query.lower()[:100]}%"))
-    order = {
-        "name": (User.full_name, User.id),
-        "activity": (modules.c.last.desc().nulls_last(), User.id),
-        "modules": (func.coalesce(modules.c.done, 0).desc(), User.id),
-    }[sort if sort in SORTS else "name"]
-    total = db.session.scalar(select(func.count()).select_from(statement.subquery())) or 0
+        people = people.where(func.lower(User.full_name).like(f"%{query.lower()[:100]}%"))
+    total = db.session.scalar(select(func.count()).select_from(people.subquery())) or 0
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(max(page, 1), pages)
-    rows = db.session.execute(
-        statement.order_by(*order).offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)
-    ).all()
+    sort = sort if sort in SORTS else "name"
+
+    def figures(user_ids: Any) -> Any:
+        return (
+            select(
+                ModuleProgress.user_id.label("user_id"),
+                func.count(ModuleProgress.completed_at).label("done"),
+                func.avg(ModuleProgress.best_score).label("score"),
+                func.max(ModuleProgress.last_visit_at).label("last"),
+            )
+            .where(ModuleProgress.user_id.in_(user_ids))
+            .group_by(ModuleProgress.user_id)
+            .subquery()
+        )
+
+    if sort == "name":
+        # Pick the page by name first; then aggregate for those 25 people only.
+        shown = (
+            people.order_by(User.full_name, User.id).offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)
+        )
+        shown_rows = db.session.execute(shown).all()
+        ids = [row.id for row in shown_rows]
+        modules = figures(ids)
+        stats = {
+            row.user_id: (row.done, row.score, row.last)
+            for row in db.session.execute(select(modules))
+        }
+        ordered = [
+            (row.id, row.full_name, row.organization, *stats.get(row.id, (0, None, None)))
+            for row in shown_rows
+        ]
+    else:
+        modules = figures(select(visible.c.id))
+        people_sq = people.subquery()
+        order = (
+            (modules.c.last.desc().nulls_last(), people_sq.c.id)
+            if sort == "activity"
+            else (func.coalesce(modules.c.done, 0).desc(), people_sq.c.id)
+        )
+        rows = db.session.execute(
+            select(people_sq, func.coalesce(modules.c.done, 0), modules.c.score, modules.c.last)
+            .outerjoin(modules, modules.c.user_id == people_sq.c.id)
+            .order_by(*order)
+            .offset((page - 1) * PAGE_SIZE)
+            .limit(PAGE_SIZE)
+        ).all()
+        ordered = [tuple(row) for row in rows]
+        ids = [row[0] for row in ordered]
+    courses = dict(
+        db.session.execute(
+            select(CourseCompletion.user_id, func.count())
+            .where(CourseCompletion.user_id.in_(ids))
+            .group_by(CourseCompletion.user_id)
+        ).all()
+    )
     return (
         [
             LearnerRow(
-                r[0],
-                r[1],
-                r[2],
-                r[3],
-                r[4],
-                round(float(r[5]) * 100) if r[5] is not None else None,
-                r[6],
+                user_id,
+                name,
+                organization,
+                done or 0,
+                courses.get(user_id, 0),
+                round(float(score) * 100) if score is not None else None,
+                last,
             )
-            for r in rows
+            for user_id, name, organization, done, score, last in ordered
         ],
         page,
         pages,
@@ -515,3 +540,127 @@ def table_csv(table: Table, suppressed: str) -> str:
             [safe_cell(row.label)] + [safe_cell(suppressed if v is None else v) for v in row.values]
         )
     return buffer.getvalue()
+
+
+# --- snapshots: dashboards computed at most every few minutes --------------------------------
+
+
+def _table_to_dict(table: Table | None) -> dict[str, Any] | None:
+    if table is None:
+        return None
+    return {
+        "key": table.key,
+        "caption": table.caption,
+        "headers": table.headers,
+        "rows": [[row.label, row.values] for row in table.rows],
+    }
+
+
+def _table_from_dict(data: dict[str, Any] | None) -> Table | None:
+    if data is None:
+        return None
+    return Table(
+        data["key"],
+        data["caption"],
+        data["headers"],
+        [Row(label, values) for label, values in data["rows"]],
+    )
+
+
+def _snapshot_key(org_ids: list[int], course_slug: str | None, locale: str) -> str:
+    return f"{','.join(map(str, sorted(org_ids)))}|{course_slug or ''}|{locale}"
+
+
+def cached_dashboard(
+    org_ids: list[int],
+    course_slug: str | None,
+    locale: str,
+    max_age_seconds: int,
+    *,
+    force: bool = False,
+) -> Dashboard:
+    """The dashboard from a snapshot younger than `max_age_seconds`, else computed and stored.
+
+    Figures may then be a few minutes old (the page says when they were computed); in exchange
+    a manager's page costs one lookup, whatever the number of learners.
+    """
+    import json
+
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    from elearn.models import ReportSnapshot
+
+    courses = list(
+        db.session.scalars(
+            select(Course).where(Course.published_at.is_not(None)).order_by(Course.title)
+        )
+    )
+    selected = next((c for c in courses if c.slug == course_slug), None)
+    key = _snapshot_key(org_ids, selected.slug if selected else None, locale)
+    now = utcnow()
+    if max_age_seconds > 0 and not force:
+        row = db.session.get(ReportSnapshot, key)
+        if row is not None and (now - row.computed_at).total_seconds() < max_age_seconds:
+            data = json.loads(row.payload)
+            return Dashboard(
+                workers=data["workers"],
+                reach=data["reach"],
+                reach_share=data["reach_share"],
+                weeks=[(date.fromisoformat(day), count) for day, count in data["weeks"]],
+                courses=_table_from_dict(data["courses"]),
+                hardest=_table_from_dict(data["hardest"]),
+                groups=_table_from_dict(data["groups"]),
+                modules=_table_from_dict(data["modules"]),
+                selected_course=selected,
+                all_courses=courses,
+                computed_at=row.computed_at,
+            )
+    result = dashboard(org_ids, selected.slug if selected else None)
+    result.computed_at = now
+    if max_age_seconds > 0:
+        payload = json.dumps(
+            {
+                "workers": result.workers,
+                "reach": result.reach,
+                "reach_share": result.reach_share,
+                "weeks": [(day.isoformat(), count) for day, count in result.weeks],
+                "courses": _table_to_dict(result.courses),
+                "hardest": _table_to_dict(result.hardest),
+                "groups": _table_to_dict(result.groups),
+                "modules": _table_to_dict(result.modules),
+            }
+        )
+        insert = (
+            postgresql.insert
+            if db.session.get_bind().dialect.name == "postgresql"
+            else sqlite.insert
+        )
+        statement = insert(ReportSnapshot).values(key=key, payload=payload, computed_at=now)
+        db.session.execute(
+            statement.on_conflict_do_update(
+                index_elements=["key"], set_={"payload": payload, "computed_at": now}
+            )
+        )
+        db.session.commit()
+    return result
+
+
+def refresh_snapshots(locales: tuple[str, ...] = ("it", "en")) -> int:
+    """Recompute the dashboards managers open (each organization, and each manager's set)."""
+    from flask_babel import force_locale
+
+    from elearn.models import ManagerOrganization
+
+    scopes: set[tuple[int, ...]] = set()
+    by_manager: dict[int, list[int]] = {}
+    for user_id, org_id in db.session.execute(
+        select(ManagerOrganization.user_id, ManagerOrganization.organization_id)
+    ):
+        by_manager.setdefault(user_id, []).append(org_id)
+        scopes.add((org_id,))
+    scopes.update(tuple(sorted(ids)) for ids in by_manager.values())
+    for scope_ids in scopes:
+        for locale in locales:
+            with force_locale(locale):
+                cached_dashboard(list(scope_ids), None, locale, max_age_seconds=1, force=True)
+    return len(scopes) * len(locales)

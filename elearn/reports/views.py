@@ -15,6 +15,18 @@ from elearn.security import role_required
 bp = Blueprint("reports", __name__, url_prefix="/report")
 
 
+def _dashboard(org_ids: list[int], course_slug: str | None = None) -> services.Dashboard:
+    from flask import current_app
+    from flask_babel import get_locale
+
+    return services.cached_dashboard(
+        org_ids,
+        course_slug,
+        str(get_locale() or "it"),
+        current_app.config["REPORT_CACHE_SECONDS"],
+    )
+
+
 def _scope() -> tuple[list[int], str]:
     org_ids, selected = services.scope(current_user, request.args.get("org"))
     if not org_ids:
@@ -33,7 +45,7 @@ def _svg(svg: str) -> Response:
 @role_required("manager")
 def dashboard() -> str:
     org_ids, selected = _scope()
-    data = services.dashboard(org_ids, request.args.get("corso"))
+    data = _dashboard(org_ids, request.args.get("corso"))
     return render_template(
         "reports/dashboard.html",
         data=data,
@@ -47,7 +59,7 @@ def dashboard() -> str:
 @role_required("manager")
 def active_chart() -> Response:
     org_ids, _selected = _scope()
-    weeks = services.dashboard(org_ids).weeks
+    weeks = _dashboard(org_ids).weeks
     return _svg(
         bar_chart(
             tuple(format_date(start, "d MMM") for start, _ in weeks),
@@ -62,7 +74,7 @@ def active_chart() -> Response:
 @role_required("manager")
 def courses_chart() -> Response:
     org_ids, _selected = _scope()
-    table = services.dashboard(org_ids).courses
+    table = _dashboard(org_ids).courses
     rows = [row for row in table.rows if row.values[0] is not None]
     return _svg(
         funnel_chart(
@@ -80,7 +92,7 @@ def courses_chart() -> Response:
 @role_required("manager")
 def export(table: str) -> Response:
     org_ids, selected = _scope()
-    data = services.dashboard(org_ids, request.args.get("corso"))
+    data = _dashboard(org_ids, request.args.get("corso"))
     tables = {"courses": data.courses, "hardest": data.hardest, "groups": data.groups}
     if data.modules is not None:
         tables["modules"] = data.modules

@@ -144,3 +144,47 @@ def test_query_count_does_not_grow_with_the_number_of_learners(app, client, logi
             db.session.commit()
     after = {url: _count_queries(app, client, url) for url in ("/report/", "/report/persone")}
     assert after == before
+
+
+def test_dashboard_snapshot_is_reused_then_refreshed(app, client, login, coop, make_user, runner):
+    app.config["REPORT_CACHE_SECONDS"] = 300
+    login(coop["manager"])
+    first = client.get("/report/").get_data(as_text=True)
+    assert "6 su 12 lavoratori" in first and "Numeri calcolati alle" in first
+    cold = _count_queries(app, client, "/report/?corso=")
+    for _ in range(6):
+        worker = make_user("worker", org_id=coop["org"])
+        with app.app_context():
+            db.session.add(
+                ModuleProgress(user_id=worker, course_slug="prova", module_slug="02-rate")
+            )
+            db.session.commit()
+    # Within the snapshot's life the page shows the same figures, with few queries.
+    assert "6 su 12 lavoratori" in client.get("/report/").get_data(as_text=True)
+    assert _count_queries(app, client, "/report/") <= cold
+    result = runner.invoke(args=["reports", "refresh"])
+    assert result.exit_code == 0 and "refreshed" in result.output
+    assert "12 su 18 lavoratori" in client.get("/report/").get_data(as_text=True)
+
+
+def test_learner_list_sorts_and_searches(app, client, login, coop):
+    from elearn.models import User
+    from elearn.models.base import utcnow
+
+    first, second = coop["workers"][0], coop["workers"][1]
+    with app.app_context():
+        db.session.add(
+            ModuleProgress(
+                user_id=second, course_slug="prova", module_slug="02-rate", completed_at=utcnow()
+            )
+        )
+        db.session.get(User, first).full_name = "Zoe Alfa"
+        db.session.get(User, second).full_name = "Ada Beta"
+        db.session.commit()
+    login(coop["manager"])
+    by_name = client.get("/report/persone").get_data(as_text=True)
+    assert by_name.index("Ada Beta") < by_name.index("Zoe Alfa")
+    by_modules = client.get("/report/persone?ordine=modules").get_data(as_text=True)
+    assert by_modules.index("Ada Beta") < by_modules.index("Zoe Alfa")
+    found = client.get("/report/persone?q=zoe").get_data(as_text=True)
+    assert "Zoe Alfa" in found and "Ada Beta" not in found
