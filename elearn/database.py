@@ -51,3 +51,11 @@ def write_transaction() -> None:
     if not g.get("sqlite_immediate", False):
         db.session.commit()  # end the read snapshot the request may have opened
         g.sqlite_immediate = True
+
+
+def dialect_insert(model: Any) -> Any:
+    """INSERT for `model` with ON CONFLICT support on both SQLite and PostgreSQL."""
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    is_postgres = db.session.get_bind().dialect.name == "postgresql"
+    return (postgresql.insert if is_postgres else sqlite.insert)(model)

@@ -12,9 +12,8 @@ from typing import Any
 
 from babel.numbers import NumberFormatError, parse_decimal
 from sqlalchemy import and_, case, func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
-from elearn.database import write_transaction
+from elearn.database import dialect_insert, write_transaction
 from elearn.extensions import db
 from elearn.models import Course, CourseModule, ModuleProgress, ModuleVersion, QuizAttempt
 from elearn.models.base import utcnow
@@ -294,10 +293,8 @@ def module_page(course: Course, module: CourseModule, user_id: int) -> ModulePag
 
 
 def _insert_ignore(values: dict[str, Any]) -> Any:
-    dialect = db.session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     return (
-        insert(ModuleProgress)
+        dialect_insert(ModuleProgress)
         .values(**values)
         .on_conflict_do_nothing(index_elements=["user_id", "course_slug", "module_slug"])
         # RETURNING tells whether a row was inserted; rowcount is unreliable here (-1 on psycopg).
@@ -440,10 +437,8 @@ def _record_first_answer(
 ) -> None:
     from elearn.models import QuizFirstAnswer
 
-    dialect = db.session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     db.session.execute(
-        insert(QuizFirstAnswer)
+        dialect_insert(QuizFirstAnswer)
         .values(
             user_id=user_id,
             course_slug=course_slug,
@@ -587,9 +582,7 @@ def record_activity(user_id: int, kind: str, when: datetime | None = None) -> No
     from elearn.models import ActivityDay
 
     day = (when or utcnow()).date()
-    dialect = db.session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = insert(ActivityDay).values(user_id=user_id, day=day, kind=kind, count=1)
+    statement = dialect_insert(ActivityDay).values(user_id=user_id, day=day, kind=kind, count=1)
     statement = statement.on_conflict_do_update(
         index_elements=["user_id", "day", "kind"],
         set_={"count": ActivityDay.count + 1},
@@ -697,10 +690,8 @@ def _complete_course_if_due(user_id: int, course: Course) -> None:
     )
     if not modules or done < len(modules):
         return
-    dialect = db.session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     db.session.execute(
-        insert(CourseCompletion)
+        dialect_insert(CourseCompletion)
         .values(
             user_id=user_id,
             course_slug=course.slug,

@@ -586,8 +586,7 @@ def cached_dashboard(
     """
     import json
 
-    from sqlalchemy.dialects import postgresql, sqlite
-
+    from elearn.database import dialect_insert
     from elearn.models import ReportSnapshot
 
     courses = list(
@@ -630,12 +629,7 @@ def cached_dashboard(
                 "modules": _table_to_dict(result.modules),
             }
         )
-        insert = (
-            postgresql.insert
-            if db.session.get_bind().dialect.name == "postgresql"
-            else sqlite.insert
-        )
-        statement = insert(ReportSnapshot).values(key=key, payload=payload, computed_at=now)
+        statement = dialect_insert(ReportSnapshot).values(key=key, payload=payload, computed_at=now)
         db.session.execute(
             statement.on_conflict_do_update(
                 index_elements=["key"], set_={"payload": payload, "computed_at": now}
