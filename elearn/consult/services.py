@@ -351,8 +351,11 @@ class SharedCourse:
 
 
 def shared_progress(consultation: ConsultationRequest) -> list[SharedCourse] | None:
-    """The worker's course progress, or None when it is not shared with this request."""
-    if not consultation.share_progress:
+    """The worker's course progress, or None when it is not shared with this open request.
+
+    Sharing was given "for this request only": it ends when the request is closed.
+    """
+    if not consultation.share_progress or consultation.closed_at is not None:
         return None
     from elearn.learning.services import catalogue
 

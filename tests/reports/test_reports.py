@@ -188,3 +188,33 @@ def test_learner_list_sorts_and_searches(app, client, login, coop):
     assert by_modules.index("Ada Beta") < by_modules.index("Zoe Alfa")
     found = client.get("/report/persone?q=zoe").get_data(as_text=True)
     assert "Zoe Alfa" in found and "Ada Beta" not in found
+
+
+def test_progress_shared_with_a_request_is_visible_only_while_it_is_open(app, client, login, coop):
+    from elearn.consult.services import shared_progress
+    from elearn.models import ConsultationRequest
+    from elearn.models.base import utcnow
+
+    worker = coop["workers"][5]  # did not consent in general
+    with app.app_context():
+        request = ConsultationRequest(
+            worker_id=worker,
+            organization_id=coop["org"],
+            topic="budget",
+            description="Vorrei capire il mio bilancio.",
+            channel="phone",
+            share_progress=True,
+        )
+        db.session.add(request)
+        db.session.commit()
+        request_id = request.id
+    login(coop["manager"])
+    assert client.get(f"/report/persone/{worker}").status_code == 200
+    with app.app_context():
+        request = db.session.get(ConsultationRequest, request_id)
+        assert shared_progress(request) is not None
+        request.closed_at = utcnow()
+        request.status = "closed"
+        db.session.commit()
+        assert shared_progress(request) is None
+    assert client.get(f"/report/persone/{worker}").status_code == 404
