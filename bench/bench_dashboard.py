@@ -46,9 +46,9 @@ def fill(learners: int, modules_per_learner: int) -> None:
     db.session.execute(
         text(
             f"INSERT INTO user_account (id, email, full_name, password_hash, language, organization_id,"
-            f" active, session_generation, created_at) SELECT :offset + i, 'bench' || i || '@example.org',"
+            f" active, session_generation, created_at, shares_progress) SELECT :offset + i, 'bench' || i || '@example.org',"
             f" 'Learner ' || i, 'x', 'it', CASE (i % {len(orgs)}) {' '.join(f'WHEN {k} THEN {o}' for k, o in enumerate(orgs))} END,"
-            f" true, 1, {now} FROM {series}"
+            f" true, 1, {now}, (i % 2 = 0) FROM {series}"
         ),
         {"n": learners, "offset": offset},
     )

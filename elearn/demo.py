@@ -302,11 +302,12 @@ def seed_demo_learning(extra_learners: int = 60, seed: int = 2026) -> int:
         db.session.add(user)
         db.session.flush()
         # About half share their progress; some declare a situation (with its consent).
+        user.shares_progress = rng.random() < 0.5
         db.session.add(
             ConsentRecord(
                 user_id=user.id,
                 kind="progress_sharing",
-                granted=rng.random() < 0.5,
+                granted=user.shares_progress,
                 text_version="demo",
             )
         )

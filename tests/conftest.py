@@ -213,6 +213,7 @@ def make_user(app: Flask, make_org: Callable[..., Any]) -> Callable[..., Any]:
             if "worker" in roles and consent is not None:
                 from elearn.models import ConsentRecord
 
+                user.shares_progress = consent
                 db.session.add(
                     ConsentRecord(
                         user_id=user.id,

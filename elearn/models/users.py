@@ -116,6 +116,9 @@ class User(UserMixin, db.Model):
     session_generation: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The worker's current choice about sharing progress with managers (the history, with
+    # times and text versions, is in consent_record; this copy keeps reports fast).
+    shares_progress: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
     # Base32 TOTP secret; required for admins and welfare managers (second login step).
     totp_secret: Mapped[str | None] = mapped_column(String(64))
     # The last time step accepted, so one code cannot be used twice.

@@ -38,6 +38,8 @@ def record_choice(user: User, kind: str, granted: bool, *, remote_addr: str = ""
             user_id=user.id, kind=kind, granted=granted, text_version=CONSENT_TEXT_VERSION
         )
     )
+    if kind == "progress_sharing":
+        user.shares_progress = granted
     if kind == "target_groups" and not granted:
         # Without consent the special-category data must not be kept.
         db.session.execute(

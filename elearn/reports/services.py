@@ -19,7 +19,6 @@ from sqlalchemy.sql import ColumnElement
 from elearn.extensions import db
 from elearn.models import (
     ActivityDay,
-    ConsentRecord,
     Course,
     CourseCompletion,
     CourseModule,
@@ -369,20 +368,6 @@ def _target_groups(workers: Any, labels: dict[str, str]) -> Table:
 # --- consenting learners ----------------------------------------------------------------------
 
 
-def _latest_sharing() -> Any:
-    latest = (
-        select(func.max(ConsentRecord.id).label("id"))
-        .where(ConsentRecord.kind == "progress_sharing")
-        .group_by(ConsentRecord.user_id)
-        .subquery()
-    )
-    return (
-        select(ConsentRecord.user_id)
-        .join(latest, latest.c.id == ConsentRecord.id)
-        .where(ConsentRecord.granted.is_(True))
-    )
-
-
 def visible_learner_ids(org_ids: list[int]) -> Any:
     """Workers whose individual progress a manager of `org_ids` may see."""
     shared = select(literal(-1)).where(literal(False))
@@ -397,7 +382,7 @@ def visible_learner_ids(org_ids: list[int]) -> Any:
         )
     except ImportError:  # pragma: no cover - consultations not installed
         pass
-    return _workers(org_ids).where(or_(User.id.in_(_latest_sharing()), User.id.in_(shared)))
+    return _workers(org_ids).where(or_(User.shares_progress.is_(True), User.id.in_(shared)))
 
 
 @dataclass

@@ -169,3 +169,44 @@ def test_users_create_command(app, runner, make_org):
         ]
     )
     assert weak.exit_code != 0
+
+
+def test_upgrading_keeps_existing_data(tmp_path):
+    """SQLite batch migrations copy tables: rows that point at them must survive the upgrade."""
+    from flask_migrate import upgrade
+
+    from elearn.paths import resource_dir
+
+    url = f"sqlite:///{tmp_path / 'old.sqlite3'}"
+    app = create_app(
+        {"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "x", "INSTANCE_PATH": str(tmp_path)}
+    )
+    with app.app_context():
+        upgrade(directory=str(resource_dir("migrations")), revision="a606eac6c469")
+        db.session.execute(
+            text(
+                "INSERT INTO user_account (id, email, full_name, password_hash, language, active,"
+                " session_generation, created_at)"
+                " VALUES (1, 'a@b.it', 'A', 'x', 'it', 1, 1, '2026-01-01')"
+            )
+        )
+        db.session.execute(
+            text(
+                "INSERT INTO consent_record (user_id, kind, granted, text_version, created_at)"
+                " VALUES (1, 'progress_sharing', 1, 'v', '2026-01-02')"
+            )
+        )
+        db.session.execute(
+            text(
+                "INSERT INTO module_progress (user_id, course_slug, module_slug, first_visit_at,"
+                " last_visit_at, visits, seconds_spent)"
+                " VALUES (1, 'c', 'm', '2026-01-01', '2026-01-01', 1, 0)"
+            )
+        )
+        db.session.commit()
+        upgrade(directory=str(resource_dir("migrations")))
+        assert db.session.scalar(text("SELECT count(*) FROM consent_record")) == 1
+        assert db.session.scalar(text("SELECT count(*) FROM module_progress")) == 1
+        assert db.session.scalar(text("SELECT shares_progress FROM user_account")) == 1
+        assert db.session.scalar(text("PRAGMA foreign_keys")) == 1
+        db.engine.dispose()

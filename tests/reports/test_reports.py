@@ -98,13 +98,14 @@ def test_learner_list_has_only_consenting_workers_of_my_organizations(app, clien
 
 
 def test_withdrawn_consent_removes_the_learner_from_the_list(app, client, login, coop):
+    from elearn.models import User
+    from elearn.privacy.services import record_choice
+
     worker = coop["workers"][0]
-    with app.app_context():
-        db.session.add(
-            ConsentRecord(user_id=worker, kind="progress_sharing", granted=False, text_version="t")
-        )
-        db.session.commit()
     login(coop["manager"])
+    assert client.get(f"/report/persone/{worker}").status_code == 200
+    with app.app_context():
+        record_choice(db.session.get(User, worker), "progress_sharing", False)
     assert client.get(f"/report/persone/{worker}").status_code == 404
 
 
