@@ -97,7 +97,11 @@ def demo_command(host: str, port: int, no_serve: bool, learners: int) -> None:
         # Without an SMTP server the demo prints e-mails (password reset links) here.
         app.config["MAIL_BACKEND"] = "console"
         app.config["OUTBOX_SEND_INLINE"] = True
-    app.run(host=host, port=port, debug=False, use_reloader=False, threaded=True)
+    # Not app.run(): Flask ignores it inside a CLI command. Werkzeug's server is enough for a
+    # demo; production runs under gunicorn (docs/operator.md).
+    from werkzeug.serving import run_simple
+
+    run_simple(host, port, app, use_reloader=False, use_debugger=False, threaded=True)
 
 
 @click.group("users")

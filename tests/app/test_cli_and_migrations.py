@@ -210,3 +210,45 @@ def test_upgrading_keeps_existing_data(tmp_path):
         assert db.session.scalar(text("SELECT shares_progress FROM user_account")) == 1
         assert db.session.scalar(text("PRAGMA foreign_keys")) == 1
         db.engine.dispose()
+
+
+def test_elearn_demo_serves_the_site(tmp_path):
+    """The README's first command ends in `elearn demo`: it must really start a server."""
+    import os
+    import subprocess
+    import sys
+    import urllib.request
+
+    from tests.conftest import free_port
+
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "FLASK_APP"}}
+    elearn = os.path.join(os.path.dirname(sys.executable), "elearn")
+    server = subprocess.Popen(
+        [elearn, "demo", "--port", str(port), "--learners", "0"],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        lines = []
+        for line in server.stdout:  # the server prints this once it is about to listen
+            lines.append(line)
+            if "Open http://" in line:
+                break
+        assert any("lavoratrice@demo.it" in line for line in lines), "".join(lines)
+        page = ""
+        for _ in range(200):
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2) as response:
+                    page = response.read().decode()
+                break
+            except OSError:
+                assert server.poll() is None, "".join(lines)
+        assert "I tuoi soldi, spiegati semplice" in page
+        assert (tmp_path / "instance" / "elearn.sqlite3").exists()
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
