@@ -74,7 +74,7 @@ def main() -> None:
                 page.click("form button[type=submit]")
             if "/consenso" in page.url:
                 page.locator("input[name=progress_sharing]").last.check()
-                page.locator("form button[type=submit]").last.click()
+                page.locator("main form button[type=submit]").click()
         for path in paths:
             for width in (360, 1280):
                 page.set_viewport_size({"width": width, "height": 800})

@@ -105,5 +105,5 @@ def demo_login(page, email: str, password: str = "demo-password") -> None:
         page.wait_for_url(lambda url: "/login/codice" not in url)
     if "/consenso" in page.url:
         page.locator("input[name=progress_sharing]").last.check()
-        page.locator("form button[type=submit]").last.click()
+        page.locator("main form button[type=submit]").click()
         page.wait_for_url(lambda url: "/consenso" not in url)
