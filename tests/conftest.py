@@ -81,6 +81,22 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+def drop_database(admin: Any, name: str) -> None:
+    """Drop a throwaway test database. An autovacuum worker (run as superuser) may hold it for
+    a moment and cannot be terminated by our role: retry briefly, then leave it behind."""
+    import time
+
+    from sqlalchemy.exc import DBAPIError
+
+    for attempt in range(10):
+        try:
+            with admin.connect() as conn:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            return
+        except DBAPIError:
+            time.sleep(0.5 * (attempt + 1))  # waiting for autovacuum to finish, not timing a test
+
+
 @pytest.fixture(scope="session")
 def postgres_url() -> Iterator[str]:
     if not TEST_DATABASE_URL:
@@ -95,8 +111,7 @@ def postgres_url() -> Iterator[str]:
         db.create_all()
         db.engine.dispose()
     yield url
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    drop_database(admin, name)
     admin.dispose()
 
 

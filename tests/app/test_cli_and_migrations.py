@@ -22,8 +22,9 @@ def _fresh_app(backend, tmp_path, request):
         url = base.rsplit("/", 1)[0] + "/" + name
 
         def cleanup():
-            with admin.connect() as conn:
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            from tests.conftest import drop_database
+
+            drop_database(admin, name)
             admin.dispose()
 
         request.addfinalizer(cleanup)
