@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import Field, Form
+from wtforms import Field, Form, PasswordField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import ValidationError
+from wtforms.validators import EqualTo, InputRequired, ValidationError
 
 PASSWORD_MIN = 12
 PASSWORD_MAX = 128
@@ -89,3 +89,25 @@ def choices(
 
 
 LANGUAGE_CHOICES = (("it", "Italiano"), ("en", "English"))
+
+
+def new_password_field(label: object = None) -> PasswordField:
+    """A new password under the policy above (registration, reset, change)."""
+    return PasswordField(
+        label or _l("Password"),
+        validators=[InputRequired(_l("Choose a password.")), password_policy],
+        description=_l("At least 12 characters. A short sentence works well."),
+        render_kw={"autocomplete": "new-password"},
+    )
+
+
+def repeat_password_field(of: str) -> PasswordField:
+    """The same password again, checked against the field named `of`."""
+    return PasswordField(
+        _l("Repeat the password"),
+        validators=[
+            InputRequired(_l("Repeat the password.")),
+            EqualTo(of, _l("The two passwords are different.")),
+        ],
+        render_kw={"autocomplete": "new-password"},
+    )

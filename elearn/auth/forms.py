@@ -5,9 +5,16 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, StringField
-from wtforms.validators import Email, EqualTo, InputRequired, Length
+from wtforms.validators import Email, InputRequired, Length
 
-from elearn.forms import LANGUAGE_CHOICES, PASSWORD_MAX, choices, no_control_chars, password_policy
+from elearn.forms import (
+    LANGUAGE_CHOICES,
+    PASSWORD_MAX,
+    choices,
+    new_password_field,
+    no_control_chars,
+    repeat_password_field,
+)
 
 
 class LoginForm(FlaskForm):
@@ -48,20 +55,8 @@ class RegisterForm(FlaskForm):
         ],
         render_kw={"autocomplete": "email"},
     )
-    password = PasswordField(
-        _l("Password"),
-        validators=[InputRequired(_l("Choose a password.")), password_policy],
-        description=_l("At least 12 characters. A short sentence works well."),
-        render_kw={"autocomplete": "new-password"},
-    )
-    password_again = PasswordField(
-        _l("Repeat the password"),
-        validators=[
-            InputRequired(_l("Repeat the password.")),
-            EqualTo("password", _l("The two passwords are different.")),
-        ],
-        render_kw={"autocomplete": "new-password"},
-    )
+    password = new_password_field(_l("Password"))
+    password_again = repeat_password_field("password")
     language = SelectField(
         _l("Language"),
         choices=choices(LANGUAGE_CHOICES),
@@ -81,20 +76,8 @@ class ForgotPasswordForm(FlaskForm):
 
 
 class ResetPasswordForm(FlaskForm):
-    password = PasswordField(
-        _l("New password"),
-        validators=[InputRequired(_l("Choose a password.")), password_policy],
-        description=_l("At least 12 characters. A short sentence works well."),
-        render_kw={"autocomplete": "new-password"},
-    )
-    password_again = PasswordField(
-        _l("Repeat the password"),
-        validators=[
-            InputRequired(_l("Repeat the password.")),
-            EqualTo("password", _l("The two passwords are different.")),
-        ],
-        render_kw={"autocomplete": "new-password"},
-    )
+    password = new_password_field(_l("New password"))
+    password_again = repeat_password_field("password")
 
 
 class CodeForm(FlaskForm):

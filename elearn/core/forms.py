@@ -5,9 +5,16 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, PasswordField, SelectField, StringField
-from wtforms.validators import AnyOf, EqualTo, InputRequired, Length
+from wtforms.validators import AnyOf, InputRequired, Length
 
-from elearn.forms import LANGUAGE_CHOICES, PASSWORD_MAX, choices, no_control_chars, password_policy
+from elearn.forms import (
+    LANGUAGE_CHOICES,
+    PASSWORD_MAX,
+    choices,
+    new_password_field,
+    no_control_chars,
+    repeat_password_field,
+)
 
 
 class LanguageForm(FlaskForm):
@@ -34,17 +41,5 @@ class ChangePasswordForm(FlaskForm):
         validators=[InputRequired(_l("Enter your password.")), Length(max=PASSWORD_MAX)],
         render_kw={"autocomplete": "current-password"},
     )
-    new_password = PasswordField(
-        _l("New password"),
-        validators=[InputRequired(_l("Choose a password.")), password_policy],
-        description=_l("At least 12 characters. A short sentence works well."),
-        render_kw={"autocomplete": "new-password"},
-    )
-    new_password_again = PasswordField(
-        _l("Repeat the password"),
-        validators=[
-            InputRequired(_l("Repeat the password.")),
-            EqualTo("new_password", _l("The two passwords are different.")),
-        ],
-        render_kw={"autocomplete": "new-password"},
-    )
+    new_password = new_password_field(_l("New password"))
+    new_password_again = repeat_password_field("new_password")
