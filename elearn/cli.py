@@ -134,8 +134,9 @@ def users_create(
     from email_validator import EmailNotValidError, validate_email
 
     from elearn.auth.services import find_user_by_email, hash_password
-    from elearn.forms import COMMON_PASSWORDS, PASSWORD_MAX, PASSWORD_MIN
+    from elearn.forms import PASSWORD_MAX, PASSWORD_MIN
     from elearn.models import Organization, User
+    from elearn.passwords import is_weak
 
     try:
         email = validate_email(email, check_deliverability=False).normalized.lower()
@@ -153,9 +154,9 @@ def users_create(
         raise click.BadParameter("workers and managers need --org", param_hint="--org")
     if password is None:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-    if not PASSWORD_MIN <= len(password) <= PASSWORD_MAX or password.lower() in COMMON_PASSWORDS:
+    if not PASSWORD_MIN <= len(password) <= PASSWORD_MAX or is_weak(password, [full_name, email]):
         raise click.BadParameter(
-            f"use {PASSWORD_MIN} to {PASSWORD_MAX} characters, not a common password",
+            f"use {PASSWORD_MIN} to {PASSWORD_MAX} characters, not a common or guessable password",
             param_hint="--password",
         )
     user = User(

@@ -70,6 +70,13 @@ def settings_from_env(instance_path: Path) -> dict[str, Any]:
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_ENABLED": _bool(env.get("RATELIMIT_ENABLED"), True),
         "LOGIN_RATE_LIMIT": env.get("LOGIN_RATE_LIMIT", "10 per minute"),
+        # Failed logins/codes before an account or a client address is paused (database-backed,
+        # shared by every worker and server), and for how long the failures count.
+        "LOGIN_FAILURES_PER_ACCOUNT": _int(env.get("LOGIN_FAILURES_PER_ACCOUNT"), 5),
+        "LOGIN_FAILURES_PER_ADDRESS": _int(env.get("LOGIN_FAILURES_PER_ADDRESS"), 30),
+        "LOGIN_THROTTLE_MINUTES": _int(env.get("LOGIN_THROTTLE_MINUTES"), 15),
+        "PASSWORD_RESETS_PER_ACCOUNT": _int(env.get("PASSWORD_RESETS_PER_ACCOUNT"), 3),
+        "PASSWORD_RESETS_PER_ADDRESS": _int(env.get("PASSWORD_RESETS_PER_ADDRESS"), 20),
         "PASSWORD_RESET_HOURS": _int(env.get("PASSWORD_RESET_HOURS"), 1),
         # Secure cookies when the site is public over HTTPS (override with SESSION_COOKIE_SECURE).
         "SESSION_COOKIE_SECURE": _bool(

@@ -152,6 +152,11 @@ def reset_password(token: str, new_password: str) -> User | None:
     user = row.user
     user.password_hash = hash_password(new_password)
     user.session_generation += 1  # log out every session: the link may have been stolen
+    # Whoever proved they own the mailbox gets their account back at once.
+    from elearn.auth import throttle
+
+    throttle.clear_account(user.email)
+    throttle.clear_account(f"code:{user.id}")
     db.session.commit()
     return user
 

@@ -18,7 +18,7 @@ from flask_babel import gettext
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from elearn.auth import services, twofactor
+from elearn.auth import services, throttle, twofactor
 from elearn.auth.forms import (
     CodeForm,
     ForgotPasswordForm,
@@ -38,6 +38,29 @@ def _login_limit() -> str:
     return current_app.config["LOGIN_RATE_LIMIT"]
 
 
+def _blocked_message(blocked: throttle.Blocked) -> str:
+    if blocked.scope == throttle.ACCOUNT:
+        return gettext(
+            "Too many wrong attempts for this account. For your safety it is paused for "
+            "%(minutes)d minutes. You can also reset your password.",
+            minutes=blocked.minutes,
+        )
+    return gettext(
+        "Too many wrong attempts from this connection. Please try again in %(minutes)d minutes.",
+        minutes=blocked.minutes,
+    )
+
+
+def _too_many(
+    template: str, blocked: throttle.Blocked, field: object, **context: object
+) -> Response:
+    """The form again with the reason, as 429 with Retry-After (ASVS 2.2.1)."""
+    field.errors = [*field.errors, _blocked_message(blocked)]  # type: ignore[attr-defined]
+    response = current_app.make_response((render_template(template, **context), 429))
+    response.headers["Retry-After"] = str(blocked.minutes * 60)
+    return response
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"])
 def login() -> str | Response:
@@ -45,8 +68,18 @@ def login() -> str | Response:
         return redirect(url_for("core.home"))
     form = LoginForm()
     if form.validate_on_submit():
+        attempt = throttle.Attempt(
+            {
+                throttle.ACCOUNT: services.normalise_email(form.email.data),
+                throttle.ADDRESS: throttle.client_address(),
+            }
+        )
+        blocked = attempt.check()
+        if blocked:
+            return _too_many("auth/login.html", blocked, form.password, form=form)
         user = services.authenticate(form.email.data, form.password.data)
         if user is not None:
+            attempt.succeeded()
             target = safe_next(request.args.get("next"))
             if user.needs_two_factor:
                 # Half logged in: the second step finishes the login.
@@ -57,6 +90,7 @@ def login() -> str | Response:
                 return redirect(url_for("auth.two_factor"))
             start_session(user)
             return redirect(target)
+        attempt.failed()
         form.password.errors.append(gettext("E-mail or password is not correct."))
     status = 422 if form.errors else 200
     return render_template("auth/login.html", form=form), status
@@ -85,27 +119,43 @@ def two_factor() -> str | Response | tuple[str, int]:
     enrolling = not user.totp_secret
     if enrolling and "pending_secret" not in session:
         session["pending_secret"] = twofactor.new_secret()
+    secret = session.get("pending_secret") if enrolling else None
+
+    def page(status: int = 200) -> tuple[str, int]:
+        return render_template(
+            "auth/two_factor.html",
+            form=form,
+            enrolling=enrolling,
+            secret=secret,
+            qr=twofactor.qr_data_uri(twofactor.provisioning_uri(user, secret)) if secret else None,
+        ), status
+
     if form.validate_on_submit():
+        attempt = throttle.Attempt(
+            {throttle.ACCOUNT: f"code:{user.id}", throttle.ADDRESS: throttle.client_address()}
+        )
+        blocked = attempt.check()
+        if blocked:
+            form.code.errors = [*form.code.errors, _blocked_message(blocked)]
+            body, _status = page()
+            response = current_app.make_response((body, 429))
+            response.headers["Retry-After"] = str(blocked.minutes * 60)
+            return response
         ok = (
             twofactor.enrol(user, session["pending_secret"], form.code.data)
             if enrolling
             else twofactor.verify(user, form.code.data)
         )
         if ok:
+            attempt.succeeded()
             target = session.get("pending_next") or url_for("core.home")
             start_session(user)
             return redirect(safe_next(target))
+        attempt.failed()
         form.code.errors.append(
             gettext("This code is not right. Check the time on your phone and try again.")
         )
-    secret = session.get("pending_secret") if enrolling else None
-    return render_template(
-        "auth/two_factor.html",
-        form=form,
-        enrolling=enrolling,
-        secret=secret,
-        qr=twofactor.qr_data_uri(twofactor.provisioning_uri(user, secret)) if secret else None,
-    ), (422 if form.errors else 200)
+    return page(422 if form.errors else 200)
 
 
 @bp.post("/logout")
@@ -125,6 +175,11 @@ def register() -> str | Response:
     if request.method == "GET" and request.args.get("code"):
         form.invite_code.data = request.args["code"][:32]
     if form.validate_on_submit():
+        # Wrong invite codes count like wrong passwords: they are guessed the same way.
+        attempt = throttle.Attempt({throttle.ADDRESS: throttle.client_address()})
+        blocked = attempt.check()
+        if blocked:
+            return _too_many("auth/register.html", blocked, form.invite_code, form=form)
         try:
             user = services.register_worker(
                 invite_code=form.invite_code.data,
@@ -134,8 +189,10 @@ def register() -> str | Response:
                 language=form.language.data,
             )
         except services.AccountError as error:
+            attempt.failed()
             getattr(form, error.field).errors.append(error.message)
         else:
+            attempt.succeeded(clear=())
             start_session(user)
             flash(
                 gettext("Welcome, %(name)s! Your account is ready.", name=user.first_name),
@@ -151,6 +208,15 @@ def register() -> str | Response:
 def forgot_password() -> str | Response:
     form = ForgotPasswordForm()
     if form.validate_on_submit():
+        by_address = throttle.Attempt({throttle.RESET_ADDRESS: throttle.client_address()})
+        blocked = by_address.check()
+        if blocked:
+            return _too_many("auth/forgot.html", blocked, form.email, form=form)
+        # Past the per-account limit nobody learns it (the page is the same), but no more
+        # e-mails go out: a stranger cannot flood someone's mailbox.
+        by_account = throttle.Attempt({throttle.RESET: services.normalise_email(form.email.data)})
+        if by_account.check():
+            return render_template("auth/forgot_sent.html")
         services.request_password_reset(
             form.email.data,
             reset_url_for=lambda token: url_for("auth.reset_password", token=token, _external=True),
@@ -165,9 +231,11 @@ def forgot_password() -> str | Response:
 @bp.route("/password/reset/<token>", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"])
 def reset_password(token: str) -> str | Response | tuple[str, int]:
-    if services.valid_reset_token(token) is None:
+    row = services.valid_reset_token(token)
+    if row is None:
         return render_template("auth/reset_invalid.html"), 410
     form = ResetPasswordForm()
+    form.personal = [row.user.full_name, row.user.email]
     if form.validate_on_submit():
         user = services.reset_password(token, form.password.data)
         if user is None:

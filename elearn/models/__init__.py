@@ -33,6 +33,7 @@ from elearn.models.progress import (
 from elearn.models.scenarios import SavedScenario
 from elearn.models.users import (
     ROLE_VALUES,
+    AuthAttempt,
     ManagerOrganization,
     Organization,
     PasswordResetToken,
@@ -45,6 +46,7 @@ from elearn.models.users import (
 
 __all__ = [
     "ActivityDay",
+    "AuthAttempt",
     "ConsentRecord",
     "CourseCompletion",
     "TargetGroupDeclaration",

@@ -200,3 +200,21 @@ class UserSession(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class AuthAttempt(db.Model):
+    """A recent failed (or in-flight) attempt to log in, guess a code or ask for a reset.
+
+    Rows live in the database so that every gunicorn worker and every app server sees the same
+    counts. `key` is a keyed hash (HMAC with the site's secret key) of the e-mail address, the
+    account or the client address: the table never holds them in clear.
+    """
+
+    __tablename__ = "auth_attempt"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    scope: Mapped[str] = mapped_column(String(16))
+    key: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+
+    __table_args__ = (db.Index("ix_auth_attempt_scope_key_created", "scope", "key", "created_at"),)

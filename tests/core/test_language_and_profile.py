@@ -105,8 +105,8 @@ def test_wrong_current_password_is_refused(client, make_user, login):
         "/profile",
         data={
             "password-current_password": "not the password",
-            "password-new_password": "x" * 14,
-            "password-new_password_again": "x" * 14,
+            "password-new_password": "un nuovo segreto lungo",
+            "password-new_password_again": "un nuovo segreto lungo",
         },
     )
     assert response.status_code == 422
