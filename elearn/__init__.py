@@ -31,9 +31,16 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
             parents=True, exist_ok=True
         )
 
-    from elearn import database, errors, i18n, security
+    # SQL parameters (e-mails, names, notes) never appear in error messages or logs.
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
+        "hide_parameters": True,
+        **app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {}),
+    }
+
+    from elearn import database, errors, i18n, logs, security
     from elearn.extensions import csrf, db, limiter, login_manager, migrate
 
+    logs.init_app(app)
     db.init_app(app)
     database.configure_engine(app)
     migrate.init_app(app, db, directory=str(resource_dir("migrations")), render_as_batch=True)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 import math
 from dataclasses import dataclass
 from datetime import timedelta
@@ -25,6 +26,8 @@ from sqlalchemy import delete, func, select
 from elearn.extensions import db
 from elearn.models import AuthAttempt
 from elearn.models.base import utcnow
+
+log = logging.getLogger(__name__)
 
 # Scopes: what a row counts.
 ACCOUNT = "account"  # failed logins (by e-mail) and failed codes (by account)
@@ -77,6 +80,8 @@ def _blocked(scope: str, key: str, *, allowed: int) -> Blocked | None:
     if count <= allowed:
         return None
     remaining = (oldest + _window() - utcnow()).total_seconds()
+    # A security event worth a log line (ASVS 7.2.1): the key is a keyed hash, not the account.
+    log.warning("attempts paused: scope=%s key=%s failures=%d", scope, key[:12], count)
     return Blocked(scope, max(1, math.ceil(remaining / 60)))
 
 
