@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import re
+import traceback
 
 from flask import Flask
 
@@ -32,9 +33,43 @@ def neutralise(text: str) -> str:
     return _CONTROL.sub(_escape, text).replace("\n", CONTINUATION)
 
 
+# Exceptions raised by the database drivers and SQLAlchemy: their messages may quote the
+# values of a row (PostgreSQL's "DETAIL: Key (email)=(maria@example.org) already exists.").
+_DATABASE_MODULES = ("sqlalchemy.", "psycopg", "sqlite3")
+_KEPT_LINES = ("[SQL:", "[SQL parameters", "(Background")
+
+
+def _without_values(message: str) -> str:
+    """The first line of a database error (what failed) and the SQL text, not the details."""
+    lines = message.splitlines() or [""]
+    kept = [lines[0], *(line for line in lines[1:] if line.startswith(_KEPT_LINES))]
+    return "\n".join(kept)
+
+
+def _scrub(exception: traceback.TracebackException) -> None:
+    seen: set[int] = set()
+    pending = [exception]
+    while pending:
+        current = pending.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        module = getattr(current, "exc_type_module", None) or getattr(
+            getattr(current, "exc_type", None), "__module__", ""
+        )
+        if str(module).startswith(_DATABASE_MODULES):
+            current._str = _without_values(current._str)  # noqa: SLF001 (no public setter)
+        pending.extend(e for e in (current.__cause__, current.__context__) if e is not None)
+
+
 class SafeFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         return neutralise(super().format(record))
+
+    def formatException(self, ei: object) -> str:  # noqa: N802 (logging's name)
+        exception = traceback.TracebackException(*ei)  # type: ignore[misc]
+        _scrub(exception)
+        return "".join(exception.format()).rstrip("\n")
 
 
 def init_app(app: Flask) -> None:

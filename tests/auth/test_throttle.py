@@ -151,7 +151,8 @@ def test_reset_emails_are_capped_without_telling_who_has_an_account(app, client,
     pages = [client.post("/password/forgot", data={"email": email}) for _ in range(5)]
     # Every answer looks the same (no account enumeration, no visible lockout)...
     assert {page.status_code for page in pages} == {200}
-    assert len({page.get_data(as_text=True) for page in pages}) == 1
+    texts = {re.sub(r"[\w-]+\.[\w-]+\.[\w-]+", "TOKEN", p.get_data(as_text=True)) for p in pages}
+    assert len(texts) == 1  # (CSRF tokens carry a timestamp: compared without them)
     # ...but only three e-mails went out: nobody can flood a mailbox.
     with app.app_context():
         assert db.session.scalar(select(func.count(OutboxMessage.id))) == 3
