@@ -264,12 +264,20 @@ def privacy_purge(apply_changes: bool) -> None:
     from elearn.privacy.services import apply_purge, purge_plan
 
     cfg = current_app.config
-    plan = purge_plan(cfg["RETENTION_CLOSED_CASE_DAYS"], cfg["RETENTION_INACTIVE_ACCOUNT_DAYS"])
+    plan = purge_plan(
+        cfg["RETENTION_CLOSED_CASE_DAYS"],
+        cfg["RETENTION_INACTIVE_ACCOUNT_DAYS"],
+        cfg["RETENTION_OUTBOX_DAYS"],
+    )
     days = cfg["RETENTION_CLOSED_CASE_DAYS"]
     click.echo(f"closed cases older than {days} days: {len(plan.closed_cases)}")
     click.echo(
         f"accounts inactive for {cfg['RETENTION_INACTIVE_ACCOUNT_DAYS']} days: "
         f"{len(plan.inactive_accounts)}"
+    )
+    click.echo(
+        f"ended sessions, spent reset links, e-mails sent over {plan.outbox_days} days ago, "
+        "old login attempts: " + ", ".join(f"{k} {v}" for k, v in plan.old_rows.items())
     )
     if apply_changes:
         apply_purge(plan)

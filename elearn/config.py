@@ -97,4 +97,6 @@ def settings_from_env(instance_path: Path) -> dict[str, Any]:
         "REPORT_CACHE_SECONDS": _int(env.get("REPORT_CACHE_SECONDS"), 300),
         "RETENTION_CLOSED_CASE_DAYS": _int(env.get("RETENTION_CLOSED_CASE_DAYS"), 730),
         "RETENTION_INACTIVE_ACCOUNT_DAYS": _int(env.get("RETENTION_INACTIVE_ACCOUNT_DAYS"), 1095),
+        # Delivered (or given-up) e-mails are kept this long, then purged.
+        "RETENTION_OUTBOX_DAYS": _int(env.get("RETENTION_OUTBOX_DAYS"), 90),
     }

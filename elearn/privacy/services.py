@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
 
 from sqlalchemy import delete, func, select
 
@@ -277,15 +278,51 @@ def _erase_personal_data(user: User) -> None:
 class PurgePlan:
     closed_cases: list[int]
     inactive_accounts: list[int]
+    # Technical rows that only hold personal data for a while (counted, deleted by criteria).
+    old_rows: dict[str, int] = field(default_factory=dict)
+    now: datetime = field(default_factory=utcnow)
+    outbox_days: int = 90
 
 
-def purge_plan(closed_case_days: int, inactive_account_days: int) -> PurgePlan:
+def _old_row_conditions(now: datetime, outbox_days: int) -> dict[str, tuple[type, object]]:
+    """Rows past their use: ended sessions, spent reset links, delivered e-mails (which quote
+    names, appointment times and links), login-attempt counters."""
+    from datetime import timedelta
+
+    from elearn.models import AuthAttempt, OutboxMessage, PasswordResetToken, UserSession
+    from elearn.security import ABSOLUTE_TIMEOUT
+
+    return {
+        "sessions": (
+            UserSession,
+            UserSession.created_at < now - ABSOLUTE_TIMEOUT - timedelta(days=1),
+        ),
+        "reset_links": (
+            PasswordResetToken,
+            PasswordResetToken.expires_at < now - timedelta(days=1),
+        ),
+        "e-mails": (
+            OutboxMessage,
+            OutboxMessage.status.in_(("sent", "failed"))
+            & (OutboxMessage.created_at < now - timedelta(days=outbox_days)),
+        ),
+        "login_attempts": (AuthAttempt, AuthAttempt.created_at < now - timedelta(days=1)),
+    }
+
+
+def purge_plan(
+    closed_case_days: int, inactive_account_days: int, outbox_days: int = 90
+) -> PurgePlan:
     """What the retention rules would remove now (nothing is changed)."""
     from datetime import timedelta
 
     from elearn.models import ConsultationRequest, UserRole
 
     now = utcnow()
+    old_rows = {
+        name: db.session.scalar(select(func.count()).select_from(model).where(condition)) or 0
+        for name, (model, condition) in _old_row_conditions(now, outbox_days).items()
+    }
     cases = list(
         db.session.scalars(
             select(ConsultationRequest.id).where(
@@ -306,12 +343,14 @@ def purge_plan(closed_case_days: int, inactive_account_days: int) -> PurgePlan:
             )
         )
     )
-    return PurgePlan(cases, accounts)
+    return PurgePlan(cases, accounts, old_rows, now, outbox_days)
 
 
 def apply_purge(plan: PurgePlan) -> None:
     from elearn.models import ConsultationRequest
 
+    for model, condition in _old_row_conditions(plan.now, plan.outbox_days).values():
+        db.session.execute(delete(model).where(condition))
     if plan.closed_cases:
         # The database cascades to messages, notes, appointments and attached scenarios.
         db.session.execute(
@@ -324,6 +363,7 @@ def apply_purge(plan: PurgePlan) -> None:
     audit.record(
         "privacy.purge",
         actor_id=None,
-        detail=f"cases={len(plan.closed_cases)} accounts={len(plan.inactive_accounts)}",
+        detail=f"cases={len(plan.closed_cases)} accounts={len(plan.inactive_accounts)} "
+        + " ".join(f"{name}={count}" for name, count in plan.old_rows.items()),
     )
     db.session.commit()

@@ -5,11 +5,12 @@ from __future__ import annotations
 import json
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 from sqlalchemy.exc import DatabaseError
 
 from elearn.extensions import db
 from elearn.models import AuditEntry, ErasureRequest, ModuleProgress, OutboxMessage, User
+from tests.conftest import PASSWORD
 
 
 def test_worker_downloads_all_their_data_as_json(app, client, course, make_user, login):
@@ -136,36 +137,150 @@ def test_purge_is_a_dry_run_unless_applied(app, runner, make_user):
         assert db.session.get(User, recent).email == "recent@example.org"
 
 
-def test_backup_copies_the_sqlite_database_while_it_is_written(
-    app, runner, tmp_path, make_user, backend
+def test_purge_removes_ended_sessions_spent_links_and_old_emails(app, runner, make_user):
+    from datetime import timedelta
+
+    from elearn.models import AuthAttempt, OutboxMessage, PasswordResetToken, UserSession
+    from elearn.models.base import utcnow
+
+    user_id = make_user("worker")
+    now = utcnow()
+    with app.app_context():
+        db.session.add_all(
+            [
+                UserSession(
+                    user_id=user_id, token_hash="a" * 64, created_at=now - timedelta(days=3)
+                ),
+                UserSession(user_id=user_id, token_hash="b" * 64, created_at=now),
+                PasswordResetToken(
+                    user_id=user_id, token_hash="c" * 64, expires_at=now - timedelta(days=2)
+                ),
+                PasswordResetToken(
+                    user_id=user_id, token_hash="d" * 64, expires_at=now + timedelta(hours=1)
+                ),
+                *[
+                    OutboxMessage(
+                        message_id=f"<m{n}@x>",
+                        recipient="giulia@example.org",
+                        subject="Appuntamento",
+                        body_text="Ciao Giulia, ci vediamo martedì",
+                        status=status,
+                        created_at=now - timedelta(days=age),
+                    )
+                    for n, (status, age) in enumerate(
+                        [("sent", 100), ("failed", 100), ("pending", 100), ("sent", 10)]
+                    )
+                ],
+                AuthAttempt(scope="account", key="e" * 64, created_at=now - timedelta(days=2)),
+            ]
+        )
+        db.session.commit()
+    dry = runner.invoke(args=["privacy", "purge"])
+    assert "sessions 1, reset_links 1, e-mails 2, login_attempts 1" in dry.output, dry.output
+    runner.invoke(args=["privacy", "purge", "--apply"])
+    with app.app_context():
+        assert db.session.scalars(select(UserSession.token_hash)).all() == ["b" * 64]
+        assert db.session.scalars(select(PasswordResetToken.token_hash)).all() == ["d" * 64]
+        # A message still waiting for delivery is never dropped, whatever its age.
+        left = db.session.execute(select(OutboxMessage.status, OutboxMessage.message_id)).all()
+        assert sorted(left) == [("pending", "<m2@x>"), ("sent", "<m3@x>")]
+        assert db.session.scalar(select(func.count(AuthAttempt.id))) == 0
+        detail = db.session.scalars(select(AuditEntry.detail)).all()[-1]
+        assert "e-mails=2" in detail
+
+
+def _keep_writing(app, stop):
+    """Audit entries committed one by one until `stop` is set (ids 1, 2, 3...)."""
+    from elearn import audit
+
+    while not stop.is_set():
+        with app.app_context():
+            audit.record("load.write", actor_id=None)
+            db.session.commit()
+
+
+def _written(app) -> int:
+    with app.app_context():
+        query = select(func.count(AuditEntry.id)).where(AuditEntry.action == "load.write")
+        return db.session.scalar(query)
+
+
+def _check_restored(database_url, committed_before, user_id):
+    """The restored database has every write committed before the backup began, none torn,
+    and the site works on it: the person logs in and finds their account."""
+    from elearn import create_app
+    from tests.conftest import BASE_CONFIG, CsrfClient
+
+    restored = create_app({**BASE_CONFIG, "SQLALCHEMY_DATABASE_URI": database_url})
+    restored.test_client_class = CsrfClient
+    with restored.app_context():
+        ids = db.session.scalars(
+            select(AuditEntry.id).where(AuditEntry.action == "load.write").order_by(AuditEntry.id)
+        ).all()
+        email = db.session.get(User, user_id).email
+    assert len(ids) >= committed_before > 0
+    assert ids == list(range(ids[0], ids[0] + len(ids)))  # no hole: whole transactions only
+    client = restored.test_client()
+    response = client.post("/login", data={"email": email, "password": PASSWORD})
+    assert response.status_code == 302
+    assert "Persona Prova" in client.get("/profile").get_data(as_text=True)
+    with restored.app_context():
+        db.engine.dispose()
+
+
+def test_backup_while_writes_go_on_restores_with_nothing_lost(
+    app, runner, tmp_path, make_user, backend, database_url
 ):
-    import sqlite3
+    """`elearn backup` (SQLite) or the documented pg_dump/pg_restore (PostgreSQL), taken while
+    another thread keeps writing, restores into a working site with no committed write lost."""
+    import subprocess
     import threading
+    import uuid
 
-    if backend != "sqlite":
-        result = runner.invoke(args=["backup", "--to", str(tmp_path / "x.db")])
-        assert result.exit_code != 0 and "pg_dump" in result.output
-        return
-    make_user("worker")
+    user_id = make_user("worker")
     stop = threading.Event()
-
-    def writer():
-        from elearn import audit
-
-        while not stop.is_set():
-            with app.app_context():
-                audit.record("load.write", actor_id=None)
-                db.session.commit()
-
-    thread = threading.Thread(target=writer)
+    thread = threading.Thread(target=_keep_writing, args=(app, stop))
     thread.start()
     try:
-        result = runner.invoke(args=["backup", "--to", str(tmp_path / "copy.sqlite3")])
+        while _written(app) < 20:  # polling until the writer is well under way
+            pass
+        committed_before = _written(app)
+        if backend == "sqlite":
+            copy = tmp_path / "copy.sqlite3"
+            result = runner.invoke(args=["backup", "--to", str(copy)])
+            assert result.exit_code == 0, result.output
+        else:
+            refused = runner.invoke(args=["backup", "--to", str(tmp_path / "x.db")])
+            assert refused.exit_code != 0 and "pg_dump" in refused.output
+            libpq = database_url.replace("postgresql+psycopg://", "postgresql://")
+            dump = tmp_path / "welfare3.dump"
+            subprocess.run(["pg_dump", "-Fc", "-f", str(dump), libpq], check=True)  # noqa: S607
+        after = _written(app)
     finally:
         stop.set()
         thread.join()
-    assert result.exit_code == 0, result.output
-    copy = sqlite3.connect(tmp_path / "copy.sqlite3")
-    assert copy.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-    assert copy.execute("SELECT count(*) FROM user_account").fetchone()[0] == 1
-    copy.close()
+    assert after > committed_before  # writes really went on during the backup
+    if backend == "sqlite":
+        import sqlite3
+
+        check = sqlite3.connect(copy)
+        assert check.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        check.close()
+        _check_restored(f"sqlite:///{copy}", committed_before, user_id)
+        return
+    from sqlalchemy import create_engine
+
+    from tests.conftest import TEST_DATABASE_URL, drop_database
+
+    name = f"elearn_restore_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(TEST_DATABASE_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    target = TEST_DATABASE_URL.rsplit("/", 1)[0] + "/" + name
+    try:
+        libpq_target = target.replace("postgresql+psycopg://", "postgresql://")
+        subprocess.run(["pg_restore", "--no-owner", "-d", libpq_target, str(dump)], check=True)  # noqa: S607
+        _check_restored(target, committed_before, user_id)
+    finally:
+        drop_database(admin, name)
+        admin.dispose()
