@@ -532,6 +532,68 @@ def scenario_summary(scenario: SavedScenario) -> dict[str, Any]:
     }
 
 
+def _headline_labels() -> dict[str, tuple[str, str]]:
+    """Result key -> (label for people, kind of value)."""
+    from flask_babel import gettext
+
+    return {
+        "installment": (gettext("Monthly instalment"), "money"),
+        "taeg": (gettext("APR (TAEG)"), "percent"),
+        "total_interest": (gettext("Total interest"), "money"),
+        "total_paid": (gettext("Total paid"), "money"),
+        "final_balance": (gettext("Saved at the end"), "money"),
+        "total_deposits": (gettext("Total put aside"), "money"),
+        "real_final_balance": (gettext("Saved at the end, in today's money"), "money"),
+        "monthly_deposit": (gettext("To put aside each month"), "money"),
+        "total_income": (gettext("Income"), "money"),
+        "total_expenses": (gettext("Expenses"), "money"),
+        "balance": (gettext("What is left"), "money"),
+        "savings_rate": (gettext("Share of income saved"), "percent"),
+        "months_to_payoff": (gettext("Months to pay off the debts"), "count"),
+        "payoff_order": (gettext("Order of payment"), "names"),
+        "cheapest_by_total_cost": (gettext("Cheapest in total"), "offer"),
+        "cheapest_by_taeg": (gettext("Lowest APR (TAEG)"), "offer"),
+    }
+
+
+def scenario_headline(summary: dict[str, Any]) -> list[tuple[str, str]]:
+    """The main results of a scenario as (label, formatted value), for the case page."""
+    from flask_babel import gettext
+
+    from elearn.i18n import money, number, percent
+
+    labels = _headline_labels()
+    offers = summary.get("inputs", {}).get("offers") or []
+    rows = []
+    for key, value in summary.get("results", {}).items():
+        label, kind = labels.get(key, (key, "text"))
+        if value is None:
+            text = "–"
+        elif kind == "money":
+            text = money(value)
+        elif kind == "percent":
+            text = percent(value)
+        elif kind == "count":
+            text = number(value, 0)
+        elif kind == "names":
+            text = " → ".join(str(item) for item in value)
+        elif kind == "offer" and isinstance(value, int):
+            name = offers[value].get("name") if value < len(offers) else None
+            text = name or gettext("Offer %(n)d", n=value + 1)
+        else:
+            text = str(value)
+        rows.append((label, text))
+    return rows
+
+
+def summary_url(summary: dict[str, Any], lang: str = "it") -> str | None:
+    """The simulator page filled with a scenario's numbers (the page itself is public)."""
+    if summary.get("simulator") not in PAGES_BY_NAME:
+        return None
+    transient = SavedScenario(simulator=summary["simulator"], inputs=summary.get("inputs") or {})
+    return scenario_url(transient, lang)
+
+
 def record_use(user_id: int) -> None:
     """Count a simulator run as learning activity in the worker's progress."""
     from elearn.database import write_transaction

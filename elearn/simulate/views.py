@@ -22,6 +22,19 @@ from elearn.simulate.forms import (
 from simulators import InvalidInput
 
 bp = Blueprint("simulate", __name__)
+
+
+@bp.app_template_global()
+def scenario_headline(summary: dict) -> list[tuple[str, str]]:
+    """A shared scenario's main results, labelled and formatted (case page)."""
+    return services.scenario_headline(summary)
+
+
+@bp.app_template_global()
+def scenario_link(summary: dict) -> str | None:
+    return services.summary_url(summary, services.language(get_locale()))
+
+
 bp.register_blueprint(api_bp)
 
 

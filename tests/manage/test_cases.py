@@ -313,3 +313,33 @@ def test_slots_are_created_listed_per_week_and_kept_to_the_managers_coops(
     assert client.post(f"/manage/calendario/fasce/{slot_id}/elimina", data={}).status_code == 302
     with app.app_context():
         assert db.session.scalar(select(func.count(AppointmentSlot.id))) == 3
+
+
+def test_the_case_page_shows_shared_simulations_in_words_and_numbers(
+    app, client, coops, login, make_request
+):
+    from elearn.models import RequestScenario, SavedScenario
+
+    request_id = make_request(coops.worker)
+    with app.app_context():
+        scenario = SavedScenario(
+            user_id=coops.worker,
+            simulator="loan",
+            name="Auto nuova",
+            inputs={"principal": 10000.0, "annual_rate": 7.5, "months": 60},
+        )
+        db.session.add(scenario)
+        db.session.flush()
+        db.session.add(RequestScenario(request_id=request_id, scenario_id=scenario.id))
+        db.session.commit()
+    login(coops.manager)
+    page = client.get(f"/manage/richieste/{request_id}").get_data(as_text=True)
+    shared = page.split('id="shared-title"', 1)[1]
+    assert "Auto nuova" in shared
+    assert "<dt>Rata mensile</dt><dd>200,38\xa0€</dd>" in shared
+    assert "<dt>TAEG</dt><dd>7,76 %</dd>" in shared
+    assert "<dt>Interessi totali</dt><dd>2.022,77\xa0€</dd>" in shared
+    assert "installment" not in shared and "total_interest" not in shared  # no raw keys
+    href = shared.split('<a href="', 1)[1].split('"', 1)[0].replace("&amp;", "&")
+    opened = client.get(href).get_data(as_text=True)
+    assert 'value="10000"' in opened and 'value="7,5"' in opened  # the same numbers
