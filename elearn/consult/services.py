@@ -211,6 +211,7 @@ def create_request(
     db.session.flush()
     for scenario_id in sorted(owned):
         db.session.add(RequestScenario(request_id=consultation.id, scenario_id=scenario_id))
+    mail_staff(consultation, "new")
     db.session.commit()
     return consultation
 
@@ -288,6 +289,7 @@ def add_worker_message(consultation: ConsultationRequest, worker: User, body: st
     if consultation.status == "waiting":
         consultation.status = "new"
     _touch(consultation)
+    mail_staff(consultation, "message")
     db.session.commit()
 
 
@@ -307,6 +309,7 @@ def cancel_request(consultation: ConsultationRequest, worker: User) -> None:
     consultation.closed_at = utcnow()
     consultation.outcome = None
     _touch(consultation)
+    mail_staff(consultation, "cancelled")
     db.session.commit()
 
 
@@ -317,6 +320,7 @@ def ask_reschedule(consultation: ConsultationRequest, worker: User, body: str) -
     db.session.add(RequestMessage(request_id=consultation.id, author_id=worker.id, body=text))
     consultation.reschedule_requested_at = utcnow()
     _touch(consultation)
+    mail_staff(consultation, "reschedule")
     db.session.commit()
 
 
@@ -583,6 +587,47 @@ def mail_appointment_cancelled(appointment: Appointment, worker: User) -> None:
             attachment_name="appuntamento.ics",
             attachment_type="text/calendar",
         )
+
+
+def _staff_for(consultation: ConsultationRequest) -> list[User]:
+    """Who hears about a worker's step: the assigned manager, else every manager of the coop."""
+    from elearn.manage.services import managers_of
+
+    managers = managers_of(consultation.organization_id)
+    assigned = [m for m in managers if m.id == consultation.assigned_manager_id]
+    return assigned or managers
+
+
+def mail_staff(consultation: ConsultationRequest, event: str) -> None:
+    """Tell the Welfare Manager(s) that a worker did something on a request.
+
+    The e-mail says only what happened and where (request number, cooperative, link): the
+    worker's name, topic and words stay on the site, behind the login.
+    """
+    for manager in _staff_for(consultation):
+        with force_locale(_language(manager)):
+            subjects = {
+                "new": gettext("New consultation request no. %(n)d", n=consultation.id),
+                "message": gettext("New message on request no. %(n)d", n=consultation.id),
+                "reschedule": gettext(
+                    "Request no. %(n)d: the worker asks to move the appointment",
+                    n=consultation.id,
+                ),
+                "cancelled": gettext(
+                    "Request no. %(n)d was cancelled by the worker", n=consultation.id
+                ),
+            }
+            enqueue(
+                manager.email,
+                subjects[event],
+                gettext(
+                    "Hello %(name)s,\n\n%(what)s (%(org)s).\nOpen it here:\n%(link)s\n",
+                    name=manager.first_name,
+                    what=subjects[event],
+                    org=consultation.organization.name,
+                    link=_site_link("manage.case", request_id=consultation.id),
+                ),
+            )
 
 
 def mail_new_message(consultation: ConsultationRequest, worker: User) -> None:

@@ -85,6 +85,7 @@ def new_request() -> str | Response | tuple[str, int]:
             target = getattr(form, error.field or "description")
             target.errors = [*target.errors, error.message]
         else:
+            deliver_inline_if_configured()
             flash(
                 gettext("Request sent. The Welfare Manager will answer you here soon."), "success"
             )
@@ -146,6 +147,7 @@ def add_message(request_id: int) -> str | Response | tuple[str, int]:
         except services.ConsultError as error:
             form.body.errors = [*form.body.errors, error.message]
         else:
+            deliver_inline_if_configured()
             flash(gettext("Message sent."), "success")
             return redirect(url_for("consult.request_detail", request_id=consultation.id))
     return _detail(consultation, message_form=form), 422
@@ -161,6 +163,7 @@ def cancel_request(request_id: int) -> Response:
     except services.ConsultError as error:
         flash(error.message, "error")
     else:
+        deliver_inline_if_configured()
         flash(gettext("Request cancelled."), "success")
     return redirect(url_for("consult.request_detail", request_id=consultation.id))
 
@@ -176,6 +179,7 @@ def ask_reschedule(request_id: int) -> str | Response | tuple[str, int]:
         except services.ConsultError as error:
             form.reason.errors = [*form.reason.errors, error.message]
         else:
+            deliver_inline_if_configured()
             flash(gettext("We told the Welfare Manager you would like another time."), "success")
             return redirect(url_for("consult.request_detail", request_id=consultation.id))
     return _detail(consultation, reschedule_form=form), 422

@@ -258,3 +258,53 @@ def test_notes_never_reach_the_worker_and_every_read_is_audited(
         assert len(reads) >= 1
         assert all(r.actor_id == coops.manager and r.subject_user_id == coops.worker for r in reads)
         assert db.session.scalar(select(CaseNote.body)) == "Debito segreto con Tizio"
+
+
+def _mails(app):
+    with app.app_context():
+        return [
+            (m.recipient, m.subject, m.body_text)
+            for m in db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id))
+        ]
+
+
+def test_managers_hear_of_a_new_request_without_its_private_content(
+    app, client, coops, login, make_user
+):
+    second = make_user("manager", org_id=coops.org_a, email="elena@example.org", name="Elena B")
+    assert second
+    login(coops.worker)
+    response = client.post(
+        "/consulenza/nuova",
+        data=_form(description="Ho un debito con la finanziaria e mio figlio ha la 104."),
+    )
+    assert response.status_code == 302
+    request_id = int(response.headers["Location"].rsplit("/", 1)[1])
+    mails = _mails(app)
+    # Both managers of cooperative A, not the manager of cooperative B.
+    assert sorted(m[0] for m in mails) == ["elena@example.org", "sara@example.org"]
+    recipient, subject, body = mails[0]
+    assert subject == f"Nuova richiesta di consulenza n. {request_id}"
+    assert f"/manage/richieste/{request_id}" in body and "Cooperativa A" in body
+    # The worker's name, topic and words stay behind the login.
+    for private in ("Giulia", "Rossi", "debito", "104", "credit", "Credito"):
+        assert private not in subject + body
+
+
+def test_the_assigned_manager_hears_of_messages_cancellation_and_reschedule(
+    app, client, coops, login, make_user, make_request
+):
+    make_user("manager", org_id=coops.org_a, email="elena@example.org")
+    request_id = make_request(coops.worker, assigned_manager_id=coops.manager)
+    login(coops.worker)
+    client.post(f"/consulenza/richieste/{request_id}/messaggi", data={"body": "Grazie!"})
+    client.post(f"/consulenza/richieste/{request_id}/annulla", data={})
+    mails = _mails(app)
+    assert [(m[0], m[1]) for m in mails] == [
+        ("sara@example.org", f"Nuovo messaggio sulla richiesta n. {request_id}"),
+        (
+            "sara@example.org",
+            f"La richiesta n. {request_id} è stata annullata da chi l'aveva fatta",
+        ),
+    ]
+    assert "Grazie" not in mails[0][2]
