@@ -27,7 +27,13 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from simulators.budget import GROUP_LABELS, BudgetInput, compute_budget
 from simulators.debt import DebtInput, compute_debt
-from simulators.loans import LoanInput, compute_loan
+from simulators.loans import (
+    EarlyRepaymentInput,
+    LoanInput,
+    amortization_schedule,
+    compute_loan,
+    early_repayment,
+)
 from simulators.numbers import format_eur, format_number, format_pct
 from simulators.registry import UnknownSimulator, get
 from simulators.savings import SavingsInput, compute_savings
@@ -188,6 +194,69 @@ def loan_chart(data: LoanInput, lang: str = "it") -> Chart:
         for ax in (top, bottom):
             ax.xaxis.set_major_locator(MaxNLocator(nbins=5, integer=True))
             ax.set_xlim(0, data.months / scale)
+        figure.suptitle(title, x=0.03, ha="left", fontsize=FONT_PT + 2, fontweight="bold")
+        return figure
+
+    return Chart(_render(draw, title, _t(lang, alt_it, alt_en)), title, alt_it, alt_en, lang)
+
+
+@lru_cache(maxsize=CACHE_SIZE)
+def early_repayment_chart(data: EarlyRepaymentInput, lang: str = "it") -> Chart:
+    """The balance left month by month without and with the early repayment."""
+    loan = data.loan
+    result = early_repayment(data)
+    original = amortization_schedule(loan.principal, loan.annual_rate, loan.months, loan.method)
+    before = np.concatenate([[loan.principal], original.balance])
+    left = max(result.balance_before - data.amount, 0.0)
+    # The repayment is a vertical drop right after instalment `month`.
+    after = np.concatenate([before[: data.month + 1], [left], result.schedule_after.balance])
+    end = data.month + result.new_months_left
+    months_after = np.concatenate(
+        [np.arange(data.month + 1), [data.month], np.arange(data.month + 1, end + 1)]
+    )
+    title = _t(lang, "Prima e dopo il rimborso", "Before and after repaying")
+    if result.new_months_left:
+        then_it = f"scende subito a {format_eur(left, 'it')} e arriva a zero alla rata {end}"
+        then_en = (
+            f"it drops at once to {format_eur(left, 'en')} and reaches zero at instalment {end}"
+        )
+    else:
+        then_it, then_en = "il debito è chiuso", "the debt is closed"
+    alt_it = (
+        f"Grafico del debito residuo: senza rimborso anticipato scende a zero in {loan.months} "
+        f"rate; pagando {format_eur(data.amount, 'it')} dopo la rata {data.month} {then_it}."
+    )
+    alt_en = (
+        f"Chart of the balance left: without early repayment it falls to zero in {loan.months} "
+        f"instalments; paying {format_eur(data.amount, 'en')} after instalment {data.month} "
+        f"{then_en}."
+    )
+
+    def draw() -> Figure:
+        figure, (ax,) = _new_figure(4.2)
+        scale, unit = _time_axis(loan.months, lang)
+        ax.plot(
+            np.arange(loan.months + 1) / scale,
+            before,
+            color=GREY,
+            lw=2,
+            ls="--",
+            label=_t(lang, "Senza rimborso", "Without repaying"),
+        )
+        ax.plot(
+            months_after / scale,
+            after,
+            color=BLUE,
+            lw=2.5,
+            label=_t(lang, "Con il rimborso", "With the repayment"),
+        )
+        ax.set_title(_t(lang, "Debito residuo (€)", "Balance left (€)"), loc="left")
+        ax.yaxis.set_major_formatter(_money_axis(lang))
+        ax.xaxis.set_major_locator(MaxNLocator(nbins=5, integer=True))
+        ax.set_xlim(0, loan.months / scale)
+        ax.set_ylim(bottom=0)
+        ax.set_xlabel(unit)
+        ax.legend(loc="upper right", frameon=False)
         figure.suptitle(title, x=0.03, ha="left", fontsize=FONT_PT + 2, fontweight="bold")
         return figure
 
@@ -365,6 +434,7 @@ CHARTS: dict[str, Callable[..., Chart]] = {
     "savings": savings_chart,
     "budget": budget_chart,
     "debt": debt_chart,
+    "loan-early-repayment": early_repayment_chart,
 }
 
 

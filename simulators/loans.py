@@ -28,6 +28,7 @@ MAX_OFFERS = 3
 # 0.5 % when the residual duration is one year or less.
 EARLY_FEE_CAP_PCT = 1.0
 EARLY_FEE_CAP_SHORT_PCT = 0.5
+HALF_CENT = 0.005
 
 
 @dataclass(frozen=True)
@@ -311,7 +312,8 @@ def parse_early_repayment(mapping: Mapping[str, Any]) -> EarlyRepaymentInput:
                 loan.principal, loan.annual_rate, loan.months, loan.method
             )
             balance = float(schedule.balance[month - 1])
-            if amount > balance * (1 + 1e-12):
+            # Half a cent of tolerance: the balance people see (and type) is rounded to cents.
+            if amount > balance + HALF_CENT:
                 reader.fail(
                     "amount", "early_amount_exceeds_balance", month=month, balance=cents(balance)
                 )
@@ -346,7 +348,8 @@ def early_repayment(data: EarlyRepaymentInput) -> EarlyRepaymentResult:
 
     ``reduce_installment`` keeps the end date and lowers the instalment; ``reduce_duration``
     keeps the instalment (French) or the principal share (Italian) and ends earlier. The fee is
-    ``early_repayment_fee_pct`` of the amount, capped at 1 % (0.5 % with one year or less left).
+    ``early_repayment_fee_pct`` of the amount, capped at 1 % (0.5 % with one year or less left)
+    and never more than the interest still due under the original plan (art. 125-sexies TUB).
     Other Italian rules (no fee on mortgages for a home, none for amounts up to 10,000 € that
     close the debt) depend on the contract and are left to the user's input percentage.
     """
@@ -356,7 +359,7 @@ def early_repayment(data: EarlyRepaymentInput) -> EarlyRepaymentResult:
     months_left = loan.months - k
     balance_before = float(original.balance[k - 1])
     new_balance = max(balance_before - data.amount, 0.0)
-    if new_balance <= balance_before * 1e-12:
+    if new_balance < HALF_CENT:  # less than a cent left: the amount closes the loan
         new_balance = 0.0
 
     if new_balance == 0.0:
@@ -376,11 +379,15 @@ def early_repayment(data: EarlyRepaymentInput) -> EarlyRepaymentResult:
         interest = np.concatenate([[new_balance], balance[:-1]]) * rate
         after = Schedule(principal_parts + interest, interest, principal_parts, balance)
 
-    interest_saved = float(original.interest[k:].sum()) - float(after.interest.sum())
+    interest_left = float(original.interest[k:].sum())
+    interest_saved = interest_left - float(after.interest.sum())
     fees_saved = loan.installment_fee * (months_left - len(after))
     cap = EARLY_FEE_CAP_SHORT_PCT if months_left <= 12 else EARLY_FEE_CAP_PCT
-    fee_pct = min(data.early_repayment_fee_pct, cap)
-    fee = data.amount * fee_pct / 100.0
+    asked = data.amount * data.early_repayment_fee_pct / 100.0
+    # The same article also caps the fee at the interest the borrower would still have paid
+    # (it matters at very low rates: with a 0 % loan no fee is due at all).
+    fee = min(asked, data.amount * cap / 100.0, interest_left)
+    fee_pct = fee / data.amount * 100.0
     return EarlyRepaymentResult(
         input=data,
         balance_before=balance_before,
@@ -391,7 +398,7 @@ def early_repayment(data: EarlyRepaymentInput) -> EarlyRepaymentResult:
         interest_saved=interest_saved,
         installment_fees_saved=fees_saved,
         fee_pct_applied=fee_pct,
-        fee_capped_by_law=data.early_repayment_fee_pct > cap,
+        fee_capped_by_law=fee < asked * (1 - 1e-12),
         fee=fee,
         net_saving=interest_saved + fees_saved - fee,
         schedule_after=after,

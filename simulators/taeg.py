@@ -60,6 +60,9 @@ def solve_log_rate(times: np.ndarray, amounts: np.ndarray) -> float:
     amounts = np.asarray(amounts, dtype=float)
     if not (amounts > 0).any() or not (amounts < 0).any():
         raise NoUniqueRate("flows of one sign only")
+    # A positive factor leaves the root where it is; without it, tiny flows (a loan of 1e-249 €)
+    # underflow in the sign test f(a) * f(b) and the bracket is never found.
+    amounts = amounts / np.abs(amounts).max()
     changes = _sign_changes(times, amounts)
     if changes == 0:
         # Only possible when same-time flows cancel into a single sign.

@@ -84,9 +84,15 @@ _TAX = InputField(
 )
 
 
-def _loan_fields(principal: str, rate: str, months: str) -> tuple[InputField, ...]:
+def _loan_fields(
+    principal: str,
+    rate: str,
+    months: str,
+    principal_label: object = _l("Amount you borrow (€)"),
+    principal_hint: object | None = None,
+) -> tuple[InputField, ...]:
     return (
-        InputField("principal", _l("Amount you borrow (€)"), MONEY, principal),
+        InputField("principal", principal_label, MONEY, principal, principal_hint),
         InputField(
             "annual_rate",
             _l("TAN, the annual interest rate (%)"),
@@ -327,6 +333,67 @@ PAGES: tuple[SimulatorPage, ...] = (
                 ),
             ),
         ),
+    ),
+    SimulatorPage(
+        name="loan-early-repayment",
+        endpoint="early_repayment",
+        slug="estinzione-anticipata",
+        title=_l("Repay part of a loan early"),
+        summary=_l(
+            "If you pay back part of your loan before the end: how much interest you save, and "
+            "your new instalment or your new end date."
+        ),
+        fields=(
+            *_loan_fields(
+                "10000",
+                "7.5",
+                "60",
+                _l("Amount you borrowed (€)"),
+                _l("The amount in the contract, not what you still owe."),
+            ),
+            InputField(
+                "month",
+                _l("After which instalment you repay"),
+                MONTHS,
+                "24",
+                _l("For example 24 if you have already paid 24 instalments (two years)."),
+            ),
+            InputField(
+                "amount",
+                _l("Amount you repay early (€)"),
+                MONEY,
+                "3000",
+                _l("The extra sum you pay, on top of the normal instalment."),
+            ),
+            InputField(
+                "mode",
+                _l("What you want to change"),
+                CHOICE,
+                "reduce_installment",
+                _l(
+                    "Lower instalment: the loan ends on the same date and you have more money "
+                    "each month. Shorter loan: the same instalment, it ends sooner and saves more "
+                    "interest."
+                ),
+                (
+                    ("reduce_installment", _l("Lower instalment")),
+                    ("reduce_duration", _l("Shorter loan")),
+                ),
+            ),
+            InputField(
+                "early_repayment_fee_pct",
+                _l("Early repayment fee in your contract (%)"),
+                RATE,
+                "1",
+                _l(
+                    "Called “indennizzo” in the contract. By law (2026) at most 1 % of the "
+                    "amount, 0.5 % with a year or less left. For a mortgage to buy or renovate a "
+                    "home: write 0."
+                ),
+                required=False,
+            ),
+        ),
+        chart="loan-early-repayment",
     ),
 )
 

@@ -22,6 +22,7 @@ from elearn.simulate.forms import PAGES_BY_NAME, RowGroup, SimulatorPage
 from simulators import InvalidInput, UnknownSimulator
 from simulators.charts import CHARTS, Chart, render_chart
 from simulators.errors import NON_FIELD
+from simulators.loans import EARLY_FEE_CAP_PCT, EARLY_FEE_CAP_SHORT_PCT
 from simulators.registry import get
 
 MAX_SCENARIOS = 50
@@ -273,6 +274,42 @@ def _explain_compare(parsed: Any, result: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _explain_early_repayment(parsed: Any, result: dict[str, Any]) -> dict[str, Any]:
+    # Unrounded sums, so that "before" minus "after" is exactly the interest saved shown.
+    computed = get("loan-early-repayment").compute(parsed)
+    interest_after = float(computed.schedule_after.interest.sum())
+    legal_cap = (
+        EARLY_FEE_CAP_SHORT_PCT if result["original_months_left"] <= 12 else EARLY_FEE_CAP_PCT
+    )
+    other_mode = "reduce_duration" if parsed.mode == "reduce_installment" else "reduce_installment"
+    other = get("loan-early-repayment").compute(dataclasses.replace(parsed, mode=other_mode))
+    closes = result["new_months_left"] == 0
+    return {
+        "mode": parsed.mode,
+        "other_interest_saved": other.interest_saved,
+        "closes": closes,
+        "months_earlier": result["original_months_left"] - result["new_months_left"],
+        "installment_drop": result["original_installment"] - result["new_installment"],
+        "balance_after": max(result["balance_before"] - result["amount"], 0.0),
+        "interest_before": computed.interest_saved + interest_after,
+        "interest_after": interest_after,
+        "end_before": parsed.loan.months,
+        "end_after": result["new_total_months"],
+        "asked_pct": parsed.early_repayment_fee_pct,
+        "asked_fee": parsed.amount * parsed.early_repayment_fee_pct / 100,
+        "legal_cap": legal_cap,
+        # Below the percentage cap: the other limit, the interest still due, applied.
+        "capped_by_interest": result["fee_capped_by_law"]
+        and result["fee_pct_applied"] < legal_cap - 1e-9,
+        "upfront_fees": parsed.loan.upfront_fees,
+        "has_installment_fee": parsed.loan.installment_fee > 0,
+        # Repaying the whole debt of 10,000 € or less: no fee is due by law (consumer credit).
+        "small_closing": closes and result["balance_before"] <= 10000 and result["fee"] > 0,
+        "nothing_to_save": computed.interest_saved + computed.installment_fees_saved < 0.005,
+        "worth_it": result["net_saving"] > 0,
+    }
+
+
 EXPLAINERS = {
     "loan": _explain_loan,
     "savings": _explain_savings,
@@ -280,6 +317,7 @@ EXPLAINERS = {
     "budget": _explain_budget,
     "debt": _explain_debt,
     "loan-compare": _explain_compare,
+    "loan-early-repayment": _explain_early_repayment,
 }
 
 
@@ -418,6 +456,9 @@ def validated_inputs(name: str, args: Mapping[str, str], lang: str) -> dict[str,
     stored = _jsonable(parsed)
     if name == "loan-compare":
         stored = {"offers": stored["offers"]}
+    elif name == "loan-early-repayment":
+        # The library nests the loan; its parser (and the page) read the loan fields flat.
+        stored = {**stored.pop("loan"), **stored}
     return stored
 
 
@@ -520,6 +561,13 @@ def scenario_summary(scenario: SavedScenario) -> dict[str, Any]:
         "budget": ("total_income", "total_expenses", "balance", "savings_rate"),
         "debt": ("months_to_payoff", "total_interest", "payoff_order"),
         "loan-compare": ("cheapest_by_total_cost", "cheapest_by_taeg"),
+        "loan-early-repayment": (
+            "interest_saved",
+            "fee",
+            "net_saving",
+            "new_installment",
+            "new_months_left",
+        ),
     }.get(scenario.simulator, ())
     return {
         "id": scenario.id,
@@ -553,6 +601,11 @@ def _headline_labels() -> dict[str, tuple[str, str]]:
         "payoff_order": (gettext("Order of payment"), "names"),
         "cheapest_by_total_cost": (gettext("Cheapest in total"), "offer"),
         "cheapest_by_taeg": (gettext("Lowest APR (TAEG)"), "offer"),
+        "interest_saved": (gettext("Interest you save"), "money"),
+        "fee": (gettext("Early repayment fee"), "money"),
+        "net_saving": (gettext("Net saving"), "money"),
+        "new_installment": (gettext("New instalment"), "money"),
+        "new_months_left": (gettext("Instalments left"), "count"),
     }
 
 

@@ -74,3 +74,49 @@ def test_a_logged_in_user_saves_a_scenario_and_finds_it(page, base_url):
     page.goto("/simulatori/scenari")
     assert page.get_by_role("link", name="Marzo").is_visible()
     assert axe_violations(page) == []
+
+
+def test_early_repayment_on_a_phone_updates_live_and_is_axe_clean(page, base_url):
+    page.set_viewport_size(PHONE)
+    page.goto("/simulatori/prestito?principal=20000&annual_rate=7,5&months=60")
+    page.get_by_role("link", name="E se ne rimborso una parte in anticipo?").click()
+    expect(page).to_have_url(re.compile(r"/simulatori/estinzione-anticipata\?.*principal=20000"))
+    assert page.locator("h1").inner_text() == "Estinzione anticipata parziale"
+    assert axe_violations(page) == []
+    page.get_by_label("Dopo quale rata rimborsi").fill("24")
+    page.get_by_label("Quanto rimborsi in anticipo (€)").fill("5000")
+    page.get_by_label("Indennizzo per estinzione anticipata nel contratto (%)").fill("2")
+    headline = page.locator(".sim-headline")
+    expect(headline).to_contain_text("549,12")
+    expect(page.locator(".sim-law-note")).to_contain_text("Perciò abbiamo contato 50,00 €")
+    page.get_by_label("Cosa vuoi cambiare").select_option("reduce_duration")
+    expect(headline).to_contain_text("14 mesi prima")
+    page.get_by_label("Dopo quale rata rimborsi").fill("60")
+    error = page.locator("#f-month-error")
+    error.wait_for(state="visible")
+    assert error.inner_text() == "Il mese del rimborso anticipato deve essere tra 1 e 59."
+    assert axe_violations(page) == []
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+
+
+def test_early_repayment_form_works_without_javascript(browser, base_url):
+    context = browser.new_context(java_script_enabled=False, locale="it-IT", base_url=base_url)
+    page = context.new_page()
+    page.set_viewport_size(PHONE)
+    page.goto("/simulatori/estinzione-anticipata")
+    page.get_by_label("Quanto hai avuto in prestito (€)").fill("20000")
+    page.get_by_label("Quanto rimborsi in anticipo (€)").fill("5000")
+    page.get_by_label("Indennizzo per estinzione anticipata nel contratto (%)").fill("2")
+    page.get_by_role("button", name="Calcola").click()
+    page.wait_for_url(re.compile(r"amount=5000"))
+    assert "549,12 €" in page.locator(".sim-headline").inner_text().replace("\xa0", " ")
+    chart = page.locator("img[data-chart]")
+    assert chart.get_attribute("alt").startswith("Grafico del debito residuo")
+    assert page.request.get(chart.get_attribute("src")).status == 200
+    page.get_by_label("Quanto rimborsi in anticipo (€)").fill("50000")
+    page.get_by_role("button", name="Calcola").click()
+    assert page.locator("#f-amount-error").inner_text() == (
+        "L'importo supera il debito residuo dopo la rata 24 (12.883,56 €)."
+    )
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    context.close()

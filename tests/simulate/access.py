@@ -14,6 +14,7 @@ RULES = {
     "simulate.budget": PUBLIC,
     "simulate.debt": PUBLIC,
     "simulate.compare": PUBLIC,
+    "simulate.early_repayment": PUBLIC,
     "simulate.loan_csv": PUBLIC,
     "simulate.api.compute": PUBLIC,
     "simulate.api.chart": PUBLIC,

@@ -16,6 +16,7 @@ PAGES = [
     "/simulatori/bilancio",
     "/simulatori/debiti",
     "/simulatori/confronta-prestiti",
+    "/simulatori/estinzione-anticipata",
 ]
 
 

@@ -19,6 +19,8 @@ REQUESTS = {
                "expenses": [{"category": f"voce {k}", "amount": 10 * k} for k in range(1, 12)]},
     "debt": {"debts": [{"name": "Carta", "balance": 3000, "annual_rate": 20, "min_payment": 60}],
              "monthly_budget": 250},
+    "loan-early-repayment": {"principal": 10000, "annual_rate": 7.5, "months": 60, "month": 24,
+                             "amount": 3000, "mode": "reduce_duration"},
 }  # fmt: skip
 
 
@@ -58,3 +60,15 @@ def test_repeated_chart_comes_from_the_cache() -> None:
 def test_chart_input_is_validated_like_the_simulator() -> None:
     with pytest.raises(InvalidInput):
         render_chart("loan", {"principal": "10.000", "annual_rate": 5, "months": 12})
+
+
+def test_early_repayment_chart_describes_the_drop_and_the_new_end() -> None:
+    chart = render_chart("loan-early-repayment", REQUESTS["loan-early-repayment"])
+    assert "dopo la rata 24 scende subito a 3.441,78 €" in chart.alt_it
+    assert "arriva a zero alla rata 43" in chart.alt_it
+    closed = render_chart(
+        "loan-early-repayment",
+        {"principal": 1200, "annual_rate": 0, "months": 12, "month": 6, "amount": 600},
+        lang="en",
+    )
+    assert closed.alt.endswith("after instalment 6 the debt is closed.")

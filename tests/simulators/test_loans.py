@@ -22,6 +22,14 @@ def test_a_30_year_mortgage_has_a_taeg_equal_to_the_effective_rate() -> None:
     assert result.schedule.balance[-1] == 0.0
 
 
+def test_a_vanishingly_small_loan_still_has_its_taeg() -> None:
+    # Found by the API fuzz test: flows of 1e-249 € underflowed in the solver's sign test.
+    tiny = run("loan", {"principal": 3.1e-249, "annual_rate": 7.5, "months": 60})
+    assert (
+        tiny["taeg"] == run("loan", {"principal": 10000, "annual_rate": 7.5, "months": 60})["taeg"]
+    )
+
+
 def test_expensive_credit_gets_a_taeg_above_100_percent() -> None:
     # 1000 received, 36 instalments of 200: the numpy-financial README pitfall case.
     result = run("taeg", {"cashflows": [{"years": 0, "amount": 1000}]
@@ -87,11 +95,31 @@ def test_early_repayment_fee_is_capped_by_italian_law() -> None:
     assert not fair.fee_capped_by_law and fair.fee == pytest.approx(16.0)
 
 
+def test_early_repayment_fee_never_exceeds_the_interest_still_due() -> None:
+    # Art. 125-sexies TUB: on a 0 % loan no fee is due, whatever the contract says.
+    free = early_repayment(EarlyRepaymentInput(LoanInput(1200, 0, 12), 3, 300, "reduce_duration",
+                                               early_repayment_fee_pct=1))  # fmt: skip
+    assert free.fee == 0 and free.fee_capped_by_law and free.net_saving == 0
+    # At a tiny rate the interest left (about 0.19 €) is below 0.5 % of the amount (1.50 €).
+    tiny = early_repayment(EarlyRepaymentInput(LoanInput(1200, 0.05, 12), 3, 300,
+                                               early_repayment_fee_pct=0.5))  # fmt: skip
+    interest_left = 0.05 / 1200 * sum(100 * (12 - n) for n in range(3, 12))  # nearly linear
+    assert tiny.fee == pytest.approx(interest_left, rel=1e-3) and tiny.fee_capped_by_law
+    assert tiny.fee_pct_applied < 0.5
+
+
 def test_early_repayment_of_the_whole_balance_closes_the_loan() -> None:
     body = run("loan-early-repayment", {"principal": 1200, "annual_rate": 0, "months": 12,
                                         "month": 6, "amount": 600})  # fmt: skip
     assert body["new_months_left"] == 0 and body["new_installment"] == 0
     assert body["interest_saved"] == 0
+
+
+def test_early_repayment_of_the_balance_as_shown_in_cents_closes_the_loan() -> None:
+    # The balance after 24 instalments is 3,865.0694 €: people see and type 3,865.07.
+    body = run("loan-early-repayment", {"principal": 6000, "annual_rate": 7.5, "months": 60,
+                                        "month": 24, "amount": "3865,07"})  # fmt: skip
+    assert body["balance_before"] == 3865.07 and body["new_months_left"] == 0
 
 
 def test_early_repayment_validates_month_and_amount() -> None:
