@@ -41,7 +41,7 @@ def number(value: float | Decimal | int | None, digits: int = 2) -> str:
 def percent(value: float | None, digits: int = 2) -> str:
     if value is None:
         return "–"
-    return number(value, digits) + " %"
+    return number(value, digits) + "\u00a0%"  # never split from its number
 
 
 def when(value: datetime | date | None, style: str = "medium") -> str:

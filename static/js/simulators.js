@@ -19,8 +19,8 @@
   var money = new Intl.NumberFormat(locale, { style: "currency", currency: "EUR" });
   var formats = {
     money: function (v) { return money.format(v); },
-    percent: function (v) { return new Intl.NumberFormat(locale, { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(v) + " %"; },
-    percent0: function (v) { return new Intl.NumberFormat(locale, { maximumFractionDigits: 0 }).format(v) + " %"; },
+    percent: function (v) { return new Intl.NumberFormat(locale, { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(v) + "\u00a0%"; },
+    percent0: function (v) { return new Intl.NumberFormat(locale, { maximumFractionDigits: 0 }).format(v) + "\u00a0%"; },
     number0: function (v) { return new Intl.NumberFormat(locale, { maximumFractionDigits: 0 }).format(v); },
     number1: function (v) { return new Intl.NumberFormat(locale, { minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(v); }
   };

@@ -211,4 +211,4 @@ def test_statistics_hide_groups_under_five(app, client, trainer, make_user):
     page = client.get("/editor/prova/statistiche").get_data(as_text=True)
     assert "<td>6</td>" in page
     assert "meno di 5" in page  # module 2 has a single learner
-    assert "Quale di queste è una spesa fissa?" in page and "67 %" in page
+    assert "Quale di queste è una spesa fissa?" in page and "67\xa0%" in page
