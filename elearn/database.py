@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from flask import Flask, g, has_app_context
@@ -36,15 +37,52 @@ def _configure_sqlite(engine: Engine, busy_ms: int) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
         immediate = has_app_context() and g.get("sqlite_immediate", False)
+        # Until the first write, a deferred transaction may still trade its snapshot for the lock.
+        conn.info["sqlite_may_relock"] = False
         conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+        conn.info["sqlite_may_relock"] = not immediate
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _lock_before_first_write(
+        conn: Any, cursor: Any, statement: str, parameters: Any, context: Any, many: bool
+    ) -> None:
+        """Take the write lock, waiting for it, before a transaction's first write.
+
+        In WAL mode a transaction that has read and then writes fails at once with "database is
+        locked" (SQLITE_BUSY_SNAPSHOT) when another connection committed in between: the busy
+        timeout cannot help, because waiting would not make its snapshot current. Any request
+        that reads (the user loader, a permission check) before it writes would fail like that
+        when two people act at the same moment. So, at the first INSERT/UPDATE/DELETE of a
+        transaction that has only read so far, end the read snapshot (there is nothing to
+        commit) and begin again with BEGIN IMMEDIATE, which waits for the lock. The write then
+        sees every committed row, as on PostgreSQL (READ COMMITTED). A transaction that has
+        done anything else first (DDL, a savepoint, a CTE) is left alone.
+        """
+        if not conn.info.get("sqlite_may_relock"):
+            return
+        match = _KEYWORD.match(statement)
+        keyword = match.group(1).upper() if match else ""
+        if keyword in _READS:
+            return
+        conn.info["sqlite_may_relock"] = False
+        if keyword in _WRITES:
+            conn.exec_driver_sql("COMMIT")
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+_KEYWORD = re.compile(r"\s*(\w+)")
+_READS = frozenset({"SELECT", "PRAGMA", "EXPLAIN"})
+_WRITES = frozenset({"INSERT", "UPDATE", "DELETE", "REPLACE"})
 
 
 def write_transaction() -> None:
     """From here on, take SQLite's write lock when a transaction begins.
 
-    A transaction that starts by reading and then writes cannot wait for the lock in WAL mode
-    (SQLITE_BUSY_SNAPSHOT fails at once); BEGIN IMMEDIATE waits up to the busy timeout instead.
-    PostgreSQL needs nothing: its row locks and upserts handle concurrent writers.
+    For services that read, decide and then write: with the lock taken up front their reads
+    are current too (nobody else can write until they commit). Without it a transaction still
+    waits for the lock at its first write (see _lock_before_first_write), but what it read
+    before may be older. PostgreSQL needs nothing: its row locks and upserts handle concurrent
+    writers.
     """
     if db.session.get_bind().dialect.name != "sqlite":
         return

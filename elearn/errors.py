@@ -6,10 +6,10 @@ import logging
 
 from flask import Flask, g, render_template, request
 from flask_babel import gettext
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
-from elearn.extensions import db
+from elearn.extensions import db, login_manager
 
 log = logging.getLogger(__name__)
 
@@ -67,20 +67,55 @@ def init_app(app: Flask) -> None:
         response = render_error(error.code)
         return response
 
-    @app.errorhandler(OperationalError)
-    def _database_busy(error: OperationalError) -> object:
-        db.session.rollback()
+    @app.errorhandler(DBAPIError)
+    def _database_error(error: DBAPIError) -> object:
+        _rollback_quietly()
         # The error page only reads: it must not wait for the write lock again.
         g.pop("sqlite_immediate", None)
-        if "locked" in str(error.orig).lower() or "busy" in str(error.orig).lower():
-            log.warning("database busy: %s", type(error.orig).__name__)
-            body, code = render_error(503)
-            return body, code, {"Retry-After": "5"}
-        log.exception("database error")
-        return render_error(500)
+        if not database_unavailable(error):
+            log.exception("database error")
+            return _render_without_database(500)
+        log.warning("database unavailable: %s", type(error.orig).__name__)
+        body, code = _render_without_database(503)
+        return body, code, {"Retry-After": "5"}
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception) -> object:
-        db.session.rollback()
+        _rollback_quietly()
         log.exception("unhandled error on %s", request.endpoint)
-        return render_error(500)
+        return _render_without_database(500)
+
+
+def database_unavailable(error: DBAPIError) -> bool:
+    """The database cannot answer right now but will soon: worth "try again in a moment".
+
+    SQLite: locked or busy longer than the busy timeout. PostgreSQL: every OperationalError
+    (server restarting or unreachable, connection cut, deadlock or serialization failure: the
+    driver's class for errors outside the program's control) and any error that SQLAlchemy
+    recognised as a lost connection. Other errors (a constraint, a bad query) stay 500s.
+    """
+    if error.connection_invalidated:
+        return True
+    message = str(error.orig).lower()
+    if "locked" in message or "busy" in message:
+        return True
+    return isinstance(error, OperationalError) and type(error.orig).__module__.startswith("psycopg")
+
+
+def _rollback_quietly() -> None:
+    """Roll the request's transaction back; on a dead connection that can fail too."""
+    try:
+        db.session.rollback()
+    except SQLAlchemyError:
+        log.warning("rollback failed after a database error")
+
+
+def _render_without_database(code: int) -> tuple[object, int]:
+    """The error page; when the database is gone, as for a visitor (the signed-in person's
+    menu and theme are read from the database, and the page must not fail in its turn)."""
+    try:
+        return render_error(code)
+    except SQLAlchemyError:
+        _rollback_quietly()
+        g._login_user = login_manager.anonymous_user()  # noqa: SLF001 (flask-login's slot)
+        return render_error(code)

@@ -14,7 +14,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +38,31 @@ class Server:
         """The pids of gunicorn's worker processes (children of the arbiter)."""
         children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
         return [int(pid) for pid in children.read_text().split()]
+
+    def wait_for_workers(self, count: int, seconds: float = 30) -> list[int]:
+        """Poll until the arbiter has `count` live workers (after a start or a crash)."""
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            pids = [pid for pid in self.worker_pids() if _alive(pid)]
+            if len(pids) == count:
+                return pids
+            time.sleep(0.05)  # polling the arbiter, not timing anything
+        raise AssertionError(f"expected {count} workers, have {self.worker_pids()}")
+
+
+def _alive(pid: int) -> bool:
+    """Running and not a zombie waiting to be reaped."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except FileNotFoundError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
+
+
+def _has_setting(name: str) -> bool:
+    from gunicorn.config import KNOWN_SETTINGS
+
+    return any(setting.name == name for setting in KNOWN_SETTINGS)
 
 
 def _wait_until_up(url: str, process: subprocess.Popen[bytes], log: Path, seconds: float) -> None:
@@ -64,8 +89,14 @@ def gunicorn(
     threads: int = 1,
     env: dict[str, str] | None = None,
     extra_args: list[str] | None = None,
+    preload: bool = False,
 ) -> Iterator[Server]:
-    """Serve `elearn:create_app()` on a free port with `workers` processes."""
+    """Serve `elearn:create_app()` on a free port with `workers` processes.
+
+    `preload` builds the app once in the arbiter and forks the workers from it (gunicorn
+    `--preload`): the same code, but a start in one import time instead of `workers` imports
+    competing for the CPU. Leave it off where a new worker must start the way production does.
+    """
     port = free_port()
     log = tmp_path / f"gunicorn-{port}.log"
     instance = tmp_path / f"gunicorn-{port}"  # working directory: instance/ lands here
@@ -88,6 +119,10 @@ def gunicorn(
         str(threads),
         "--graceful-timeout",
         "5",
+        *(["--preload"] if preload else []),
+        # Recent gunicorn versions open a control socket at one fixed path per user; servers
+        # started by tests running side by side would fight over it.
+        *(["--no-control-socket"] if _has_setting("control_socket_disable") else []),
         *(extra_args or []),
         "elearn:create_app()",
     ]
@@ -101,7 +136,13 @@ def gunicorn(
         yield Server(base_url, process, log)
     finally:
         if process.poll() is None:
+            # The test is over: stop listening, then end the workers at once instead of
+            # waiting for each interpreter to tidy up (seconds on a busy machine).
+            workers = Server(base_url, process, log).worker_pids()
             process.send_signal(signal.SIGTERM)
+            for pid in workers:
+                with suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
             try:
                 process.wait(timeout=15)
             except subprocess.TimeoutExpired:

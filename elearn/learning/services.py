@@ -15,7 +15,14 @@ from sqlalchemy import and_, case, func, select, update
 
 from elearn.database import dialect_insert, write_transaction
 from elearn.extensions import db
-from elearn.models import Course, CourseModule, ModuleProgress, ModuleVersion, QuizAttempt
+from elearn.models import (
+    Course,
+    CourseModule,
+    ModuleProgress,
+    ModuleVersion,
+    QuizAttempt,
+    User,
+)
 from elearn.models.base import utcnow
 
 LEVELS = ("base", "intermedio", "avanzato")
@@ -366,8 +373,21 @@ def _complete_if_due(user_id: int, course: Course, module_slug: str, has_quizzes
     )
 
 
+def _lock_learner(user_id: int) -> None:
+    """Take turns with this learner's other writes that can complete a module or the course.
+
+    Whether the course is complete depends on rows that another request of the same learner
+    may be writing at that very moment: two devices finishing the last two modules together
+    would each, under READ COMMITTED, miss the other's module, and no completion (no
+    certificate) would be recorded. Locking the learner's row first makes the second request
+    wait for the first and then see it. SQLite has a single writer anyway (no FOR UPDATE there).
+    """
+    db.session.execute(select(User.id).where(User.id == user_id).with_for_update(key_share=True))
+
+
 def mark_read(user_id: int, course: Course, module: CourseModule) -> None:
     write_transaction()
+    _lock_learner(user_id)
     _ensure_row(user_id, course.slug, module.slug)
     db.session.execute(
         update(ModuleProgress)
@@ -461,6 +481,7 @@ def answer_quiz(
 ) -> bool:
     """Grade and record an answer; update the best score and completion. Returns correctness."""
     write_transaction()
+    _lock_learner(user_id)
     version = module.published_version
     assert version is not None
     quizzes = version.quiz_map()
@@ -782,6 +803,7 @@ def reset_course(user_id: int, course_slug: str) -> None:
     from sqlalchemy import delete
 
     write_transaction()
+    _lock_learner(user_id)
 
     from elearn.models import CourseCompletion, QuizFirstAnswer
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time as time_module
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -10,7 +9,7 @@ from statistics import median
 
 from flask_babel import format_timedelta, gettext
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import IntegrityError
 
 from elearn import audit
 from elearn.consult.services import (
@@ -244,25 +243,9 @@ def book_slot(
 ) -> Appointment:
     """Book a slot for the request and e-mail the worker an .ics. A booked appointment of the
     same request is moved. The UNIQUE slot_id makes a double booking impossible even when two
-    managers press at the same moment: the loser gets SlotTaken."""
-    attempts = 6
-    for attempt in range(attempts):
-        try:
-            return _book_slot_once(consultation, slot_id, channel, manager)
-        except OperationalError as error:
-            # SQLite (WAL) refuses to turn a reading transaction into a writing one while another
-            # writer is busy; a fresh transaction a moment later sees that booking and fails
-            # cleanly on the UNIQUE slot_id. PostgreSQL simply waits on the index instead.
-            db.session.rollback()
-            if attempt == attempts - 1 or "locked" not in str(error.orig).lower():
-                raise
-            time_module.sleep(0.05 * 2**attempt)
-    raise AssertionError("unreachable")
-
-
-def _book_slot_once(
-    consultation: ConsultationRequest, slot_id: int, channel: str, manager: User
-) -> Appointment:
+    managers press at the same moment: the loser gets SlotTaken. (PostgreSQL waits on the
+    index for the other booking to commit; SQLite waits for the write lock before the first
+    write, see elearn.database, and then sees the other booking.)"""
     if consultation.status == "closed":
         raise ConsultError(gettext("Reopen the case before booking an appointment."))
     slot = db.session.scalar(
