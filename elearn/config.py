@@ -69,7 +69,7 @@ def settings_from_env(instance_path: Path) -> dict[str, Any]:
         "PROXY_FIX_HOPS": _int(env.get("PROXY_FIX_HOPS"), 0),
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_ENABLED": _bool(env.get("RATELIMIT_ENABLED"), True),
-        "LOGIN_RATE_LIMIT": env.get("LOGIN_RATE_LIMIT", "10 per minute"),
+        "LOGIN_RATE_LIMIT": env.get("LOGIN_RATE_LIMIT", "60 per minute"),
         # Failed logins/codes before an account or a client address is paused (database-backed,
         # shared by every worker and server), and for how long the failures count.
         "LOGIN_FAILURES_PER_ACCOUNT": _int(env.get("LOGIN_FAILURES_PER_ACCOUNT"), 5),

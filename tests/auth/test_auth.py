@@ -127,7 +127,9 @@ def test_login_is_rate_limited_with_a_clear_message(app):
     from elearn import create_app
     from tests.conftest import CsrfClient
 
-    limited = create_app({**app.config, "RATELIMIT_ENABLED": True})
+    limited = create_app(
+        {**app.config, "RATELIMIT_ENABLED": True, "LOGIN_RATE_LIMIT": "10 per minute"}
+    )
     limited.test_client_class = CsrfClient
     client = limited.test_client()
     # Different accounts each time: the coarse per-address limiter of Flask-Limiter (10 per
