@@ -13,8 +13,8 @@ import io
 import threading
 import warnings
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from functools import lru_cache
+from dataclasses import dataclass, field
+from functools import cached_property, lru_cache, partial
 from html import escape
 from typing import Any
 
@@ -67,13 +67,22 @@ _STRATEGY_NAMES = {
 
 @dataclass(frozen=True)
 class Chart:
-    """An SVG chart with its title and a one-sentence text alternative in both languages."""
+    """An SVG chart with its title and a one-sentence text alternative in both languages.
 
-    svg: str  # a complete SVG document (with <title> and <desc>)
+    The drawing (matplotlib, about 100 ms) happens the first time `svg` is read: a page that
+    only needs the title and the text alternative (to link to the chart) does not pay for it.
+    """
+
+    render: Callable[[], str] = field(repr=False, compare=False)  # draws the SVG document
     title: str  # in the requested language
     alt_it: str
     alt_en: str
     lang: str = "it"
+
+    @cached_property
+    def svg(self) -> str:
+        """A complete SVG document (with <title> and <desc>), drawn once."""
+        return self.render()
 
     @property
     def alt(self) -> str:
@@ -197,7 +206,9 @@ def loan_chart(data: LoanInput, lang: str = "it") -> Chart:
         figure.suptitle(title, x=0.03, ha="left", fontsize=FONT_PT + 2, fontweight="bold")
         return figure
 
-    return Chart(_render(draw, title, _t(lang, alt_it, alt_en)), title, alt_it, alt_en, lang)
+    return Chart(
+        partial(_render, draw, title, _t(lang, alt_it, alt_en)), title, alt_it, alt_en, lang
+    )
 
 
 @lru_cache(maxsize=CACHE_SIZE)
@@ -260,7 +271,9 @@ def early_repayment_chart(data: EarlyRepaymentInput, lang: str = "it") -> Chart:
         figure.suptitle(title, x=0.03, ha="left", fontsize=FONT_PT + 2, fontweight="bold")
         return figure
 
-    return Chart(_render(draw, title, _t(lang, alt_it, alt_en)), title, alt_it, alt_en, lang)
+    return Chart(
+        partial(_render, draw, title, _t(lang, alt_it, alt_en)), title, alt_it, alt_en, lang
+    )
 
 
 # -- savings --------------------------------------------------------------------------------------
@@ -313,7 +326,9 @@ def savings_chart(data: SavingsInput, lang: str = "it", show_real: bool = True) 
         figure.suptitle(title, x=0.03, ha="left", fontsize=FONT_PT + 2, fontweight="bold")
         return figure
 
-    return Chart(_render(draw, title, _t(lang, alt_it, alt_en)), title, alt_it, alt_en, lang)
+    return Chart(
+        partial(_render, draw, title, _t(lang, alt_it, alt_en)), title, alt_it, alt_en, lang
+    )
 
 
 # -- budget ---------------------------------------------------------------------------------------
@@ -386,7 +401,9 @@ def budget_chart(data: BudgetInput, lang: str = "it") -> Chart:
         figure.suptitle(title, x=0.03, ha="left", fontsize=FONT_PT + 2, fontweight="bold")
         return figure
 
-    return Chart(_render(draw, title, _t(lang, alt_it, alt_en)), title, alt_it, alt_en, lang)
+    return Chart(
+        partial(_render, draw, title, _t(lang, alt_it, alt_en)), title, alt_it, alt_en, lang
+    )
 
 
 # -- debt -----------------------------------------------------------------------------------------
@@ -424,7 +441,9 @@ def debt_chart(data: DebtInput, lang: str = "it") -> Chart:
         figure.suptitle(title, x=0.03, ha="left", fontsize=FONT_PT + 2, fontweight="bold")
         return figure
 
-    return Chart(_render(draw, title, _t(lang, alt_it, alt_en)), title, alt_it, alt_en, lang)
+    return Chart(
+        partial(_render, draw, title, _t(lang, alt_it, alt_en)), title, alt_it, alt_en, lang
+    )
 
 
 # -- by name --------------------------------------------------------------------------------------
