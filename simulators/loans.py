@@ -16,7 +16,7 @@ import numpy as np
 
 from simulators.errors import InvalidInput, Problem
 from simulators.numbers import cents, round_half_up
-from simulators.taeg import RateOverflow, taeg_monthly
+from simulators.taeg import NoUniqueRate, RateOverflow, taeg_monthly
 from simulators.validation import MAX_MONTHS, NEGLIGIBLE_RATE, FieldReader
 
 Method = Literal["french", "italian"]
@@ -179,7 +179,9 @@ def loan_taeg(data: LoanInput, schedule: Schedule) -> float:
         return taeg_monthly(
             data.principal - data.upfront_fees, schedule.payment + data.installment_fee
         )
-    except RateOverflow:
+    except (RateOverflow, NoUniqueRate):
+        # NoUniqueRate: fees so large that the sum received is nothing next to them (a loan of
+        # 5e-324 € with 1e9 € of fees): the sum received scales to zero, no sign change left.
         raise InvalidInput({"upfront_fees": Problem("taeg_overflow")}) from None
 
 

@@ -13,7 +13,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Email, InputRequired, Length, Optional, Regexp
+from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from elearn.forms import choices, no_control_chars
@@ -39,7 +39,7 @@ class OrganizationForm(FlaskForm):
     name = StringField(
         _l("Name"),
         validators=[
-            InputRequired(_l("Enter a name.")),
+            DataRequired(_l("Enter a name.")),
             Length(max=120, message=_l("Use at most %(max)d characters.")),
             no_control_chars,
         ],
@@ -70,7 +70,7 @@ class SocialPointForm(FlaskForm):
     name = StringField(
         _l("Name"),
         validators=[
-            InputRequired(_l("Enter a name.")),
+            DataRequired(_l("Enter a name.")),
             Length(max=120, message=_l("Use at most %(max)d characters.")),
             no_control_chars,
         ],
@@ -78,7 +78,7 @@ class SocialPointForm(FlaskForm):
     address = StringField(
         _l("Address"),
         validators=[
-            InputRequired(_l("Enter the address.")),
+            DataRequired(_l("Enter the address.")),
             Length(max=255, message=_l("Use at most %(max)d characters.")),
             no_control_chars,
         ],
@@ -95,7 +95,7 @@ class UserForm(FlaskForm):
     full_name = StringField(
         _l("Name and surname"),
         validators=[
-            InputRequired(_l("Enter a name.")),
+            DataRequired(_l("Enter a name.")),
             Length(max=120, message=_l("Use at most %(max)d characters.")),
             no_control_chars,
         ],

@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import SelectField, StringField, TextAreaField
-from wtforms.validators import InputRequired, Length, Regexp
+from wtforms.validators import DataRequired, InputRequired, Length, Regexp
 
 from elearn.forms import LANGUAGE_CHOICES, choices, no_control_chars
 
@@ -23,12 +23,12 @@ class NewCourseForm(FlaskForm):
     )
     title = StringField(
         _l("Title"),
-        validators=[InputRequired(_l("Enter a title.")), Length(max=200), no_control_chars],
+        validators=[DataRequired(_l("Enter a title.")), Length(max=200), no_control_chars],
     )
     summary = StringField(
         _l("Summary"),
         validators=[
-            InputRequired(_l("Write one or two sentences.")),
+            DataRequired(_l("Write one or two sentences.")),
             Length(max=500),
             no_control_chars,
         ],
@@ -44,7 +44,7 @@ class NewModuleForm(FlaskForm):
     )
     title = StringField(
         _l("Title"),
-        validators=[InputRequired(_l("Enter a title.")), Length(max=200), no_control_chars],
+        validators=[DataRequired(_l("Enter a title.")), Length(max=200), no_control_chars],
     )
 
 

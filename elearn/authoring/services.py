@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import yaml
 from sqlalchemy import case, func, select
 
 from elearn import coursefmt
@@ -366,8 +367,14 @@ def preview_module(
     return html, errors
 
 
+def yaml_line(key: str, value: str) -> str:
+    """`key: value` as YAML that reads back exactly: a title such as "Budget: le basi",
+    "Spese #2" or '"Citazione"' would otherwise break the front matter or lose its end."""
+    return yaml.safe_dump({key: value}, allow_unicode=True, width=1_000_000).rstrip("\n")
+
+
 NEW_MODULE_TEMPLATE = """---
-title: {title}
+{title}
 minutes: 10
 ---
 
@@ -398,7 +405,7 @@ def add_module(course: Course, slug: str, title: str) -> CourseModule:
         position=position,
         title=title,
         minutes=10,
-        draft_source=NEW_MODULE_TEMPLATE.format(title=title.replace("\n", " ")),
+        draft_source=NEW_MODULE_TEMPLATE.format(title=yaml_line("title", title)),
         draft_updated_at=utcnow(),
     )
     db.session.add(record)
@@ -442,8 +449,7 @@ def restore_version(record: CourseModule, version: ModuleVersion) -> None:
 
 def create_course(*, slug: str, title: str, summary: str, language: str) -> Course:
     yml = (
-        f"title: {json.dumps(title, ensure_ascii=False)}\n"
-        f"summary: {json.dumps(summary, ensure_ascii=False)}\n"
+        f"{yaml_line('title', title)}\n{yaml_line('summary', summary)}\n"
         f"language: {language}\nlevel: base\naudience: [tutti]\npass_score: 80\n"
     )
     course = Course(slug=slug, title=title, summary=summary, language=language, course_yml=yml)

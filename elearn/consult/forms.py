@@ -13,12 +13,34 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from elearn.consult.services import CHANNEL_LABELS, TOPIC_LABELS
 from elearn.forms import choices, no_control_chars
 from elearn.models.consult import DESCRIPTION_MAX, MESSAGE_MAX
+
+MAX_ID_DIGITS = 9  # below 2**31: fits an INTEGER column on PostgreSQL and SQLite
+
+
+def record_id(value: object) -> int:
+    """`coerce` for a select of database ids: a number typed in the address or the form that
+    is not a plain id ("²", 30 digits) fails like any other wrong choice, never as a
+    database overflow."""
+    if isinstance(value, int):
+        return value
+    text = str(value)
+    if not (text.isascii() and text.isdigit() and len(text) <= MAX_ID_DIGITS):
+        raise ValueError(text)
+    return int(text)
+
+
+def id_or_none(value: str | None) -> int | None:
+    """An id from a query parameter, or None when it is not one."""
+    try:
+        return record_id(value or "")
+    except ValueError:
+        return None
 
 
 class CheckboxListField(SelectMultipleField):
@@ -35,7 +57,7 @@ class ConsultationRequestForm(FlaskForm):
     description = TextAreaField(
         _l("Tell us in a few words"),
         validators=[
-            InputRequired(_l("Write a few words about your question.")),
+            DataRequired(_l("Write a few words about your question.")),
             Length(max=DESCRIPTION_MAX, message=_l("Use at most %(max)d characters.")),
             no_control_chars,
         ],
@@ -50,7 +72,7 @@ class ConsultationRequestForm(FlaskForm):
         default="in_person",
         validators=[InputRequired(_l("Choose how to meet."))],
     )
-    social_point = SelectField(_l("Social point"), coerce=int, validate_choice=False)
+    social_point = SelectField(_l("Social point"), coerce=record_id, validate_choice=False)
     preferred_times = StringField(
         _l("Days and times that suit you"),
         validators=[
@@ -61,7 +83,7 @@ class ConsultationRequestForm(FlaskForm):
         description=_l("For example: Tuesday or Thursday morning."),
     )
     scenarios = CheckboxListField(
-        _l("Attach your saved simulations"), coerce=int, validate_choice=False
+        _l("Attach your saved simulations"), coerce=record_id, validate_choice=False
     )
     share_progress = BooleanField(
         _l("Show my course progress to the Welfare Manager for this request"),
@@ -76,7 +98,7 @@ class MessageForm(FlaskForm):
     body = TextAreaField(
         _l("Your message"),
         validators=[
-            InputRequired(_l("Write a message.")),
+            DataRequired(_l("Write a message.")),
             Length(max=MESSAGE_MAX, message=_l("Use at most %(max)d characters.")),
             no_control_chars,
         ],

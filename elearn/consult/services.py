@@ -145,7 +145,8 @@ def request_context(
         context.suggested_topic = SIMULATOR_TOPICS[simulator]
         if not context.title:
             context.title = gettext("A simulator result")
-    if scenario.isdigit():
+    # a plain id only: "²" passes isdigit() but not int(), 30 digits overflow the column
+    if scenario.isascii() and scenario.isdigit() and len(scenario) <= 9:
         owned = db.session.scalar(
             select(SavedScenario).where(
                 SavedScenario.id == int(scenario), SavedScenario.user_id == user_id

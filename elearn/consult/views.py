@@ -14,6 +14,7 @@ from elearn.consult.forms import (
     MessageForm,
     RescheduleForm,
     SharingForm,
+    id_or_none,
 )
 from elearn.forms import choices
 from elearn.models import ConsultationRequest, WelfareDay
@@ -213,8 +214,9 @@ def tick_action(item_id: int) -> Response:
 
 
 def _back_to_request(raw: str) -> str:
-    if raw.isdigit() and services.get_own_request(current_user.id, int(raw)) is not None:
-        return url_for("consult.request_detail", request_id=int(raw))
+    request_id = id_or_none(raw)
+    if request_id is not None and services.get_own_request(current_user.id, request_id):
+        return url_for("consult.request_detail", request_id=request_id)
     return url_for("consult.my_requests")
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, PasswordField, SelectField, StringField
-from wtforms.validators import AnyOf, InputRequired, Length
+from wtforms.validators import AnyOf, DataRequired, InputRequired, Length
 
 from elearn.forms import (
     LANGUAGE_CHOICES,
@@ -26,7 +26,7 @@ class ProfileForm(FlaskForm):
     full_name = StringField(
         _l("Name and surname"),
         validators=[
-            InputRequired(_l("Enter your name.")),
+            DataRequired(_l("Enter your name.")),
             Length(max=120, message=_l("Use at most %(max)d characters.")),
             no_control_chars,
         ],

@@ -12,6 +12,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "file is not valid UTF-8 text",
         "it": "il file non è testo UTF-8 valido",
     },
+    "nul_character": {
+        "en": "the file contains a NUL character (byte 0): save it again as plain text",
+        "it": "il file contiene un carattere NUL (byte 0): salvalo di nuovo come testo semplice",
+    },
     "yaml_invalid": {
         "en": "invalid YAML: {detail}",
         "it": "YAML non valido: {detail}",

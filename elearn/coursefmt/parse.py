@@ -101,6 +101,9 @@ def _decode(data: bytes, path: str, errors: ErrorList) -> str | None:
     except UnicodeDecodeError as exc:
         errors.add(path, data.count(b"\n", 0, exc.start) + 1, "not_utf8")
         return None
+    if "\x00" in text:  # no person types it, and PostgreSQL cannot store it in text
+        errors.add(path, text.count("\n", 0, text.index("\x00")) + 1, "nul_character")
+        return None
     return text.removeprefix("\ufeff")
 
 

@@ -40,7 +40,11 @@ class YamlSource:
 
 def compose(text: str, source: YamlSource, errors: ErrorList) -> tuple[bool, yaml.Node | None]:
     """Parse `text` into a node tree; on a syntax error record it and return (False, None)."""
-    loader = _NoAliasLoader(text)
+    try:
+        loader = _NoAliasLoader(text)
+    except yaml.YAMLError as exc:  # the reader refuses NUL and other unprintable characters
+        errors.add(source.path, source.first_line, "yaml_invalid", detail=str(exc).strip())
+        return False, None
     try:
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:

@@ -431,7 +431,9 @@ def parse_response(quiz: dict[str, Any], form: dict[str, list[str]], locale: str
     count = len(quiz["choices"])
     picked = []
     for raw in form.get("choice", []):
-        if not raw.isdigit() or int(raw) >= count:
+        # ASCII digits only: "²".isdigit() is true but int() refuses it, and a 5000-digit
+        # string is over Python's int conversion limit.
+        if not (raw.isascii() and raw.isdigit()) or len(raw) > 4 or int(raw) >= count:
             raise AnswerError("choice")
         picked.append(int(raw))
     if not picked:
@@ -824,6 +826,24 @@ def completion_by_code(code: str) -> Any:
     )
 
 
+def _name_font(bold: bool) -> str:
+    """A font for names and titles: DejaVu Sans (shipped with matplotlib) draws Ł, ș, ë,
+    Greek, Cyrillic and Arabic letters that Helvetica would print as black boxes."""
+    from pathlib import Path
+
+    import matplotlib
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    name = "DejaVuSans-Bold" if bold else "DejaVuSans"
+    if name not in pdfmetrics.getRegisteredFontNames():
+        path = Path(matplotlib.get_data_path()) / "fonts" / "ttf" / f"{name}.ttf"
+        if not path.is_file():
+            return "Helvetica-Bold" if bold else "Helvetica"
+        pdfmetrics.registerFont(TTFont(name, str(path)))
+    return name
+
+
 def certificate_pdf(full_name: str, completion: Any, verify_url: str, language: str) -> bytes:
     """A one-page A4 certificate with a QR code leading to the public verification page."""
     import io as _io
@@ -868,11 +888,11 @@ def certificate_pdf(full_name: str, completion: Any, verify_url: str, language: 
     pdf.drawCentredString(width / 2, height - 160, texts[0])
     pdf.setFont("Helvetica", 14)
     pdf.drawCentredString(width / 2, height - 210, texts[1])
-    pdf.setFont("Helvetica-Bold", 26)
+    pdf.setFont(_name_font(bold=True), 26)
     pdf.drawCentredString(width / 2, height - 250, full_name[:60])
     pdf.setFont("Helvetica", 14)
     pdf.drawCentredString(width / 2, height - 290, texts[2])
-    pdf.setFont("Helvetica-Bold", 20)
+    pdf.setFont(_name_font(bold=True), 20)
     pdf.drawCentredString(width / 2, height - 325, completion.course_title[:70])
     pdf.setFont("Helvetica", 14)
     day = completion.completed_at.strftime("%d/%m/%Y")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -13,8 +15,16 @@ from wtforms import (
     TextAreaField,
     TimeField,
 )
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
+from elearn.consult.forms import record_id
 from elearn.consult.services import CHANNEL_LABELS, STATUS_LABELS, TOPIC_LABELS
 from elearn.forms import choices, no_control_chars
 from elearn.models.consult import MESSAGE_MAX, NOTE_MAX
@@ -52,13 +62,13 @@ class QueueFilterForm(FlaskForm):
 
 
 class AssignForm(FlaskForm):
-    manager = SelectField(_l("Welfare Manager in charge"), coerce=int, validate_choice=False)
+    manager = SelectField(_l("Welfare Manager in charge"), coerce=record_id, validate_choice=False)
 
 
 class ManagerMessageForm(FlaskForm):
     body = TextAreaField(
         _l("Message to the worker"),
-        validators=[InputRequired(_l("Write a message.")), _max(MESSAGE_MAX), no_control_chars],
+        validators=[DataRequired(_l("Write a message.")), _max(MESSAGE_MAX), no_control_chars],
         description=_l("The worker sees it and gets an e-mail that a message is waiting."),
         render_kw={"rows": 3, "maxlength": MESSAGE_MAX},
     )
@@ -68,7 +78,7 @@ class ManagerMessageForm(FlaskForm):
 class NoteForm(FlaskForm):
     note = TextAreaField(
         _l("Private note"),
-        validators=[InputRequired(_l("Write the note.")), _max(NOTE_MAX), no_control_chars],
+        validators=[DataRequired(_l("Write the note.")), _max(NOTE_MAX), no_control_chars],
         description=_l("Only Welfare Managers of this organization can read notes."),
         render_kw={"rows": 3, "maxlength": NOTE_MAX},
     )
@@ -77,7 +87,7 @@ class NoteForm(FlaskForm):
 class BookingForm(FlaskForm):
     slot = SelectField(
         _l("Free slot"),
-        coerce=int,
+        coerce=record_id,
         validate_choice=False,
         validators=[InputRequired(_l("Choose a slot."))],
     )
@@ -91,7 +101,7 @@ class BookingForm(FlaskForm):
 class CloseForm(FlaskForm):
     outcome = TextAreaField(
         _l("Outcome"),
-        validators=[InputRequired(_l("Write the outcome.")), _max(2000), no_control_chars],
+        validators=[DataRequired(_l("Write the outcome.")), _max(2000), no_control_chars],
         description=_l("Shown to the worker: write it in plain words."),
         render_kw={"rows": 3, "maxlength": 2000},
     )
@@ -111,9 +121,15 @@ class PathwayForm(FlaskForm):
     )
 
 
+def within_two_years(form: FlaskForm, field: DateField) -> None:
+    # Slots repeat for weeks after the day: a day in the year 9999 would overflow the calendar.
+    if field.data and field.data > date.today() + timedelta(days=731):
+        raise ValidationError(_l("Choose a day within the next two years."))
+
+
 class SlotForm(FlaskForm):
-    point = SelectField(_l("Social point"), coerce=int, validate_choice=False)
-    day = DateField(_l("Day"), validators=[InputRequired(_l("Choose the day."))])
+    point = SelectField(_l("Social point"), coerce=record_id, validate_choice=False)
+    day = DateField(_l("Day"), validators=[InputRequired(_l("Choose the day.")), within_two_years])
     start = TimeField(_l("From"), validators=[InputRequired(_l("Choose the start time."))])
     end = TimeField(_l("To"), validators=[InputRequired(_l("Choose the end time."))])
     minutes = IntegerField(
@@ -135,15 +151,15 @@ class SlotForm(FlaskForm):
 
 
 class WelfareDayForm(FlaskForm):
-    organization = SelectField(_l("Organization"), coerce=int, validate_choice=False)
+    organization = SelectField(_l("Organization"), coerce=record_id, validate_choice=False)
     title = StringField(
-        _l("Title"), validators=[InputRequired(_l("Enter a title.")), _max(160), no_control_chars]
+        _l("Title"), validators=[DataRequired(_l("Enter a title.")), _max(160), no_control_chars]
     )
     day = DateField(_l("Day"), validators=[InputRequired(_l("Choose the day."))])
     start = TimeField(_l("From"), validators=[InputRequired(_l("Choose the start time."))])
     end = TimeField(_l("To"), validators=[InputRequired(_l("Choose the end time."))])
     place = StringField(
-        _l("Place"), validators=[InputRequired(_l("Enter the place.")), _max(255), no_control_chars]
+        _l("Place"), validators=[DataRequired(_l("Enter the place.")), _max(255), no_control_chars]
     )
     programme = TextAreaField(
         _l("Programme"), validators=[Optional(), _max(4000)], render_kw={"rows": 5}

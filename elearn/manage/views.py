@@ -10,6 +10,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from elearn.consult import services as consult
+from elearn.consult.forms import id_or_none
 from elearn.forms import choices
 from elearn.manage import services
 from elearn.manage.forms import (
@@ -81,9 +82,7 @@ def queue() -> str:
     filters = services.QueueFilters(
         status="" if status == "all" else (status or "open"),
         topic=form.topic.data if form.topic.data in consult.TOPIC_LABELS else "",
-        organization_id=int(form.organization.data)
-        if (form.organization.data or "").isdigit()
-        else None,
+        organization_id=id_or_none(form.organization.data),
         assigned=form.assigned.data if form.assigned.data in ("me", "nobody") else "",
     )
     return render_template(
@@ -256,6 +255,11 @@ def appointment_held(request_id: int, appointment_id: int) -> Response:
 def close(request_id: int) -> str | Response | tuple[str, int]:
     consultation = _case_or_404(request_id)
     form = CloseForm()
+    if consultation.status == "closed":
+        # Closed meanwhile (another tab, another manager): its page has no form to show errors.
+        _checked()
+        flash(gettext("This request is already closed."), "error")
+        return _to_case(consultation)
     if form.validate_on_submit():
         services.close_case(consultation, form.outcome.data, current_user)
         flash(gettext("Case closed."), "success")
@@ -320,6 +324,8 @@ def _monday(raw: str | None) -> date:
         chosen = date.fromisoformat(raw or "")
     except ValueError:
         chosen = utcnow().astimezone(consult.ROME).date()
+    if not 1 < chosen.year < 9999:  # the links to the weeks before and after must exist
+        chosen = utcnow().astimezone(consult.ROME).date()
     return services.week_start(chosen)
 
 
@@ -346,7 +352,7 @@ def calendar() -> str:
     return _calendar_page(
         SlotForm(formdata=None, day=utcnow().astimezone(consult.ROME).date()),
         _monday(request.args.get("week")),
-        int(point) if point.isdigit() else None,
+        id_or_none(point),
     )
 
 

@@ -53,7 +53,7 @@ def managed_organizations(user: User) -> list[Organization]:
 def scope(user: User, requested: str | None) -> tuple[list[int], str]:
     """The organization ids a dashboard covers: one the manager follows, or all of them."""
     ids = [org.id for org in user.managed_organizations]
-    if requested and requested.isdigit() and int(requested) in ids:
+    if requested and requested.isascii() and requested.isdigit() and int(requested) in ids:
         return [int(requested)], requested
     return ids, "all"
 
@@ -315,12 +315,15 @@ def _hardest_questions(workers: Any, labels: dict[str, str]) -> Table:
             .where(or_(*[and_(Course.slug == c, CourseModule.slug == m) for c, m in keys]))
         )
     }
+    import html
     import re
 
     for row in rows:
         version = versions.get((row.course_slug, row.module_slug))
         quiz = version.quiz_map().get(row.quiz_id) if version else None
-        text = re.sub(r"<[^>]+>", "", quiz["question_html"]) if quiz else row.quiz_id
+        # Plain text for the table and the CSV: without tags, and with "&amp;" back to "&"
+        # (the page escapes it once more, a spreadsheet shows it as it is).
+        text = html.unescape(re.sub(r"<[^>]+>", "", quiz["question_html"])) if quiz else row.quiz_id
         table.rows.append(Row(text, [row.learners, round(100 * row.wrong / row.learners, 1)]))
     return table
 

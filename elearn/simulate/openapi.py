@@ -4,20 +4,32 @@ from __future__ import annotations
 
 from typing import Any
 
-_NUMBER = {"type": "number"}
 _MONEY = {"type": "number", "minimum": 0, "maximum": 1_000_000_000, "description": "euros"}
+_POSITIVE = {**_MONEY, "exclusiveMinimum": True, "description": "euros, more than 0"}
 _RATE = {"type": "number", "minimum": 0, "maximum": 100, "description": "annual %"}
 _MONTHS = {"type": "integer", "minimum": 1, "maximum": 600}
+_TEXT_60 = {"type": "string", "minLength": 1, "maxLength": 60, "pattern": "\\S"}
 
 
-def _obj(properties: dict[str, Any], required: list[str]) -> dict[str, Any]:
+def _obj(properties: dict[str, Any], required: list[str], description: str = "") -> dict[str, Any]:
     # Numbers may also be sent as strings ("1500,50"): the API reads what a form would send.
-    return {"type": "object", "properties": properties, "required": required}
+    # An optional field may be null (or an empty string): it is then "not given".
+    schema: dict[str, Any] = {
+        "type": "object",
+        "properties": {
+            name: value if name in required else {**value, "nullable": True}
+            for name, value in properties.items()
+        },
+        "required": required,
+    }
+    if description:
+        schema["description"] = description
+    return schema
 
 
 _LOAN = _obj(
     {
-        "principal": _MONEY,
+        "principal": _POSITIVE,
         "annual_rate": _RATE,
         "months": _MONTHS,
         "method": {"type": "string", "enum": ["french", "italian"], "default": "french"},
@@ -25,11 +37,10 @@ _LOAN = _obj(
         "installment_fee": {**_MONEY, "default": 0},
     },
     ["principal", "annual_rate", "months"],
+    "upfront_fees must be less than principal.",
 )
 _TIMING = {"type": "string", "enum": ["end", "start"], "default": "end"}
-_LINE = _obj(
-    {"category": {"type": "string", "maxLength": 60}, "amount": _MONEY}, ["category", "amount"]
-)
+_LINE = _obj({"category": _TEXT_60, "amount": _MONEY}, ["category", "amount"])
 
 INPUTS: dict[str, dict[str, Any]] = {
     "loan": _LOAN,
@@ -47,7 +58,7 @@ INPUTS: dict[str, dict[str, Any]] = {
     ),
     "savings-goal": _obj(
         {
-            "target": _MONEY,
+            "target": _POSITIVE,
             "months": _MONTHS,
             "annual_rate": _RATE,
             "initial": {**_MONEY, "default": 0},
@@ -63,11 +74,18 @@ INPUTS: dict[str, dict[str, Any]] = {
                 "type": "array",
                 "minItems": 1,
                 "maxItems": 1200,
-                "items": _obj({"years": _NUMBER, "amount": _NUMBER}, ["years", "amount"]),
+                "items": _obj(
+                    {
+                        "years": {"type": "number", "minimum": 0, "maximum": 60},
+                        "amount": {"type": "number", "minimum": -1e9, "maximum": 1e9},
+                    },
+                    ["years", "amount"],
+                ),
                 "description": "borrower's view: received > 0, paid < 0",
             }
         },
         ["cashflows"],
+        "At least one amount above 0 and one below 0.",
     ),
     "budget": _obj(
         {
@@ -85,18 +103,20 @@ INPUTS: dict[str, dict[str, Any]] = {
                 "maxItems": 20,
                 "items": _obj(
                     {
-                        "name": {"type": "string", "maxLength": 60},
-                        "balance": _MONEY,
+                        "name": {**_TEXT_60, "default": "Debito N"},
+                        "balance": _POSITIVE,
                         "annual_rate": _RATE,
                         "min_payment": _MONEY,
                     },
                     ["balance", "annual_rate", "min_payment"],
                 ),
             },
-            "monthly_budget": _MONEY,
+            "monthly_budget": _POSITIVE,
             "strategy": {"type": "string", "enum": ["avalanche", "snowball"]},
         },
         ["debts", "monthly_budget"],
+        "monthly_budget must cover the sum of min_payment, and the plan must end within 600 "
+        "months.",
     ),
     "loan-compare": _obj(
         {"offers": {"type": "array", "minItems": 1, "maxItems": 3, "items": _LOAN}}, ["offers"]
@@ -105,14 +125,87 @@ INPUTS: dict[str, dict[str, Any]] = {
         {
             **_LOAN["properties"],
             "month": {"type": "integer", "minimum": 1},
-            "amount": _MONEY,
+            "amount": _POSITIVE,
             "mode": {"type": "string", "enum": ["reduce_installment", "reduce_duration"]},
-            "early_repayment_fee_pct": _RATE,
+            "early_repayment_fee_pct": {**_RATE, "default": 0},
         },
         ["principal", "annual_rate", "months", "month", "amount"],
+        "month must be before the last one (less than months), amount at most the balance "
+        "left after that month; upfront_fees less than principal.",
     ),
 }
 INPUTS["debt-compare"] = INPUTS["debt"]
+
+# Results: what DESIGN.md "Simulators contract" promises, at least (more keys may follow).
+_NUM = {"type": "number"}
+_NUM_OR_NULL = {"type": "number", "nullable": True, "description": "null when not defined"}
+_INT = {"type": "integer"}
+
+
+def _result(properties: dict[str, Any]) -> dict[str, Any]:
+    return {"type": "object", "properties": properties, "required": list(properties)}
+
+
+def _rows(properties: dict[str, Any]) -> dict[str, Any]:
+    return {"type": "array", "items": _result(properties)}
+
+
+_SCHEDULE = _rows(
+    {"n": _INT, "payment": _NUM, "interest": _NUM, "principal": _NUM, "balance": _NUM}
+)
+_LOAN_RESULT = _result(
+    {
+        "installment": _NUM,
+        "total_interest": _NUM,
+        "total_paid": _NUM,
+        "taeg": _NUM,
+        "schedule": _SCHEDULE,
+    }
+)
+_DEBT_RESULT = _result(
+    {
+        "months_to_payoff": _INT,
+        "total_interest": _NUM,
+        "payoff_order": {"type": "array", "items": {"type": "string"}},
+        "debts": _rows({"name": {"type": "string"}, "payoff_month": _INT}),
+    }
+)
+_SHARE = _result({"amount": _NUM, "share": _NUM_OR_NULL})
+RESULTS: dict[str, dict[str, Any]] = {
+    "loan": _LOAN_RESULT,
+    "savings": _result(
+        {
+            "final_balance": _NUM,
+            "total_deposits": _NUM,
+            "interest_gross": _NUM,
+            "tax": _NUM,
+            "real_final_balance": _NUM,
+            "series": _rows({"month": _INT, "balance": _NUM}),
+        }
+    ),
+    "savings-goal": _result({"monthly_deposit": _NUM}),
+    "taeg": _result({"taeg": _NUM}),
+    "budget": _result(
+        {
+            "total_income": _NUM,
+            "total_expenses": _NUM,
+            "balance": _NUM,
+            "savings_rate": _NUM_OR_NULL,
+            "income_shares": {"type": "array", "items": _SHARE},
+            "expense_shares": {"type": "array", "items": _SHARE},
+            "rule_50_30_20": _result({"needs": _SHARE, "wants": _SHARE, "savings": _SHARE}),
+            "emergency_fund_months": _NUM_OR_NULL,
+        }
+    ),
+    "debt": _DEBT_RESULT,
+    "debt-compare": _result({"avalanche": _DEBT_RESULT, "snowball": _DEBT_RESULT}),
+    "loan-compare": _result(
+        {"offers": {"type": "array", "items": _LOAN_RESULT}, "cheapest_by_total_cost": _INT}
+    ),
+    "loan-early-repayment": _result(
+        {"interest_saved": _NUM, "new_installment": _NUM, "schedule_after": _SCHEDULE}
+    ),
+}
 
 CHART_SIMULATORS = ("loan", "savings", "budget", "debt")
 
@@ -133,6 +226,21 @@ _ERRORS = {
 }
 
 
+def _chart_parameters(name: str) -> list[dict[str, Any]]:
+    """The chart's inputs: the simulator page's fields, list rows as <list>-<index>-<field>."""
+    from elearn.simulate.forms import PAGES_BY_NAME
+
+    page = PAGES_BY_NAME[name]
+    names = [field.name for field in page.fields] + [
+        f"{group.name}-{index}-{field.name}"
+        for group in page.groups
+        for index in range(group.rows)
+        for field in group.fields
+    ]
+    text = {"type": "string", "maxLength": 200}
+    return [{"name": n, "in": "query", "schema": text} for n in names]
+
+
 def openapi_document() -> dict[str, Any]:
     paths: dict[str, Any] = {}
     for name, schema in INPUTS.items():
@@ -147,7 +255,7 @@ def openapi_document() -> dict[str, Any]:
                 "responses": {
                     "200": {
                         "description": "The result (see DESIGN.md, Simulators contract).",
-                        "content": {"application/json": {"schema": {"type": "object"}}},
+                        "content": {"application/json": {"schema": RESULTS[name]}},
                     },
                     "400": _ERRORS | {"description": "The body is not JSON."},
                     "422": _ERRORS,
@@ -168,13 +276,15 @@ def openapi_document() -> dict[str, Any]:
                         "name": "lang",
                         "in": "query",
                         "schema": {"type": "string", "enum": ["it", "en"]},
-                    }
+                    },
+                    *_chart_parameters(name),
                 ],
                 "responses": {
                     "200": {
                         "description": "An SVG document with <title> and <desc>.",
                         "content": {"image/svg+xml": {"schema": {"type": "string"}}},
                     },
+                    "400": {"description": "A NUL character in the query string."},
                     "404": {"description": "No chart for this simulator."},
                     "422": _ERRORS,
                 },
