@@ -48,7 +48,10 @@ def personal_data(form: Form) -> list[str]:
 
 def no_control_chars(form: Form, field: Field) -> None:
     value = field.data or ""
-    if any(ord(char) < 32 and char not in "\r\n\t" for char in value):
+    # C0 controls (but line breaks and tabs), DEL and the C1 controls U+0080-U+009F.
+    if any(
+        (ord(char) < 32 and char not in "\r\n\t") or 0x7F <= ord(char) <= 0x9F for char in value
+    ):
         raise ValidationError(_l("Remove the invisible control characters."))
 
 

@@ -194,10 +194,14 @@ def _set_headers(response: Response) -> Response:
 
 def _refuse_nul_bytes() -> None:
     # PostgreSQL cannot store NUL in text, and no person types one: refuse early with a 400.
+    # Every value of repeated keys, the keys themselves and upload file names.
     for values in (request.args, request.form):
-        for value in values.values():
-            if "\x00" in value:
+        for key, value in values.items(multi=True):
+            if "\x00" in key or "\x00" in value:
                 abort(400)
+    for key, upload in request.files.items(multi=True):
+        if "\x00" in key or "\x00" in (upload.filename or ""):
+            abort(400)
 
 
 def init_app(app: Flask) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, StringField
-from wtforms.validators import Email, InputRequired, Length
+from wtforms.validators import DataRequired, Email, InputRequired, Length
 
 from elearn.forms import (
     LANGUAGE_CHOICES,
@@ -40,7 +40,7 @@ class RegisterForm(FlaskForm):
     full_name = StringField(
         _l("Name and surname"),
         validators=[
-            InputRequired(_l("Enter your name.")),
+            DataRequired(_l("Enter your name.")),
             Length(max=120, message=_l("Use at most %(max)d characters.")),
             no_control_chars,
         ],

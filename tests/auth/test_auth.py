@@ -280,3 +280,27 @@ def test_nul_bytes_are_refused_with_400(client):
     response = client.post("/login", data={"email": "a\x00@b.it", "password": "x" * 12})
     assert response.status_code == 400
     assert client.get("/corsi/?lingua=it%00").status_code == 400
+
+
+def test_a_name_of_only_spaces_or_invisible_characters_is_refused(client, make_org):
+    make_org(invite_code="INVITE0001")
+    blank = _register(client, full_name="   ")
+    assert blank.status_code == 422 and "Scrivi il tuo nome." in blank.get_data(as_text=True)
+    invisible = _register(client, full_name="Giulia\u0085Rossi")
+    assert invisible.status_code == 422
+    assert "Togli i caratteri di controllo invisibili." in invisible.get_data(as_text=True)
+
+
+def test_nul_bytes_in_any_value_key_or_file_name_are_refused(client):
+    from io import BytesIO
+
+    from werkzeug.datastructures import MultiDict
+
+    repeated = MultiDict([("email", "a@b.it"), ("email", "x\x00y"), ("password", "x" * 12)])
+    repeated.add("csrf_token", client.csrf_token())  # (a plain dict would keep one value only)
+    assert client.post("/login", data=repeated).status_code == 400
+    assert (
+        client.post("/login", data={"e\x00mail": "a@b.it", "password": "x" * 12}).status_code == 400
+    )
+    upload = {"file": (BytesIO(b"zip"), "corso\x00.zip")}
+    assert client.post("/login", data=upload, content_type="multipart/form-data").status_code == 400
