@@ -13,7 +13,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
@@ -39,11 +39,15 @@ class Server:
         children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
         return [int(pid) for pid in children.read_text().split()]
 
-    def wait_for_workers(self, count: int, seconds: float = 30) -> list[int]:
-        """Poll until the arbiter has `count` live workers (after a start or a crash)."""
+    def wait_for_workers(
+        self, count: int, seconds: float = 30, replacing: Iterable[int] = ()
+    ) -> list[int]:
+        """Poll until the arbiter has `count` live workers (after a start or a crash), none of
+        them in `replacing` (a killed process may still be listed for a moment)."""
         deadline = time.monotonic() + seconds
+        gone = set(replacing)
         while time.monotonic() < deadline:
-            pids = [pid for pid in self.worker_pids() if _alive(pid)]
+            pids = [pid for pid in self.worker_pids() if _alive(pid) and pid not in gone]
             if len(pids) == count:
                 return pids
             time.sleep(0.05)  # polling the arbiter, not timing anything

@@ -124,7 +124,7 @@ def test_worker_killed_mid_write_leaves_no_partial_data(
             db.engine.dispose()
 
         # gunicorn started new workers by itself; the site answers and the retry works.
-        new_workers = server.wait_for_workers(3, seconds=60)
+        new_workers = server.wait_for_workers(3, seconds=60, replacing=first_workers)
         assert not set(new_workers) & set(first_workers)
         retry = browser.post(ANSWER, {"choice": "0"})
         recovered = time.monotonic() - started
