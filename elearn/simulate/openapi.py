@@ -207,7 +207,7 @@ RESULTS: dict[str, dict[str, Any]] = {
     ),
 }
 
-CHART_SIMULATORS = ("loan", "savings", "budget", "debt")
+CHART_SIMULATORS = ("loan", "savings", "budget", "debt", "loan-early-repayment")
 
 _ERRORS = {
     "description": "Invalid input: a message per field, in the language of Accept-Language "
@@ -265,7 +265,7 @@ def openapi_document() -> dict[str, Any]:
     for name in CHART_SIMULATORS:
         paths[f"/api/v1/simulators/{name}/chart.svg"] = {
             "get": {
-                "operationId": f"chart_{name}",
+                "operationId": f"chart_{name.replace('-', '_')}",
                 "summary": f"SVG chart of the {name} simulator",
                 "description": "Inputs as query parameters with the same names as the JSON "
                 "fields; list items as <list>-<index>-<field>, for example "
