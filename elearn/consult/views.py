@@ -174,6 +174,19 @@ def cancel_request(request_id: int) -> Response:
 def ask_reschedule(request_id: int) -> str | Response | tuple[str, int]:
     consultation = _own_request_or_404(request_id)
     form = RescheduleForm()
+    # No appointment (cancelled meanwhile) or already asked (another tab): the page shows no
+    # form to put an error next to, so say it above the page.
+    if services.current_appointment(consultation.id) is None:
+        _checked(ActionForm())
+        flash(gettext("There is no appointment to move."), "error")
+        return redirect(url_for("consult.request_detail", request_id=consultation.id))
+    if consultation.reschedule_requested_at is not None:
+        _checked(ActionForm())
+        flash(
+            gettext("You asked to move it. The Welfare Manager will propose another time."),
+            "info",
+        )
+        return redirect(url_for("consult.request_detail", request_id=consultation.id))
     if form.validate_on_submit():
         try:
             services.ask_reschedule(consultation, current_user, form.reason.data or "")

@@ -308,3 +308,14 @@ def test_the_assigned_manager_hears_of_messages_cancellation_and_reschedule(
         ),
     ]
     assert "Grazie" not in mails[0][2]
+
+
+def test_asking_to_move_with_no_appointment_says_so(
+    app, client, coops, login, make_request
+):
+    request_id = make_request(coops.worker)
+    login(coops.worker)
+    response = client.post(f"/consulenza/richieste/{request_id}/sposta", data={"reason": "x"})
+    assert response.status_code == 302
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "nessun appuntamento da spostare" in page

@@ -110,8 +110,14 @@ def test_a_new_course_keeps_title_and_summary_with_odd_characters(fresh):
     from elearn.authoring.services import get_course, validate_working_copy
 
     app, world = fresh
-    title, summary = "Soldi: \x7f istruzioni #1 😀", '"Tutto" quello che serve: sì'
+    title, summary = "Soldi: istruzioni #1 😀", '"Tutto" quello che serve: sì'
     data = {"slug": "strano", "title": title, "summary": summary, "language": "it"}
+    invisible = world.clients["trainer"].post(
+        "/editor/nuovo",
+        data={**data, "title": "Soldi \x7f", "csrf_token": world.csrf["trainer"]},
+        csrf=False,
+    )
+    assert invisible.status_code == 422  # DEL is an invisible control character
     response = world.clients["trainer"].post(
         "/editor/nuovo", data={**data, "csrf_token": world.csrf["trainer"]}, csrf=False
     )
