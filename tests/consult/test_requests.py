@@ -310,9 +310,7 @@ def test_the_assigned_manager_hears_of_messages_cancellation_and_reschedule(
     assert "Grazie" not in mails[0][2]
 
 
-def test_asking_to_move_with_no_appointment_says_so(
-    app, client, coops, login, make_request
-):
+def test_asking_to_move_with_no_appointment_says_so(app, client, coops, login, make_request):
     request_id = make_request(coops.worker)
     login(coops.worker)
     response = client.post(f"/consulenza/richieste/{request_id}/sposta", data={"reason": "x"})
