@@ -121,14 +121,12 @@ def two_factor() -> str | Response | tuple[str, int]:
         session["pending_secret"] = twofactor.new_secret()
     secret = session.get("pending_secret") if enrolling else None
 
-    def page(status: int = 200) -> tuple[str, int]:
-        return render_template(
-            "auth/two_factor.html",
-            form=form,
-            enrolling=enrolling,
-            secret=secret,
-            qr=twofactor.qr_data_uri(twofactor.provisioning_uri(user, secret)) if secret else None,
-        ), status
+    context = {
+        "form": form,
+        "enrolling": enrolling,
+        "secret": secret,
+        "qr": twofactor.qr_data_uri(twofactor.provisioning_uri(user, secret)) if secret else None,
+    }
 
     if form.validate_on_submit():
         attempt = throttle.Attempt(
@@ -136,11 +134,7 @@ def two_factor() -> str | Response | tuple[str, int]:
         )
         blocked = attempt.check()
         if blocked:
-            form.code.errors = [*form.code.errors, _blocked_message(blocked)]
-            body, _status = page()
-            response = current_app.make_response((body, 429))
-            response.headers["Retry-After"] = str(blocked.minutes * 60)
-            return response
+            return _too_many("auth/two_factor.html", blocked, form.code, **context)
         ok = (
             twofactor.enrol(user, session["pending_secret"], form.code.data)
             if enrolling
@@ -155,7 +149,7 @@ def two_factor() -> str | Response | tuple[str, int]:
         form.code.errors.append(
             gettext("This code is not right. Check the time on your phone and try again.")
         )
-    return page(422 if form.errors else 200)
+    return render_template("auth/two_factor.html", **context), (422 if form.errors else 200)
 
 
 @bp.post("/logout")

@@ -20,6 +20,7 @@ from elearn.models import (
     ConsultationRequest,
     Course,
     CourseModule,
+    ManagerOrganization,
     ModuleProgress,
     Organization,
     PathwayItem,
@@ -28,6 +29,7 @@ from elearn.models import (
     SavedScenario,
     SocialPoint,
     User,
+    UserRole,
     WelfareDay,
     WelfareDayRegistration,
 )
@@ -590,10 +592,25 @@ def mail_appointment_cancelled(appointment: Appointment, worker: User) -> None:
         )
 
 
+def managers_of(organization_id: int) -> list[User]:
+    """The active Welfare Managers who follow an organization, by name."""
+    return list(
+        db.session.scalars(
+            select(User)
+            .join(ManagerOrganization, ManagerOrganization.user_id == User.id)
+            .join(UserRole, UserRole.user_id == User.id)
+            .where(
+                ManagerOrganization.organization_id == organization_id,
+                UserRole.role == "manager",
+                User.active.is_(True),
+            )
+            .order_by(User.full_name)
+        )
+    )
+
+
 def _staff_for(consultation: ConsultationRequest) -> list[User]:
     """Who hears about a worker's step: the assigned manager, else every manager of the coop."""
-    from elearn.manage.services import managers_of
-
     managers = managers_of(consultation.organization_id)
     assigned = [m for m in managers if m.id == consultation.assigned_manager_id]
     return assigned or managers

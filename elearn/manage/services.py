@@ -22,6 +22,7 @@ from elearn.consult.services import (
     mail_appointment_booked,
     mail_appointment_cancelled,
     mail_new_message,
+    managers_of,
 )
 from elearn.extensions import db
 from elearn.models import (
@@ -31,13 +32,11 @@ from elearn.models import (
     ConsultationRequest,
     Course,
     CourseModule,
-    ManagerOrganization,
     Organization,
     PathwayItem,
     RequestMessage,
     SocialPoint,
     User,
-    UserRole,
     WelfareDay,
     WelfareDayRegistration,
 )
@@ -118,22 +117,6 @@ def get_case(manager: User, request_id: int) -> ConsultationRequest | None:
         select(ConsultationRequest).where(
             ConsultationRequest.id == request_id,
             ConsultationRequest.organization_id.in_(managed_org_ids(manager) or [-1]),
-        )
-    )
-
-
-def managers_of(organization_id: int) -> list[User]:
-    return list(
-        db.session.scalars(
-            select(User)
-            .join(ManagerOrganization, ManagerOrganization.user_id == User.id)
-            .join(UserRole, UserRole.user_id == User.id)
-            .where(
-                ManagerOrganization.organization_id == organization_id,
-                UserRole.role == "manager",
-                User.active.is_(True),
-            )
-            .order_by(User.full_name)
         )
     )
 
