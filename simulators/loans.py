@@ -15,7 +15,7 @@ from typing import Any, Literal
 import numpy as np
 
 from simulators.errors import InvalidInput, Problem
-from simulators.numbers import cents, round_half_up
+from simulators.numbers import cents, cents_many, round_half_up
 from simulators.taeg import NoUniqueRate, RateOverflow, taeg_monthly
 from simulators.validation import MAX_MONTHS, NEGLIGIBLE_RATE, FieldReader
 
@@ -54,18 +54,14 @@ class Schedule:
         return len(self.payment)
 
     def rows(self) -> list[dict[str, float | int]]:
+        # One vectorised rounding for the whole table: a 360-month plan has 1,440 amounts.
+        columns = [
+            cents_many(column)
+            for column in (self.payment, self.interest, self.principal, self.balance)
+        ]
         return [
-            {
-                "n": n,
-                "payment": cents(float(p)),
-                "interest": cents(float(i)),
-                "principal": cents(float(c)),
-                "balance": cents(float(b)),
-            }
-            for n, (p, i, c, b) in enumerate(
-                zip(self.payment, self.interest, self.principal, self.balance, strict=True),
-                start=1,
-            )
+            {"n": n, "payment": p, "interest": i, "principal": c, "balance": b}
+            for n, (p, i, c, b) in enumerate(zip(*columns, strict=True), start=1)
         ]
 
 

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Context, Decimal
+
+import numpy as np
 
 # A plain number: optional sign, digits, optionally one decimal separator ('.' or ',') and digits.
 _PLAIN = re.compile(r"[+-]?\d+(?:[.,]\d+)?")
@@ -79,6 +82,36 @@ def round_half_up(value: float, places: int = 2) -> float:
 def cents(value: float) -> float:
     """Money for display: rounded half-up to the cent."""
     return round_half_up(value, 2)
+
+
+# value × 100 and the float behind repr(value) are each within about 1.1e-16 × |value × 100| of
+# the decimal people read: below 1e9 cents (10 million euros) that is under 3.3e-7 of a cent, so
+# a value more than _TIE_BAND away from a half cent rounds the same way as its decimal.
+_FAST_LIMIT = 1e9
+_TIE_BAND = 1e-6
+
+
+def cents_many(values: Sequence[float] | np.ndarray) -> list[float]:
+    """``[cents(v) for v in values]``, vectorised: the same floats, without a Decimal per value.
+
+    Half-up on the shortest decimal that represents each float (``repr``), as ``cents`` does:
+    2.675 is stored as 2.67499999…, yet people read and type 2.675, so it must show 2.68. Away
+    from a half cent that is plain rounding of value × 100; the few values within a millionth of
+    a cent of a half cent (and non-finite or huge ones) go through ``cents`` itself, so every
+    result equals the scalar one (a property test checks it).
+    """
+    array = np.asarray(values, dtype=float)
+    # Non-finite and huge values are left to the scalar path below; no warnings for them here.
+    with np.errstate(over="ignore", invalid="ignore"):
+        scaled = np.abs(array) * 100.0
+        floor = np.floor(scaled)
+        fraction = scaled - floor
+        rounded = np.copysign(floor + (fraction >= 0.5), array) / 100.0 + 0.0  # no "-0.0"
+        exact = ~(np.abs(fraction - 0.5) >= _TIE_BAND) | ~(scaled < _FAST_LIMIT)
+    result = rounded.tolist()
+    for index in np.flatnonzero(exact).tolist():
+        result[index] = cents(float(array[index]))
+    return result
 
 
 def format_number(value: float, lang: str = "it", places: int | None = None) -> str:
