@@ -10,6 +10,8 @@ from babel import Locale
 from babel.numbers import get_currency_symbol, get_decimal_symbol, get_group_symbol, parse_pattern
 from flask import Flask, current_app, request, session
 from flask_babel import format_date, format_datetime, format_decimal, get_locale
+from jinja2 import pass_context
+from jinja2.runtime import Context
 from flask_login import current_user
 
 from elearn.extensions import babel
@@ -82,6 +84,15 @@ def money(value: float | Decimal | int | None) -> str:
     return format_euros(value, str(get_locale()))
 
 
+@pass_context
+def _money_filter(context: Context, value: float | Decimal | int | None) -> str:
+    """The `money` filter: the locale is read once per page (see `init_app`), not per amount."""
+    if value is None:
+        return "–"
+    locale_name = context.get("page_locale")
+    return format_euros(value, locale_name if locale_name else str(get_locale()))
+
+
 def number(value: float | Decimal | int | None, digits: int = 2) -> str:
     if value is None:
         return "–"
@@ -109,5 +120,9 @@ def init_app(app: Flask) -> None:
         locale_selector=select_locale,
         default_translation_directories=str(PACKAGE_DIR / "translations"),
     )
-    app.jinja_env.filters.update(money=money, number=number, percent=percent, when=when)
+    app.jinja_env.filters.update(money=_money_filter, number=number, percent=percent, when=when)
+
+    @app.context_processor
+    def page_locale() -> dict[str, str]:
+        return {"page_locale": str(get_locale() or "it")}
     app.jinja_env.globals["current_locale"] = lambda: str(get_locale() or "it")
