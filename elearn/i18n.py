@@ -10,9 +10,9 @@ from babel import Locale
 from babel.numbers import get_currency_symbol, get_decimal_symbol, get_group_symbol, parse_pattern
 from flask import Flask, current_app, request, session
 from flask_babel import format_date, format_datetime, format_decimal, get_locale
+from flask_login import current_user
 from jinja2 import pass_context
 from jinja2.runtime import Context
-from flask_login import current_user
 
 from elearn.extensions import babel
 from elearn.paths import PACKAGE_DIR
@@ -125,4 +125,5 @@ def init_app(app: Flask) -> None:
     @app.context_processor
     def page_locale() -> dict[str, str]:
         return {"page_locale": str(get_locale() or "it")}
+
     app.jinja_env.globals["current_locale"] = lambda: str(get_locale() or "it")
