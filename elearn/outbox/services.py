@@ -75,6 +75,25 @@ def _build(message: OutboxMessage, sender: str) -> EmailMessage:
     return email
 
 
+def readable(message: OutboxMessage) -> str:
+    """A message as a person reads it in a terminal (the demo without SMTP): decoded, links whole.
+
+    The MIME form wraps long lines and encodes non-ASCII text in base64, which made reset links
+    unusable when printed.
+    """
+    lines = [
+        f"--- e-mail to {message.recipient} ---",
+        f"Subject: {message.subject}",
+        "",
+        message.body_text.rstrip("\n"),
+    ]
+    if message.attachment is not None:
+        size = len(message.attachment)
+        lines += ["", f"[attachment: {message.attachment_name or 'allegato'}, {size} bytes]"]
+    lines.append("---")
+    return "\n".join(lines)
+
+
 def _transport() -> smtplib.SMTP:
     cfg = current_app.config
     timeout = cfg["SMTP_TIMEOUT"]
@@ -133,7 +152,7 @@ def send_pending(limit: int = 100) -> DeliveryReport:
             try:
                 email = _build(message, cfg["MAIL_FROM"])
                 if cfg["MAIL_BACKEND"] == "console":
-                    print(f"--- e-mail to {message.recipient} ---\n{email.as_string()}\n---")
+                    print(readable(message))
                 else:
                     if smtp is None:
                         smtp = _transport()
