@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 
 import click
 from flask import Flask, current_app
@@ -82,8 +83,8 @@ def demo_command(host: str, port: int, no_serve: bool, learners: int) -> None:
     from elearn.demo import DEMO_TOTP_SECRETS
 
     click.echo("Admins and welfare managers also enter a code from an authenticator app.")
-    click.echo("Add these keys to one (FreeOTP, Aegis, Google Authenticator), or print a code with")
-    click.echo("  python -c \"import pyotp; print(pyotp.TOTP('KEY').now())\"")
+    click.echo("Add these keys to one (FreeOTP, Aegis, Google Authenticator), or print the")
+    click.echo("current code with `.venv/bin/elearn demo-code` (valid for 30 seconds):")
     for email, secret in DEMO_TOTP_SECRETS.items():
         click.echo(f"  {email:<24} {secret}")
     click.echo("Invite codes for registering new workers:")
@@ -102,6 +103,24 @@ def demo_command(host: str, port: int, no_serve: bool, learners: int) -> None:
     from werkzeug.serving import run_simple
 
     run_simple(host, port, app, use_reloader=False, use_debugger=False, threaded=True)
+
+
+@click.command("demo-code")
+@click.argument("email", required=False)
+def demo_code_command(email: str | None) -> None:
+    """Print the current second-step code of the demo manager and admin (their keys are public)."""
+    import pyotp
+
+    from elearn.demo import DEMO_TOTP_SECRETS
+
+    if email is not None and email not in DEMO_TOTP_SECRETS:
+        known = ", ".join(DEMO_TOTP_SECRETS)
+        raise click.UsageError(f"{email} is not a demo account with a code; try one of: {known}")
+    for account, secret in DEMO_TOTP_SECRETS.items():
+        if email is None or email == account:
+            totp = pyotp.TOTP(secret)
+            remaining = totp.interval - int(time.time()) % totp.interval
+            click.echo(f"{account:<24} {totp.now()}   (valid for {remaining} more seconds)")
 
 
 @click.group("users")
@@ -330,6 +349,7 @@ def backup_command(target: str) -> None:
 def register_commands(app: Flask) -> None:
     app.cli.add_command(init_command)
     app.cli.add_command(demo_command)
+    app.cli.add_command(demo_code_command)
     app.cli.add_command(users_group)
     app.cli.add_command(outbox_group)
     app.cli.add_command(courses_group)
