@@ -41,6 +41,14 @@ def init_command() -> None:
     click.echo(f"Database ready: {db.engine.url.render_as_string(hide_password=True)}")
 
 
+def _echo_skipped(slugs: list[str]) -> None:
+    for slug in slugs:
+        click.echo(
+            f"  skipped {slug}: published from the web editor since its files were imported; "
+            f"its web version stays (`elearn courses import --overwrite {slug}` replaces it)."
+        )
+
+
 @click.command("demo")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
@@ -64,8 +72,9 @@ def demo_command(host: str, port: int, no_serve: bool, learners: int) -> None:
     report = import_courses(_default_courses_dir())
     click.echo(
         f"Courses: {len(report.created)} new, {len(report.updated)} updated, "
-        f"{len(report.unchanged)} unchanged."
+        f"{len(report.unchanged)} unchanged, {len(report.skipped)} kept as edited on the web."
     )
+    _echo_skipped(report.skipped)
     for error in report.errors:
         click.echo(f"  {error}", err=True)
     from elearn.consult.services import seed_demo_consultations
@@ -239,17 +248,28 @@ def courses_check(path: str | None, lang: str) -> None:
 
 @courses_group.command("import")
 @click.argument("path", required=False)
+@click.option(
+    "--overwrite",
+    multiple=True,
+    metavar="SLUG",
+    help="Replace this course's web edits with its files (repeat for several courses).",
+)
 @with_appcontext
-def courses_import(path: str | None) -> None:
-    """Import course folders (idempotent: unchanged files change nothing)."""
+def courses_import(path: str | None, overwrite: tuple[str, ...]) -> None:
+    """Import course folders (idempotent: unchanged files change nothing).
+
+    Courses published from the web editor since their last import are skipped and listed.
+    """
     from elearn.authoring.services import import_courses
 
-    report = import_courses(path or _default_courses_dir())
+    report = import_courses(path or _default_courses_dir(), overwrite=overwrite)
     for error in report.errors:
         click.echo(error, err=True)
+    _echo_skipped(report.skipped)
     click.echo(
         f"created {len(report.created)}, updated {len(report.updated)}, "
-        f"unchanged {len(report.unchanged)}, new module versions {report.new_versions}"
+        f"unchanged {len(report.unchanged)}, new module versions {report.new_versions}, "
+        f"skipped {len(report.skipped)}"
     )
     if report.errors:
         sys.exit(1)

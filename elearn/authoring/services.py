@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -104,6 +105,8 @@ class ImportReport:
     created: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
+    # Courses published from the web since their files were imported, left as they are.
+    skipped: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     new_versions: int = 0
 
@@ -254,8 +257,14 @@ def rerender_all(glossary: coursefmt.Glossary) -> None:
                 )
 
 
-def import_courses(root: str | Path, *, author_id: int | None = None) -> ImportReport:
-    """Import every valid course under `root` (idempotent); invalid ones are reported, not saved."""
+def import_courses(
+    root: str | Path, *, author_id: int | None = None, overwrite: Collection[str] = ()
+) -> ImportReport:
+    """Import every valid course under `root` (idempotent); invalid ones are reported, not saved.
+
+    A course that a trainer published from the web since it was imported keeps the web version
+    when its files differ (listed in `skipped`), unless its slug is in `overwrite`.
+    """
     report = ImportReport()
     loaded = coursefmt.load_courses(root)
     report.errors = [str(error) for error in loaded.errors]
@@ -264,8 +273,20 @@ def import_courses(root: str | Path, *, author_id: int | None = None) -> ImportR
     for parsed in loaded.courses:
         if parsed.slug in invalid_slugs:
             continue
-        is_new = db.session.scalar(select(Course.id).where(Course.slug == parsed.slug)) is None
-        _course, changed, versions = store_course(parsed, loaded.glossary, author_id=author_id)
+        existing = db.session.scalar(select(Course).where(Course.slug == parsed.slug))
+        is_new = existing is None
+        if (
+            existing is not None
+            and existing.edited_on_web_at is not None
+            and parsed.slug not in overwrite
+        ):
+            if course_files(existing, drafts=False) != parsed.files:
+                report.skipped.append(parsed.slug)
+            else:
+                report.unchanged.append(parsed.slug)
+            continue
+        course, changed, versions = store_course(parsed, loaded.glossary, author_id=author_id)
+        course.edited_on_web_at = None
         report.new_versions += versions
         (report.created if is_new else report.updated if changed else report.unchanged).append(
             parsed.slug
@@ -431,7 +452,9 @@ def publish(course: Course, *, author_id: int | None) -> list[coursefmt.CourseEr
     parsed, errors = validate_working_copy(course)
     if parsed is None:
         return errors
-    store_course(parsed, current_glossary(), author_id=author_id)
+    _stored, changed, _versions = store_course(parsed, current_glossary(), author_id=author_id)
+    if changed:
+        course.edited_on_web_at = utcnow()
     course.draft_course_yml = None
     for record in course.modules:
         record.draft_source = None
@@ -499,7 +522,9 @@ def import_zip(fileobj: io.BytesIO, *, author_id: int | None) -> tuple[Course | 
     parsed, course_errors = coursefmt.course_from_files(inner, slug, glossary=current_glossary())
     if parsed is None:
         return None, [str(error) for error in course_errors]
-    course, _changed, _versions = store_course(parsed, current_glossary(), author_id=author_id)
+    course, changed, _versions = store_course(parsed, current_glossary(), author_id=author_id)
+    if changed:
+        course.edited_on_web_at = utcnow()
     db.session.commit()
     return course, []
 

@@ -42,6 +42,9 @@ class Course(db.Model):
     # The trainer's unpublished edit of course.yml, if any.
     draft_course_yml: Mapped[str | None] = mapped_column(Text)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Set when a person publishes the course from the web (editor or zip upload): a later import
+    # of the course folders must not overwrite that work (it skips the course and says so).
+    edited_on_web_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
