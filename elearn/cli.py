@@ -38,6 +38,10 @@ def upgrade_database() -> None:
 def init_command() -> None:
     """Create or upgrade the database to the latest schema."""
     upgrade_database()
+    from elearn.authoring.services import refresh_stale_renderings
+
+    if refresh_stale_renderings():
+        click.echo("Module pages re-rendered for this version.")
     click.echo(f"Database ready: {db.engine.url.render_as_string(hide_password=True)}")
 
 

@@ -145,6 +145,7 @@ def _publish_module_version(
         author_id=author_id,
         rendered=rendered,
         quizzes=quizzes,
+        render_version=coursefmt.RENDER_VERSION,
     )
     db.session.add(version)
     db.session.flush()
@@ -255,6 +256,21 @@ def rerender_all(glossary: coursefmt.Glossary) -> None:
                 version.rendered, version.quizzes = render_for_storage(
                     by_slug[record.slug], glossary
                 )
+                version.render_version = coursefmt.RENDER_VERSION
+
+
+def refresh_stale_renderings() -> bool:
+    """Redo the stored renderings made by an older renderer (after an upgrade); True if any."""
+    stale = db.session.scalar(
+        select(func.count(ModuleVersion.id))
+        .join(CourseModule, CourseModule.published_version_id == ModuleVersion.id)
+        .where(ModuleVersion.render_version < coursefmt.RENDER_VERSION)
+    )
+    if not stale:
+        return False
+    rerender_all(current_glossary())
+    db.session.commit()
+    return True
 
 
 def import_courses(
@@ -295,6 +311,7 @@ def import_courses(
         db.session.flush()
         rerender_all(loaded.glossary)
     db.session.commit()
+    refresh_stale_renderings()
     return report
 
 

@@ -26,6 +26,7 @@ from elearn.coursefmt.parse import (
     with_file,
 )
 from elearn.coursefmt.render import (
+    RENDER_VERSION,
     HtmlSegment,
     MediaUrl,
     QuizSegment,
@@ -68,6 +69,7 @@ __all__ = [
     "Quiz",
     "QuizSegment",
     "Segment",
+    "RENDER_VERSION",
     "SimulatorBlock",
     "SimulatorSegment",
     "course_files",

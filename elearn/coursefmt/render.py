@@ -1,9 +1,10 @@
 """Render modules to sanitised HTML segments, with quizzes and simulators left to the web layer.
 
 Decisions:
-- The module page shows the front-matter title as its own <h1>, so Markdown headings move
-  down one level (# -> <h2>, ... capped at <h6>), and a leading `# Title` equal to the
-  front-matter title is dropped rather than repeated.
+- The module page shows the front-matter title as its own <h1>, so the module's top heading
+  level becomes <h2> and the others follow (`#` -> <h2> when the module uses `#`, `##` -> <h2>
+  when `##` is its top level; capped at <h6>): no level is skipped after the <h1>. A leading
+  `# Title` equal to the front-matter title is dropped rather than repeated.
 - Quizzes and simulators become `QuizSegment` / `SimulatorSegment` between `HtmlSegment`s,
   in document order; the HTML never holds correct answers. A quiz nested in a list or a
   callout splits that element, so each HtmlSegment is a fragment meant to be concatenated
@@ -105,6 +106,10 @@ def render_inline(
     return sanitize_html(parser().renderInline(text, env))
 
 
+# Bumped when the same source renders differently: stored renderings older than this are redone.
+RENDER_VERSION = 2
+
+
 def _drop_leading_title(tokens: list, title: str) -> list:
     start = 1 if tokens and tokens[0].type == "front_matter" else 0
     if (
@@ -150,12 +155,13 @@ def render_module(
     """
     language = language or module.language
     env = _env(glossary, language, media_url, module.course_slug)
-    env["heading_shift"] = 1
     env["blocks"] = {q.line: QuizSegment(q) for q in module.quizzes} | {
         s.line: SimulatorSegment(s) for s in module.simulators
     }
     md = parser()
     tokens = _drop_leading_title(md.parse(module.source, env), module.title)
+    levels = [int(token.tag[1:]) for token in tokens if token.type == "heading_open"]
+    env["heading_shift"] = 2 - min(levels) if levels else 1
     html = sanitize_html(md.renderer.render(tokens, md.options, env))
     blocks: list[Segment] = env.get("segments", [])
 

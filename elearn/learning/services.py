@@ -202,6 +202,13 @@ class QuizView:
     ever_correct: bool = False
     selected: list[int] = field(default_factory=list)
     number_text: str = ""
+    # After an answer: for each choice the learner ticked, whether that choice is right.
+    marks: dict[int, bool] = field(default_factory=dict)
+    # Everything ticked is right but a right choice is missing (multiple answers): said,
+    # without saying which.
+    missed: bool = False
+    # A message about an answer that could not be graded (nothing chosen, not a number).
+    error: str = ""
 
 
 @dataclass
@@ -270,6 +277,9 @@ def module_page(course: Course, module: CourseModule, user_id: int) -> ModulePag
                 view.number_text = str(response.get("text", ""))
             else:
                 view.selected = list(response.get("choices", []))
+                right = {i for i, choice in enumerate(quiz["choices"]) if choice["correct"]}
+                view.marks = {index: index in right for index in view.selected}
+                view.missed = not right <= set(view.selected) and all(view.marks.values())
         quizzes[quiz_id] = view
     modules = visible_modules(course)
     index = modules.index(module)

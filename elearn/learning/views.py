@@ -120,12 +120,17 @@ def answer(slug: str, module_slug: str, quiz_id: str) -> Response | tuple[str, i
             str(get_locale() or "it"),
         )
     except services.AnswerError as error:
-        message = {
+        # Shown at the question itself (the form's address ends with its anchor), not in the
+        # messages at the top of a long page.
+        page = services.module_page(found, record, current_user.id)
+        view = page.quizzes[quiz_id]
+        if view.type == "number":  # what was typed stays in the box, to be corrected
+            view.number_text = request.form.get("answer", "")[:40]
+        view.error = {
             "empty": gettext("Choose an answer before checking."),
             "number": gettext("Write a number, for example 1800 or 12,5."),
         }.get(str(error), gettext("That answer cannot be read. Please try again."))
-        flash(message, "error")
-        return redirect(target)
+        return render_template("learning/module.html", page=page, form=FlaskForm()), 422
     flash(
         gettext("Right answer!")
         if correct

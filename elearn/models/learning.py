@@ -128,6 +128,8 @@ class ModuleVersion(db.Model):
     rendered: Mapped[str] = mapped_column(Text)
     # JSON: quiz definitions with their answers; never sent to the page before answering.
     quizzes: Mapped[str] = mapped_column(Text)
+    # coursefmt.RENDER_VERSION when `rendered` was made; older renderings are redone on import.
+    render_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
     module: Mapped[CourseModule] = relationship(back_populates="versions", foreign_keys=[module_id])
 

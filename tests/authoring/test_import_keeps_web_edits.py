@@ -56,3 +56,21 @@ def test_a_web_edit_identical_to_the_files_is_not_reported(app, client, runner, 
     client.post("/editor/prova/pubblica", data={})
     rerun = runner.invoke(args=["courses", "import", str(FIXTURES)])
     assert "unchanged 1, new module versions 0, skipped 0" in rerun.output
+
+
+def test_renderings_of_an_older_renderer_are_redone_on_import(app, runner):
+    from elearn import coursefmt
+    from elearn.models import ModuleVersion
+
+    assert runner.invoke(args=["courses", "import", str(FIXTURES)]).exit_code == 0
+    with app.app_context():
+        for version in db.session.scalars(select(ModuleVersion)):
+            version.rendered = '[{"kind": "html", "html": "<h3>old</h3>"}]'
+            version.render_version = coursefmt.RENDER_VERSION - 1
+        db.session.commit()
+    # The files did not change: only the renderer did (as after an upgrade of the site).
+    assert runner.invoke(args=["courses", "import", str(FIXTURES)]).exit_code == 0
+    with app.app_context():
+        versions = db.session.scalars(select(ModuleVersion)).all()
+        assert all(v.render_version == coursefmt.RENDER_VERSION for v in versions)
+        assert all("<h3>old</h3>" not in v.rendered for v in versions)

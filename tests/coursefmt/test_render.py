@@ -203,3 +203,11 @@ def test_quiz_preview_shows_choices_without_marks() -> None:
     assert '<div class="quiz-preview" data-quiz-id="spesa-fissa">' in html
     assert "<li>L'affitto</li><li>La cena al ristorante</li>" in html
     assert '<div class="simulator-preview" data-simulator="loan">' in html
+
+
+def test_double_hash_headings_under_the_title_become_h2(make_module: MakeModule) -> None:
+    """Most modules start their sections with `##`: right after the page's <h1> they are <h2>."""
+    module = make_module("Intro.\n\n## Le spese\n\nTesto.\n\n### Esempio\n\nAltro.\n")
+    html = html_of(render_module(module))
+    assert "<h2>Le spese</h2>" in html
+    assert "<h3>Esempio</h3>" in html

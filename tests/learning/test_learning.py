@@ -82,17 +82,30 @@ def test_number_answers_accept_italian_formats(app, client, course, make_user, l
             assert last.correct is expected, text
 
 
+def _assert_message_at_question(response, quiz_id: str, text: str) -> None:
+    """The message is inside the question's own section, and the form returns to that anchor."""
+    page = response.get_data(as_text=True)
+    section = page[page.index(f'id="quiz-{quiz_id}"') :]
+    section = section[: section.index("</section>")]
+    assert text in section
+    assert f'#quiz-{quiz_id}"' in section  # the form's address ends with the question's anchor
+    assert text not in page[: page.index("<main")]  # not (only) at the top of the page
+
+
 def test_unreadable_answers_get_a_message_and_are_not_recorded(
     app, client, course, make_user, login
 ):
     login(make_user("worker"))
-    client.post("/corsi/prova/01-spese/quiz/rata-anno", data={"answer": "milleottocento"})
-    assert "Scrivi un numero" in client.get("/corsi/prova/01-spese").get_data(as_text=True)
-    client.post("/corsi/prova/01-spese/quiz/spesa-fissa", data={})
-    assert "Scegli una risposta" in client.get("/corsi/prova/01-spese").get_data(as_text=True)
+    number = client.post("/corsi/prova/01-spese/quiz/rata-anno", data={"answer": "milleottocento"})
+    assert number.status_code == 422
+    _assert_message_at_question(number, "rata-anno", "Scrivi un numero")
+    assert 'value="milleottocento"' in number.get_data(as_text=True)  # kept to be corrected
+    empty = client.post("/corsi/prova/01-spese/quiz/spesa-fissa", data={})
+    assert empty.status_code == 422
+    _assert_message_at_question(empty, "spesa-fissa", "Scegli una risposta")
     assert (
         client.post("/corsi/prova/01-spese/quiz/spesa-fissa", data={"choice": "7"}).status_code
-        == 302
+        == 422
     )
     assert (
         client.post("/corsi/prova/01-spese/quiz/nonexistent", data={"choice": "0"}).status_code
@@ -151,3 +164,30 @@ def test_unknown_course_or_module_is_404(client, course, make_user, login):
 def test_glossary_page_lists_terms(client, course):
     page = client.get("/glossario").get_data(as_text=True)
     assert "TAEG" in page and "La somma che paghi ogni mese." in page
+
+
+def test_the_ticked_choice_is_marked_and_the_button_says_what_comes_next(
+    client, course, make_user, login
+):
+    login(make_user("worker"))
+
+    def quiz_section() -> str:
+        page = client.get("/corsi/prova/01-spese").get_data(as_text=True)
+        section = page[page.index('id="quiz-spesa-fissa"') :]
+        return section[: section.index("</section>")]
+
+    assert "Controlla la risposta" in quiz_section()
+    client.post("/corsi/prova/01-spese/quiz/spesa-fissa", data={"choice": "1"})
+    wrong = quiz_section()
+    ticked = re.search(r'<label class="choice choice-wrong">.*?</label>', wrong, re.S)
+    assert (
+        ticked
+        and 'value="1"' in ticked.group(0)
+        and "la tua risposta: sbagliata" in ticked.group(0)
+    )
+    assert "choice-right" not in wrong  # the right choice is not given away
+    assert "Controlla la nuova risposta" in wrong
+    client.post("/corsi/prova/01-spese/quiz/spesa-fissa", data={"choice": "0"})
+    right = quiz_section()
+    assert re.search(r'<label class="choice choice-right">\s*<input[^>]*value="0"', right)
+    assert "la tua risposta giusta resta valida" in right
