@@ -11,6 +11,7 @@ from flask_login import current_user
 
 from elearn.extensions import babel
 from elearn.paths import PACKAGE_DIR
+from elearn.privacy import disclosure
 
 
 def select_locale() -> str:
@@ -60,3 +61,7 @@ def init_app(app: Flask) -> None:
     )
     app.jinja_env.filters.update(money=money, number=number, percent=percent, when=when)
     app.jinja_env.globals["current_locale"] = lambda: str(get_locale() or "it")
+    # The privacy guard's rule, for the note every report shows (templates/_disclosure.html).
+    app.jinja_env.globals.update(
+        disclosure_min_group=disclosure.MIN_GROUP, disclosure_rounding=disclosure.ROUNDING_BASE
+    )

@@ -1,4 +1,5 @@
-"""Managers see aggregates with small groups hidden, and only consenting learners by name."""
+"""Managers see guarded aggregates (1–4 hidden, other counts rounded to 5), and only consenting
+learners by name. The rule itself is tested in tests/privacy/test_disclosure.py."""
 
 from __future__ import annotations
 
@@ -10,16 +11,7 @@ from sqlalchemy import event, select
 
 from elearn.extensions import db
 from elearn.models import AuditEntry, ConsentRecord, ModuleProgress, TargetGroupDeclaration
-from elearn.reports.services import safe_cell, suppress
-
-
-def test_suppression_hides_small_groups_and_differences():
-    assert suppress(3) is None
-    assert suppress(0) == 0
-    assert suppress(7) == 7
-    assert suppress(7, total=9) is None  # 2 people could be deduced
-    assert suppress(9, total=9) == 9
-    assert suppress(5, total=4) is None
+from elearn.reports.services import safe_cell
 
 
 def test_csv_cells_cannot_run_as_formulas():
@@ -62,7 +54,9 @@ def coop(app, make_org, make_user, course):
 def test_dashboard_shows_reach_and_hides_small_figures(client, login, coop):
     login(coop["manager"])
     page = client.get("/report/").get_data(as_text=True)
-    assert "6 su 12 lavoratori hanno iniziato almeno un corso" in page or "6 of 12" in page
+    # 6 of 12 are published rounded to the nearest 5, the share from the published numbers.
+    assert "5 su 10 lavoratori hanno iniziato almeno un corso (50\u00a0%)" in page
+    assert "arrotondati al multiplo di 5 più vicino" in page
     # 3 declared "children under 14": hidden.
     rows = page[
         page.index("Self-declared") if "Self-declared" in page else page.index("dichiarati") :
@@ -75,11 +69,11 @@ def test_csv_export_matches_the_dashboard_table(client, login, coop):
     data = client.get("/report/courses.csv").get_data(as_text=True).lstrip("\ufeff")
     table = list(csv.reader(io.StringIO(data)))
     assert table[1][0] == "Corso di prova"
-    assert table[1][1] == "6"  # started
+    assert table[1][1] == "5"  # started: 6, published rounded to 5
     assert table[1][2] == "0"  # completed
-    assert table[1][3] == "75.0"  # average best score in %
+    assert table[1][3] == "75"  # average best score in whole %, over 6 people
     page = client.get("/report/").get_data(as_text=True)
-    assert "<td>6</td>" in page and "75,0" in page
+    assert "<td>5</td><td>0</td><td>75</td>" in page
     assert client.get("/report/nonsense.csv").status_code == 404
 
 
@@ -113,7 +107,7 @@ def test_manager_cannot_pick_an_organization_they_do_not_follow(client, login, c
     login(coop["manager"])
     other = make_org()
     page = client.get(f"/report/?org={other}").get_data(as_text=True)
-    assert "su 12 lavoratori" in page or "of 12 workers" in page  # falls back to their own scope
+    assert "su 10 lavoratori" in page  # falls back to their own scope (12, published as 10)
 
 
 def _count_queries(app, client, url):
@@ -151,7 +145,7 @@ def test_dashboard_snapshot_is_reused_then_refreshed(app, client, login, coop, m
     app.config["REPORT_CACHE_SECONDS"] = 300
     login(coop["manager"])
     first = client.get("/report/").get_data(as_text=True)
-    assert "6 su 12 lavoratori" in first and "Numeri calcolati alle" in first
+    assert "5 su 10 lavoratori" in first and "Numeri calcolati alle" in first
     cold = _count_queries(app, client, "/report/?corso=")
     for _ in range(6):
         worker = make_user("worker", org_id=coop["org"])
@@ -161,11 +155,11 @@ def test_dashboard_snapshot_is_reused_then_refreshed(app, client, login, coop, m
             )
             db.session.commit()
     # Within the snapshot's life the page shows the same figures, with few queries.
-    assert "6 su 12 lavoratori" in client.get("/report/").get_data(as_text=True)
+    assert "5 su 10 lavoratori" in client.get("/report/").get_data(as_text=True)
     assert _count_queries(app, client, "/report/") <= cold
     result = runner.invoke(args=["reports", "refresh"])
     assert result.exit_code == 0 and "refreshed" in result.output
-    assert "12 su 18 lavoratori" in client.get("/report/").get_data(as_text=True)
+    assert "10 su 20 lavoratori" in client.get("/report/").get_data(as_text=True)  # 12 of 18
 
 
 def test_learner_list_sorts_and_searches(app, client, login, coop):
