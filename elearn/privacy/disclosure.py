@@ -78,10 +78,11 @@ def ranked_shares(
         (key, count(group_size), share(with_property, group_size))
         for key, group_size, with_property in items
     ]
+    # A hidden share (1–4 people have the property) sorts between the shown ones and 0 %.
     return sorted(
         published,
         key=lambda item: (
-            -(item[2] if item[2] is not None else -1),
+            -(item[2] if item[2] is not None else 0.5),
             -(item[1] or 0),
             item[0],
         ),

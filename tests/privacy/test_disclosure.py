@@ -61,8 +61,10 @@ def test_a_share_with_a_hidden_count_is_hidden():
 
 def test_ranking_uses_published_shares_only():
     # 7/8 and 6/8 both publish as 5/10 = 50 %: ranked by key, not by the true difference.
-    ranked = disclosure.ranked_shares([("b", 8, 7), ("a", 8, 6), ("c", 20, 20), ("d", 20, 2)])
-    assert ranked == [("c", 20, 100), ("a", 10, 50), ("b", 10, 50), ("d", 20, None)]
+    ranked = disclosure.ranked_shares(
+        [("b", 8, 7), ("a", 8, 6), ("e", 20, 0), ("c", 20, 20), ("d", 20, 2)]
+    )
+    assert ranked == [("c", 20, 100), ("a", 10, 50), ("b", 10, 50), ("d", 20, None), ("e", 20, 0)]
 
 
 def test_averages_need_five_people_and_are_rounded():

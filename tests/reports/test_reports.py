@@ -213,3 +213,50 @@ def test_progress_shared_with_a_request_is_visible_only_while_it_is_open(app, cl
         db.session.commit()
         assert shared_progress(request) is None
     assert client.get(f"/report/persone/{worker}").status_code == 404
+
+
+def test_hardest_questions_share_wrong_answers_from_the_published_counts(
+    app, client, login, make_org, make_user, course
+):
+    """100 % means every learner missed the question at the first try and 0 % that nobody did
+    (not inverted); learners and shares are the published ones, so 4 wrong of 7 shows neither
+    the 7 nor the 4 (57 % would tell both). Same rule on the trainers' page."""
+    from elearn.models import QuizFirstAnswer
+
+    org = make_org()
+    manager = make_user("manager", org_id=org)
+    trainer = make_user("trainer")
+    workers = [make_user("worker", org_id=org) for _ in range(12)]
+    answers = {
+        ("01-spese", "spesa-fissa"): [False] * 12,  # everyone wrong
+        ("01-spese", "rata-anno"): [True] * 12,  # everyone right
+        ("02-rate", "taeg-spese"): [False] * 4 + [True] * 3,  # 4 wrong of 7
+    }
+    with app.app_context():
+        for (module, quiz), results in answers.items():
+            for worker, correct in zip(workers, results, strict=False):
+                db.session.add(
+                    QuizFirstAnswer(
+                        user_id=worker,
+                        course_slug=course,
+                        module_slug=module,
+                        quiz_id=quiz,
+                        correct=correct,
+                    )
+                )
+        db.session.commit()
+    login(manager)
+    data = client.get("/report/hardest.csv").get_data(as_text=True).lstrip("\ufeff")
+    rows = list(csv.reader(io.StringIO(data)))[1:]
+    assert rows == [
+        ["Quale di queste è una spesa fissa?", "10", "100"],
+        ["Il TAEG comprende le spese?", "5", "meno di 5"],
+        ["Quanto paghi in un anno con una rata di 150 € al mese?", "10", "0"],
+    ]
+    trainer_client = app.test_client()
+    login(trainer, trainer_client)
+    page = trainer_client.get("/editor/prova/statistiche").get_data(as_text=True)
+    table = page[page.index("Domande sbagliate") :]
+    assert table.index("spesa fissa") < table.index("TAEG") < table.index("rata di 150")
+    assert "<td>10</td><td>100\xa0%</td>" in table and "<td>10</td><td>0\xa0%</td>" in table
+    assert '<td>5</td><td><span class="muted">meno di 5</span></td>' in table
