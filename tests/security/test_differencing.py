@@ -440,9 +440,16 @@ def test_the_attacker_finds_the_leaks_of_a_report_without_the_guard():
 def test_dashboard_snapshots_store_only_guarded_figures(app, runner, attack_world):
     import json
 
+    legacy_key = f"{attack_world.orgs['A']}||it"  # written before the guard: exact counts
+    with app.app_context():
+        db.session.add(
+            ReportSnapshot(key=legacy_key, payload='{"workers": 9}', computed_at=utcnow())
+        )
+        db.session.commit()
     result = runner.invoke(args=["reports", "refresh"])
     assert result.exit_code == 0, result.output
     with app.app_context():
+        assert db.session.get(ReportSnapshot, legacy_key) is None
         payloads = [json.loads(row) for row in db.session.scalars(select(ReportSnapshot.payload))]
     assert payloads
     percent_columns = {"courses": 2, "hardest": 1}  # averages and shares, in whole percent
