@@ -548,13 +548,15 @@ def import_zip(fileobj: io.BytesIO, *, author_id: int | None) -> tuple[Course | 
 
 # --- statistics for trainers ------------------------------------------------------------------
 
-MIN_GROUP = 5
+HARDEST = 10
 
 
 @dataclass
 class ModuleStats:
+    """Published figures (elearn.privacy.disclosure); None reads "fewer than 5"."""
+
     title: str
-    started: int | None  # None: fewer than MIN_GROUP learners, suppressed
+    started: int | None
     completed: int | None
 
 
@@ -562,13 +564,15 @@ class ModuleStats:
 class QuestionStats:
     module_title: str
     question_html: str
-    learners: int
-    wrong_share: float  # share of first answers that were wrong
+    learners: int | None  # published: rounded to 5
+    wrong_percent: int | None  # % of first answers that were wrong, from the published counts
 
 
 def course_statistics(course: Course) -> tuple[list[ModuleStats], list[QuestionStats]]:
-    """Counts per module and the questions most often answered wrong; groups under 5 hidden."""
+    """Learners per module and the questions most often answered wrong at the first try, every
+    figure through the privacy guard (1–4 hidden, other counts rounded to 5)."""
     from elearn.models import ModuleProgress, QuizFirstAnswer
+    from elearn.privacy import disclosure
 
     counts = {
         slug: (started, completed)
@@ -582,20 +586,13 @@ def course_statistics(course: Course) -> tuple[list[ModuleStats], list[QuestionS
             .group_by(ModuleProgress.module_slug)
         )
     }
-
-    def shown(value: int) -> int | None:
-        return value if value >= MIN_GROUP else None
-
     modules = []
     for record in course.modules:
         if not record.is_visible:
             continue
         started, completed = counts.get(record.slug, (0, 0))
-        # Completed is hidden with started, so one cannot be deduced from the other.
         modules.append(
-            ModuleStats(
-                record.title, shown(started), shown(completed) if started >= MIN_GROUP else None
-            )
+            ModuleStats(record.title, disclosure.count(started), disclosure.count(completed))
         )
 
     rows = db.session.execute(
@@ -607,18 +604,25 @@ def course_statistics(course: Course) -> tuple[list[ModuleStats], list[QuestionS
         )
         .where(QuizFirstAnswer.course_slug == course.slug)
         .group_by(QuizFirstAnswer.module_slug, QuizFirstAnswer.quiz_id)
+        .having(func.count() >= disclosure.MIN_GROUP)
     ).all()
     by_slug = {record.slug: record for record in course.modules if record.is_visible}
-    questions = []
-    for module_slug, quiz_id, learners, wrong in rows:
-        record = by_slug.get(module_slug)
-        if record is None or learners < MIN_GROUP:
-            continue
-        quiz = record.published_version.quiz_map().get(quiz_id)
-        if quiz is None:
-            continue
-        questions.append(
-            QuestionStats(record.title, quiz["question_html"], learners, wrong / learners)
+    quizzes = {
+        (module_slug, quiz_id): quiz
+        for module_slug, record in by_slug.items()
+        for quiz_id, quiz in record.published_version.quiz_map().items()
+    }
+    ranked = disclosure.ranked_shares(
+        ((module_slug, quiz_id), int(learners), int(wrong or 0))
+        for module_slug, quiz_id, learners, wrong in rows
+        if (module_slug, quiz_id) in quizzes
+    )
+    return modules, [
+        QuestionStats(
+            by_slug[module_slug].title,
+            quizzes[(module_slug, quiz_id)]["question_html"],
+            learners,
+            wrong_percent,
         )
-    questions.sort(key=lambda q: q.wrong_share, reverse=True)
-    return modules, questions[:10]
+        for (module_slug, quiz_id), learners, wrong_percent in ranked[:HARDEST]
+    ]

@@ -305,5 +305,4 @@ def statistics(slug: str) -> str:
         course=found,
         modules=modules,
         questions=questions,
-        min_group=services.MIN_GROUP,
     )

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from statistics import median
 
 from flask_babel import format_timedelta, gettext
 from sqlalchemy import func, select
@@ -41,8 +40,8 @@ from elearn.models import (
     WelfareDayRegistration,
 )
 from elearn.models.base import utcnow
+from elearn.privacy import disclosure
 
-MIN_GROUP = 5  # privacy: smaller groups are never shown
 MAX_REPEAT_WEEKS = 12
 
 
@@ -520,39 +519,20 @@ def delete_slot(slot: AppointmentSlot) -> None:
 
 
 @dataclass
-class StatCell:
-    """A count or a duration; `value` is None when fewer than MIN_GROUP cases are behind it."""
-
-    value: float | None
-    cases: int
-
-    @property
-    def suppressed(self) -> bool:
-        return self.value is None
-
-
-def _cell(values: list[float]) -> StatCell:
-    if len(values) < MIN_GROUP:
-        return StatCell(None, len(values))
-    return StatCell(median(values), len(values))
-
-
-def _count(n: int) -> StatCell:
-    return StatCell(float(n) if n >= MIN_GROUP else None, n)
-
-
-@dataclass
 class OrganizationStats:
+    """Published figures only (elearn.privacy.disclosure); None reads "fewer than 5"."""
+
     organization: Organization
-    total: StatCell
-    by_topic: dict[str, StatCell]
-    hours_to_first_answer: StatCell
-    days_to_appointment: StatCell
+    total: int | None
+    by_topic: dict[str, int | None]
+    hours_to_first_answer: float | None  # median, whole hours
+    days_to_appointment: float | None  # median, whole days
 
 
 def statistics(manager: User) -> list[OrganizationStats]:
     """Requests by organization and topic, median time to first answer and to the first
-    appointment. Any group of fewer than five requests is suppressed."""
+    appointment, each through the privacy guard (counts rounded to 5, 1–4 hidden, medians only
+    over at least 5 requests)."""
     result = []
     for organization in manager.managed_organizations:
         rows = db.session.execute(
@@ -575,10 +555,10 @@ def statistics(manager: User) -> list[OrganizationStats]:
         result.append(
             OrganizationStats(
                 organization,
-                _count(len(rows)),
-                {topic: _count(n) for topic, n in sorted(by_topic.items())},
-                _cell(answers),
-                _cell(appointments),
+                disclosure.count(len(rows)),
+                {topic: disclosure.count(n) for topic, n in sorted(by_topic.items())},
+                disclosure.median(answers, unit=1),
+                disclosure.median(appointments, unit=1),
             )
         )
     return result

@@ -408,7 +408,6 @@ def statistics() -> str:
         "manage/statistics.html",
         stats=services.statistics(current_user),
         topics=consult.TOPIC_LABELS,
-        min_group=services.MIN_GROUP,
     )
 
 

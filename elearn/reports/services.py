@@ -1,8 +1,9 @@
-"""Aggregated learning figures per organization, computed in the database, small groups hidden.
+"""Aggregated learning figures per organization, computed in the database, guarded for privacy.
 
 Privacy (DESIGN.md): individual progress only for workers who consented (or shared it in a
-consultation request); everything else is counts where any group under MIN_GROUP people is
-suppressed, also when it could be deduced as the difference between two shown figures.
+consultation request); everything else is figures that pass through `elearn.privacy.disclosure`
+(1–4 hidden, other counts rounded to the nearest 5, shares from the rounded counts), so that no
+combination of dashboards, weeks, courses and CSV exports can single out fewer than 5 people.
 """
 
 from __future__ import annotations
@@ -31,19 +32,13 @@ from elearn.models import (
 )
 from elearn.models.base import utcnow
 from elearn.models.progress import TARGET_GROUPS
+from elearn.privacy import disclosure
 
-MIN_GROUP = 5
 WEEKS = 12
 PAGE_SIZE = 25
-
-
-def suppress(value: int, total: int | None = None) -> int | None:
-    """None when `value` (or what is left of `total` after it) would single out under 5 people."""
-    if 0 < value < MIN_GROUP:
-        return None
-    if total is not None and (0 < total - value < MIN_GROUP or total < MIN_GROUP):
-        return None
-    return value
+HARDEST = 10
+# Part of every snapshot key: snapshots written before the figures were guarded are never read.
+SNAPSHOT_FORMAT = "guarded-1"
 
 
 def managed_organizations(user: User) -> list[Organization]:
@@ -89,9 +84,12 @@ class Table:
 
 @dataclass
 class Dashboard:
-    workers: int
+    """Only published figures (elearn.privacy.disclosure): what the page, the CSVs and the
+    snapshots hold. None is "fewer than 5"; shares are whole percent."""
+
+    workers: int | None
     reach: int | None
-    reach_share: float | None
+    reach_share: int | None
     weeks: list[tuple[date, int | None]]
     courses: Table
     hardest: Table
@@ -136,7 +134,9 @@ def group_label(group: str) -> str:
 
 
 def dashboard(org_ids: list[int], course_slug: str | None = None) -> Dashboard:
-    """Every figure of the dashboard with a fixed number of queries, whatever the headcount."""
+    """Every figure of the dashboard with a fixed number of queries, whatever the headcount.
+
+    True counts stay inside this function: each figure leaves it through `disclosure`."""
     labels = _labels()
     workers = _workers(org_ids).subquery()
     total_workers = db.session.scalar(select(func.count()).select_from(workers)) or 0
@@ -149,7 +149,8 @@ def dashboard(org_ids: list[int], course_slug: str | None = None) -> Dashboard:
         )
         or 0
     )
-    reach = suppress(reached, total_workers)
+    shown_workers = disclosure.count(total_workers)
+    reach = disclosure.count(reached)
 
     start = utcnow().date() - timedelta(days=utcnow().date().weekday() + 7 * (WEEKS - 1))
     week = _week_start(ActivityDay.day).label("week")
@@ -162,7 +163,10 @@ def dashboard(org_ids: list[int], course_slug: str | None = None) -> Dashboard:
         )
     }
     weeks = [
-        (start + timedelta(weeks=i), suppress(active.get(str(start + timedelta(weeks=i)), 0)))
+        (
+            start + timedelta(weeks=i),
+            disclosure.count(active.get(str(start + timedelta(weeks=i)), 0)),
+        )
         for i in range(WEEKS)
     ]
 
@@ -208,21 +212,14 @@ def dashboard(org_ids: list[int], course_slug: str | None = None) -> Dashboard:
         [labels["course"], labels["started"], labels["completed"], labels["avg"]],
     )
     for course in courses:
-        n_started = started.get(course.slug, 0)
-        n_done = completed.get(course.slug, 0)
-        shown_started = suppress(n_started)
         avg, n_scored = averages.get(course.slug, (None, 0))
         course_table.rows.append(
             Row(
                 course.title,
                 [
-                    shown_started,
-                    (0 if n_started == 0 else suppress(n_done, n_started))
-                    if shown_started is not None
-                    else None,
-                    round(float(avg) * 100, 1)
-                    if avg is not None and n_scored >= MIN_GROUP
-                    else None,
+                    disclosure.count(started.get(course.slug, 0)),
+                    disclosure.count(completed.get(course.slug, 0)),
+                    disclosure.average_percent(avg, n_scored),
                 ],
             )
         )
@@ -233,9 +230,9 @@ def dashboard(org_ids: list[int], course_slug: str | None = None) -> Dashboard:
     selected = next((c for c in courses if c.slug == course_slug), None)
     module_table = _module_funnel(selected, workers, labels) if selected else None
     return Dashboard(
-        workers=total_workers,
+        workers=shown_workers,
         reach=reach,
-        reach_share=(reach / total_workers) if reach is not None and total_workers else None,
+        reach_share=disclosure.share_of_published(reach, shown_workers),
         weeks=weeks,
         courses=course_table,
         hardest=hardest,
@@ -275,30 +272,35 @@ def _module_funnel(course: Course, workers: Any, labels: dict[str, str]) -> Tabl
         .order_by(CourseModule.position)
     ):
         n, done = counts.get(module.slug, (0, 0))
-        shown = suppress(n)
-        table.rows.append(
-            Row(module.title, [shown, suppress(done, n) if shown is not None else None])
-        )
+        table.rows.append(Row(module.title, [disclosure.count(n), disclosure.count(done)]))
     return table
 
 
 def _hardest_questions(workers: Any, labels: dict[str, str]) -> Table:
-    learners = func.count().label("learners")
+    """The questions with the highest published share of wrong first answers.
+
+    Ranked on the published figures, not the true ones, so that the order of two questions
+    with the same published share says nothing more. One row per question, so the ranking in
+    Python costs no more than the query."""
     wrong = func.sum(case((QuizFirstAnswer.correct.is_(False), 1), else_=0)).label("wrong")
-    rows = db.session.execute(
+    grouped = db.session.execute(
         select(
             QuizFirstAnswer.course_slug,
             QuizFirstAnswer.module_slug,
             QuizFirstAnswer.quiz_id,
-            learners,
+            func.count().label("learners"),
             wrong,
         )
         .where(QuizFirstAnswer.user_id.in_(select(workers.c.id)))
         .group_by(QuizFirstAnswer.course_slug, QuizFirstAnswer.module_slug, QuizFirstAnswer.quiz_id)
-        .having(func.count() >= MIN_GROUP)
-        .order_by((wrong * 1.0 / learners).desc())
-        .limit(10)
+        .having(func.count() >= disclosure.MIN_GROUP)
     ).all()
+    rows = disclosure.ranked_shares(
+        [
+            ((r.course_slug, r.module_slug, r.quiz_id), int(r.learners), int(r.wrong or 0))
+            for r in grouped
+        ]
+    )[:HARDEST]
     table = Table(
         "hardest",
         labels["hardest_caption"],
@@ -306,7 +308,7 @@ def _hardest_questions(workers: Any, labels: dict[str, str]) -> Table:
     )
     if not rows:
         return table
-    keys = {(r.course_slug, r.module_slug) for r in rows}
+    keys = {(course_slug, module_slug) for (course_slug, module_slug, _quiz), *_ in rows}
     versions = {
         (course_slug, module.slug): module.published_version
         for course_slug, module in db.session.execute(
@@ -318,13 +320,13 @@ def _hardest_questions(workers: Any, labels: dict[str, str]) -> Table:
     import html
     import re
 
-    for row in rows:
-        version = versions.get((row.course_slug, row.module_slug))
-        quiz = version.quiz_map().get(row.quiz_id) if version else None
+    for (course_slug, module_slug, quiz_id), learners, wrong_share in rows:
+        version = versions.get((course_slug, module_slug))
+        quiz = version.quiz_map().get(quiz_id) if version else None
         # Plain text for the table and the CSV: without tags, and with "&amp;" back to "&"
         # (the page escapes it once more, a spreadsheet shows it as it is).
-        text = html.unescape(re.sub(r"<[^>]+>", "", quiz["question_html"])) if quiz else row.quiz_id
-        table.rows.append(Row(text, [row.learners, round(100 * row.wrong / row.learners, 1)]))
+        text = html.unescape(re.sub(r"<[^>]+>", "", quiz["question_html"])) if quiz else quiz_id
+        table.rows.append(Row(text, [learners, wrong_share]))
     return table
 
 
@@ -353,17 +355,8 @@ def _target_groups(workers: Any, labels: dict[str, str]) -> Table:
         [labels["group"], labels["declared"], labels["started_any"], labels["completed_any"]],
     )
     for group in TARGET_GROUPS:
-        declared, started, done = rows.get(group, (0, 0, 0))
-        shown = suppress(declared)
         table.rows.append(
-            Row(
-                group_label(group),
-                [
-                    shown,
-                    suppress(started, declared) if shown is not None else None,
-                    suppress(done, declared) if shown is not None else None,
-                ],
-            )
+            Row(group_label(group), [disclosure.count(n) for n in rows.get(group, (0, 0, 0))])
         )
     return table
 
@@ -556,7 +549,7 @@ def _table_from_dict(data: dict[str, Any] | None) -> Table | None:
 
 
 def _snapshot_key(org_ids: list[int], course_slug: str | None, locale: str) -> str:
-    return f"{','.join(map(str, sorted(org_ids)))}|{course_slug or ''}|{locale}"
+    return f"{SNAPSHOT_FORMAT}|{','.join(map(str, sorted(org_ids)))}|{course_slug or ''}|{locale}"
 
 
 def cached_dashboard(
@@ -628,10 +621,17 @@ def cached_dashboard(
 
 
 def refresh_snapshots(locales: tuple[str, ...] = ("it", "en")) -> int:
-    """Recompute the dashboards managers open (each organization, and each manager's set)."""
+    """Recompute the dashboards managers open (each organization, and each manager's set);
+    drop snapshots of an older format (before the figures were guarded)."""
     from flask_babel import force_locale
+    from sqlalchemy import delete
 
-    from elearn.models import ManagerOrganization
+    from elearn.models import ManagerOrganization, ReportSnapshot
+
+    db.session.execute(
+        delete(ReportSnapshot).where(ReportSnapshot.key.not_like(f"{SNAPSHOT_FORMAT}|%"))
+    )
+    db.session.commit()
 
     scopes: set[tuple[int, ...]] = set()
     by_manager: dict[int, list[int]] = {}

@@ -9,6 +9,7 @@ from flask_login import current_user
 from elearn import audit
 from elearn.charts import SVG_CSP, bar_chart, funnel_chart
 from elearn.learning.services import my_path
+from elearn.privacy import disclosure
 from elearn.reports import services
 from elearn.security import role_required
 
@@ -51,7 +52,6 @@ def dashboard() -> str:
         data=data,
         organizations=services.managed_organizations(current_user),
         selected=selected,
-        min_group=services.MIN_GROUP,
     )
 
 
@@ -116,7 +116,8 @@ def export(table: str) -> Response:
     from elearn.extensions import db
 
     db.session.commit()
-    body = "\ufeff" + services.table_csv(chosen, gettext("fewer than %(n)d", n=services.MIN_GROUP))
+    hidden = gettext("fewer than %(n)d", n=disclosure.MIN_GROUP)
+    body = "\ufeff" + services.table_csv(chosen, hidden)
     response = Response(body, mimetype="text/csv")
     response.headers["Content-Disposition"] = (
         f'attachment; filename="report-{table}-{selected}.csv"'

@@ -1,4 +1,5 @@
-"""Managers see aggregates with small groups hidden, and only consenting learners by name."""
+"""Managers see guarded aggregates (1–4 hidden, other counts rounded to 5), and only consenting
+learners by name. The rule itself is tested in tests/privacy/test_disclosure.py."""
 
 from __future__ import annotations
 
@@ -10,16 +11,7 @@ from sqlalchemy import event, select
 
 from elearn.extensions import db
 from elearn.models import AuditEntry, ConsentRecord, ModuleProgress, TargetGroupDeclaration
-from elearn.reports.services import safe_cell, suppress
-
-
-def test_suppression_hides_small_groups_and_differences():
-    assert suppress(3) is None
-    assert suppress(0) == 0
-    assert suppress(7) == 7
-    assert suppress(7, total=9) is None  # 2 people could be deduced
-    assert suppress(9, total=9) == 9
-    assert suppress(5, total=4) is None
+from elearn.reports.services import safe_cell
 
 
 def test_csv_cells_cannot_run_as_formulas():
@@ -62,7 +54,9 @@ def coop(app, make_org, make_user, course):
 def test_dashboard_shows_reach_and_hides_small_figures(client, login, coop):
     login(coop["manager"])
     page = client.get("/report/").get_data(as_text=True)
-    assert "6 su 12 lavoratori hanno iniziato almeno un corso" in page or "6 of 12" in page
+    # 6 of 12 are published rounded to the nearest 5, the share from the published numbers.
+    assert "5 su 10 lavoratori hanno iniziato almeno un corso (50\u00a0%)" in page
+    assert "arrotondati al multiplo di 5 più vicino" in page
     # 3 declared "children under 14": hidden.
     rows = page[
         page.index("Self-declared") if "Self-declared" in page else page.index("dichiarati") :
@@ -75,11 +69,11 @@ def test_csv_export_matches_the_dashboard_table(client, login, coop):
     data = client.get("/report/courses.csv").get_data(as_text=True).lstrip("\ufeff")
     table = list(csv.reader(io.StringIO(data)))
     assert table[1][0] == "Corso di prova"
-    assert table[1][1] == "6"  # started
+    assert table[1][1] == "5"  # started: 6, published rounded to 5
     assert table[1][2] == "0"  # completed
-    assert table[1][3] == "75.0"  # average best score in %
+    assert table[1][3] == "75"  # average best score in whole %, over 6 people
     page = client.get("/report/").get_data(as_text=True)
-    assert "<td>6</td>" in page and "75,0" in page
+    assert "<td>5</td><td>0</td><td>75</td>" in page
     assert client.get("/report/nonsense.csv").status_code == 404
 
 
@@ -113,7 +107,7 @@ def test_manager_cannot_pick_an_organization_they_do_not_follow(client, login, c
     login(coop["manager"])
     other = make_org()
     page = client.get(f"/report/?org={other}").get_data(as_text=True)
-    assert "su 12 lavoratori" in page or "of 12 workers" in page  # falls back to their own scope
+    assert "su 10 lavoratori" in page  # falls back to their own scope (12, published as 10)
 
 
 def _count_queries(app, client, url):
@@ -151,7 +145,7 @@ def test_dashboard_snapshot_is_reused_then_refreshed(app, client, login, coop, m
     app.config["REPORT_CACHE_SECONDS"] = 300
     login(coop["manager"])
     first = client.get("/report/").get_data(as_text=True)
-    assert "6 su 12 lavoratori" in first and "Numeri calcolati alle" in first
+    assert "5 su 10 lavoratori" in first and "Numeri calcolati alle" in first
     cold = _count_queries(app, client, "/report/?corso=")
     for _ in range(6):
         worker = make_user("worker", org_id=coop["org"])
@@ -161,11 +155,11 @@ def test_dashboard_snapshot_is_reused_then_refreshed(app, client, login, coop, m
             )
             db.session.commit()
     # Within the snapshot's life the page shows the same figures, with few queries.
-    assert "6 su 12 lavoratori" in client.get("/report/").get_data(as_text=True)
+    assert "5 su 10 lavoratori" in client.get("/report/").get_data(as_text=True)
     assert _count_queries(app, client, "/report/") <= cold
     result = runner.invoke(args=["reports", "refresh"])
     assert result.exit_code == 0 and "refreshed" in result.output
-    assert "12 su 18 lavoratori" in client.get("/report/").get_data(as_text=True)
+    assert "10 su 20 lavoratori" in client.get("/report/").get_data(as_text=True)  # 12 of 18
 
 
 def test_learner_list_sorts_and_searches(app, client, login, coop):
@@ -219,3 +213,50 @@ def test_progress_shared_with_a_request_is_visible_only_while_it_is_open(app, cl
         db.session.commit()
         assert shared_progress(request) is None
     assert client.get(f"/report/persone/{worker}").status_code == 404
+
+
+def test_hardest_questions_share_wrong_answers_from_the_published_counts(
+    app, client, login, make_org, make_user, course
+):
+    """100 % means every learner missed the question at the first try and 0 % that nobody did
+    (not inverted); learners and shares are the published ones, so 4 wrong of 7 shows neither
+    the 7 nor the 4 (57 % would tell both). Same rule on the trainers' page."""
+    from elearn.models import QuizFirstAnswer
+
+    org = make_org()
+    manager = make_user("manager", org_id=org)
+    trainer = make_user("trainer")
+    workers = [make_user("worker", org_id=org) for _ in range(12)]
+    answers = {
+        ("01-spese", "spesa-fissa"): [False] * 12,  # everyone wrong
+        ("01-spese", "rata-anno"): [True] * 12,  # everyone right
+        ("02-rate", "taeg-spese"): [False] * 4 + [True] * 3,  # 4 wrong of 7
+    }
+    with app.app_context():
+        for (module, quiz), results in answers.items():
+            for worker, correct in zip(workers, results, strict=False):
+                db.session.add(
+                    QuizFirstAnswer(
+                        user_id=worker,
+                        course_slug=course,
+                        module_slug=module,
+                        quiz_id=quiz,
+                        correct=correct,
+                    )
+                )
+        db.session.commit()
+    login(manager)
+    data = client.get("/report/hardest.csv").get_data(as_text=True).lstrip("\ufeff")
+    rows = list(csv.reader(io.StringIO(data)))[1:]
+    assert rows == [
+        ["Quale di queste è una spesa fissa?", "10", "100"],
+        ["Il TAEG comprende le spese?", "5", "meno di 5"],
+        ["Quanto paghi in un anno con una rata di 150 € al mese?", "10", "0"],
+    ]
+    trainer_client = app.test_client()
+    login(trainer, trainer_client)
+    page = trainer_client.get("/editor/prova/statistiche").get_data(as_text=True)
+    table = page[page.index("Domande sbagliate") :]
+    assert table.index("spesa fissa") < table.index("TAEG") < table.index("rata di 150")
+    assert "<td>10</td><td>100\xa0%</td>" in table and "<td>10</td><td>0\xa0%</td>" in table
+    assert '<td>5</td><td><span class="muted">meno di 5</span></td>' in table
