@@ -62,6 +62,7 @@ def scene(app: Flask, make_org, make_user, course: str) -> dict:
     worker = make_user("worker", org_id=home, name=NAME, consent=False)
     manager = make_user("manager", org_id=home)
     admin = make_user("admin")
+    admin_manager = make_user("admin", "manager", org_id=home)
     make_user("worker", org_id=other, consent=True)
     with app.app_context():
         for module_slug, score, seconds, day in (
@@ -162,6 +163,7 @@ def scene(app: Flask, make_org, make_user, course: str) -> dict:
             "worker": worker,
             "manager": manager,
             "admin": admin,
+            "admin_manager": admin_manager,
             "home": home,
             "requests": requests,
             "values": {
@@ -248,9 +250,11 @@ def test_no_manager_or_admin_page_shows_learning_of_a_worker_who_did_not_consent
     assert (open_case, 200) in seen["manage.case"]
     assert (f"/report/persone/{scene['worker']}", 404) in seen["reports.learner"]
 
-    seen = walk(app, login, scene["admin"], scene)
-    for endpoint in ("admin.user", "admin.users", "admin.audit_log"):
-        assert any(status == 200 for _url, status in seen[endpoint]), seen[endpoint]
+    for person in ("admin", "admin_manager"):
+        seen = walk(app, login, scene[person], scene)
+        for endpoint in ("admin.user", "admin.users", "admin.audit_log"):
+            assert any(status == 200 for _url, status in seen[endpoint]), seen[endpoint]
+    assert (open_case, 200) in seen["manage.case"]  # the admin who is also a manager
 
     # The same markers do show once the worker chooses to share: the walk can see a leak.
     with app.app_context():
