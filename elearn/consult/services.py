@@ -357,18 +357,14 @@ class SharedCourse:
     percent: int
 
 
-def shared_progress(consultation: ConsultationRequest) -> list[SharedCourse] | None:
-    """The worker's course progress, or None when it is not shared with this open request.
-
-    Sharing was given "for this request only": it ends when the request is closed.
-    """
-    if not consultation.share_progress or consultation.closed_at is not None:
-        return None
+def course_progress(worker_id: int) -> list[SharedCourse]:
+    """The worker's started courses with modules done. Learning state: a manager gets it only
+    through manage.services.case_learning, which asks the privacy rule first."""
     from elearn.learning.services import catalogue
 
     return [
         SharedCourse(card.course.title, card.modules, card.completed_modules, card.percent)
-        for card in catalogue(consultation.worker_id)
+        for card in catalogue(worker_id)
         if card.started
     ]
 
@@ -383,7 +379,7 @@ class PathwayEntry:
     title: str
     url: str | None
     due_date: date | None
-    done: bool
+    done: bool | None  # None: the viewer may not see the worker's learning state
     course_slug: str | None = None
     module_slug: str | None = None
 
@@ -398,9 +394,11 @@ def pathway_items(worker_id: int) -> list[PathwayItem]:
     )
 
 
-def pathway_for(user_id: int) -> list[PathwayEntry]:
+def pathway_for(user_id: int, *, with_state: bool = True) -> list[PathwayEntry]:
     """The worker's personal pathway with done flags: modules are done when the worker's own
-    progress says so, actions when the worker ticked them."""
+    progress says so, actions when the worker ticked them. With `with_state=False` the steps
+    come as assigned (title, due date) with `done=None`, and progress is not even read: what
+    a manager gets when the privacy rule (elearn.privacy.learning_access) says no."""
     items = pathway_items(user_id)
     module_keys = {(i.course_slug, i.module_slug) for i in items if i.kind == "module"}
     titles: dict[tuple[str, str], str] = {}
@@ -413,16 +411,17 @@ def pathway_for(user_id: int) -> list[PathwayEntry]:
             .where(Course.slug.in_(slugs))
         ):
             titles[(course_slug, module_slug)] = f"{module_title} ({course_title})"
-        completed = {
-            (row.course_slug, row.module_slug)
-            for row in db.session.execute(
-                select(ModuleProgress.course_slug, ModuleProgress.module_slug).where(
-                    ModuleProgress.user_id == user_id,
-                    ModuleProgress.completed_at.is_not(None),
-                    ModuleProgress.course_slug.in_(slugs),
+        if with_state:
+            completed = {
+                (row.course_slug, row.module_slug)
+                for row in db.session.execute(
+                    select(ModuleProgress.course_slug, ModuleProgress.module_slug).where(
+                        ModuleProgress.user_id == user_id,
+                        ModuleProgress.completed_at.is_not(None),
+                        ModuleProgress.course_slug.in_(slugs),
+                    )
                 )
-            )
-        }
+            }
     entries = []
     for item in items:
         if item.kind == "module":
@@ -436,7 +435,7 @@ def pathway_for(user_id: int) -> list[PathwayEntry]:
                     if "learning.module" in current_app.view_functions
                     else None,
                     due_date=item.due_date,
-                    done=key in completed,
+                    done=(key in completed) if with_state else None,
                     course_slug=key[0],
                     module_slug=key[1],
                 )
@@ -449,7 +448,7 @@ def pathway_for(user_id: int) -> list[PathwayEntry]:
                     title=item.title or "",
                     url=None,
                     due_date=item.due_date,
-                    done=item.done_at is not None,
+                    done=(item.done_at is not None) if with_state else None,
                 )
             )
     return entries

@@ -14,14 +14,18 @@ from elearn import audit
 from elearn.consult.services import (
     ROME,
     ConsultError,
+    PathwayEntry,
+    SharedCourse,
     appointment_location,
     appointments_of,
+    course_progress,
     current_appointment,
     free_slot,
     mail_appointment_booked,
     mail_appointment_cancelled,
     mail_new_message,
     managers_of,
+    pathway_for,
 )
 from elearn.extensions import db
 from elearn.models import (
@@ -41,6 +45,7 @@ from elearn.models import (
 )
 from elearn.models.base import utcnow
 from elearn.privacy import disclosure
+from elearn.privacy.learning_access import learning_visible_to, record_read
 
 MAX_REPEAT_WEEKS = 12
 
@@ -362,6 +367,12 @@ def module_options() -> list[tuple[str, str]]:
     ]
 
 
+def check_pathway_open(consultation: ConsultationRequest) -> None:
+    """A closed case keeps its pathway as it was (ConsultError otherwise)."""
+    if consultation.status == "closed":
+        raise ConsultError(gettext("Reopen the case before changing the pathway."), "title")
+
+
 def add_pathway_item(
     consultation: ConsultationRequest,
     manager: User,
@@ -370,6 +381,7 @@ def add_pathway_item(
     title: str,
     due_date: date | None,
 ) -> PathwayItem:
+    check_pathway_open(consultation)
     if module:
         if module not in dict(module_options()):
             raise ConsultError(gettext("Choose a published module."), "module")
@@ -386,11 +398,26 @@ def add_pathway_item(
     item.created_by_id = manager.id
     db.session.add(item)
     consultation.updated_at = utcnow()
+    db.session.flush()
+    audit.record(
+        "pathway.add",
+        actor_id=manager.id,
+        subject_user_id=consultation.worker_id,
+        detail=f"request={consultation.id} {_pathway_detail(item)}",
+    )
     db.session.commit()
     return item
 
 
-def delete_pathway_item(consultation: ConsultationRequest, item_id: int) -> bool:
+def _pathway_detail(item: PathwayItem) -> str:
+    # The module, not the action's free text: the audit log is read by admins too.
+    what = f"module={item.course_slug}/{item.module_slug}" if item.kind == "module" else "action"
+    return f"item={item.id} {what}"
+
+
+def delete_pathway_item(consultation: ConsultationRequest, item_id: int, manager: User) -> bool:
+    """Remove a step of the worker's pathway; False when there is no such step."""
+    check_pathway_open(consultation)
     item = db.session.scalar(
         select(PathwayItem).where(
             PathwayItem.id == item_id, PathwayItem.worker_id == consultation.worker_id
@@ -398,9 +425,44 @@ def delete_pathway_item(consultation: ConsultationRequest, item_id: int) -> bool
     )
     if item is None:
         return False
+    audit.record(
+        "pathway.delete",
+        actor_id=manager.id,
+        subject_user_id=consultation.worker_id,
+        detail=f"request={consultation.id} {_pathway_detail(item)}",
+    )
     db.session.delete(item)
+    consultation.updated_at = utcnow()
     db.session.commit()
     return True
+
+
+@dataclass
+class CaseLearning:
+    """What the case file shows of the worker's learning."""
+
+    visible: bool  # the privacy rule's answer for this manager and worker
+    pathway: list[PathwayEntry]  # always the steps as assigned; done flags only when visible
+    progress: list[SharedCourse] | None  # None when not visible
+
+
+def case_learning(
+    consultation: ConsultationRequest, manager: User, remote_addr: str = ""
+) -> CaseLearning:
+    """The worker's pathway and course progress as this manager may see them (one rule:
+    elearn.privacy.learning_access); a read of learning state is written to the audit log."""
+    visible = learning_visible_to(manager, consultation.worker, via_request=consultation)
+    pathway = pathway_for(consultation.worker_id, with_state=visible)
+    progress = course_progress(consultation.worker_id) if visible else None
+    if visible:
+        record_read(
+            manager,
+            consultation.worker_id,
+            detail=f"request={consultation.id}",
+            remote_addr=remote_addr,
+        )
+        db.session.commit()
+    return CaseLearning(visible, pathway, progress)
 
 
 # --- calendars -----------------------------------------------------------------------------------

@@ -128,8 +128,7 @@ def _case_page(consultation: ConsultationRequest, **forms: object) -> str:
         appointment=consult.current_appointment(consultation.id),
         notes=services.read_notes(consultation, current_user, request.remote_addr or ""),
         scenarios=consult.attached_scenarios(consultation),
-        progress=consult.shared_progress(consultation),
-        pathway=consult.pathway_for(consultation.worker_id),
+        learning=services.case_learning(consultation, current_user, request.remote_addr or ""),
         assign_form=assign_form,
         message_form=forms.get("message_form") or ManagerMessageForm(formdata=None),
         note_form=forms.get("note_form") or NoteForm(formdata=None),
@@ -281,10 +280,24 @@ def reopen(request_id: int) -> Response:
     return _to_case(consultation)
 
 
+def _pathway_refused(consultation: ConsultationRequest) -> tuple[str, int] | None:
+    """On a closed case the pathway stays as it was: the page again, with why, and a 409."""
+    try:
+        services.check_pathway_open(consultation)
+    except consult.ConsultError as error:
+        _checked()
+        flash(error.message, "error")
+        return _case_page(consultation), 409
+    return None
+
+
 @bp.post("/richieste/<int:request_id>/percorso")
 @manager_only
 def add_pathway_item(request_id: int) -> str | Response | tuple[str, int]:
     consultation = _case_or_404(request_id)
+    refused = _pathway_refused(consultation)
+    if refused:
+        return refused
     form = PathwayForm()
     form.module.choices = []
     if form.validate_on_submit():
@@ -307,10 +320,13 @@ def add_pathway_item(request_id: int) -> str | Response | tuple[str, int]:
 
 @bp.post("/richieste/<int:request_id>/percorso/<int:item_id>/elimina")
 @manager_only
-def delete_pathway_item(request_id: int, item_id: int) -> Response:
+def delete_pathway_item(request_id: int, item_id: int) -> str | Response | tuple[str, int]:
     consultation = _case_or_404(request_id)
+    refused = _pathway_refused(consultation)
+    if refused:
+        return refused
     _checked()
-    if not services.delete_pathway_item(consultation, item_id):
+    if not services.delete_pathway_item(consultation, item_id, current_user):
         abort(404)
     flash(gettext("Removed from the pathway."), "success")
     return _to_case(consultation, "pathway")

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import Date, and_, case, cast, func, literal, or_, select
+from sqlalchemy import Date, and_, case, cast, func, or_, select
 from sqlalchemy.sql import ColumnElement
 
 from elearn.extensions import db
@@ -33,6 +33,7 @@ from elearn.models import (
 from elearn.models.base import utcnow
 from elearn.models.progress import TARGET_GROUPS
 from elearn.privacy import disclosure
+from elearn.privacy.learning_access import learning_visible_ids, learning_visible_to
 
 WEEKS = 12
 PAGE_SIZE = 25
@@ -364,23 +365,6 @@ def _target_groups(workers: Any, labels: dict[str, str]) -> Table:
 # --- consenting learners ----------------------------------------------------------------------
 
 
-def visible_learner_ids(org_ids: list[int]) -> Any:
-    """Workers whose individual progress a manager of `org_ids` may see."""
-    shared = select(literal(-1)).where(literal(False))
-    try:
-        from elearn.models import ConsultationRequest
-
-        # Shared "for this request only": while the request is open, not after it is closed.
-        shared = select(ConsultationRequest.worker_id).where(
-            ConsultationRequest.share_progress.is_(True),
-            ConsultationRequest.organization_id.in_(org_ids),
-            ConsultationRequest.closed_at.is_(None),
-        )
-    except ImportError:  # pragma: no cover - consultations not installed
-        pass
-    return _workers(org_ids).where(or_(User.shares_progress.is_(True), User.id.in_(shared)))
-
-
 @dataclass
 class LearnerRow:
     id: int
@@ -396,10 +380,17 @@ SORTS = ("name", "activity", "modules")
 
 
 def learner_page(
-    org_ids: list[int], *, query: str = "", sort: str = "name", page: int = 1
+    manager: User,
+    org_ids: list[int],
+    *,
+    query: str = "",
+    sort: str = "name",
+    page: int = 1,
 ) -> tuple[list[LearnerRow], int, int, int]:
-    """One page of consenting learners with their figures, aggregated only for who is shown."""
-    visible = visible_learner_ids(org_ids).subquery()
+    """One page of the learners whose progress `manager` may see (the privacy rule in
+    elearn.privacy.learning_access), in `org_ids`, with figures aggregated only for who is
+    shown."""
+    visible = learning_visible_ids(manager, org_ids).subquery()
     people = (
         select(User.id, User.full_name, Organization.name.label("organization"))
         .join(Organization, Organization.id == User.organization_id)
@@ -484,11 +475,11 @@ def learner_page(
     )
 
 
-def learner_visible(org_ids: list[int], learner_id: int) -> User | None:
-    found = db.session.scalar(
-        select(User.id).where(User.id == learner_id, User.id.in_(visible_learner_ids(org_ids)))
-    )
-    return db.session.get(User, found) if found else None
+def learner_visible(manager: User, learner_id: int) -> User | None:
+    """The learner, only when `manager` may see their progress (else None: the page is a 404)."""
+    if not learning_visible_to(manager, learner_id):
+        return None
+    return db.session.get(User, learner_id)
 
 
 # --- CSV --------------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from elearn import audit
 from elearn.charts import SVG_CSP, bar_chart, funnel_chart
 from elearn.learning.services import my_path
 from elearn.privacy import disclosure
+from elearn.privacy.learning_access import record_read
 from elearn.reports import services
 from elearn.security import role_required
 
@@ -130,6 +131,7 @@ def export(table: str) -> Response:
 def learners() -> str:
     org_ids, selected = _scope()
     rows, page, pages, total = services.learner_page(
+        current_user,
         org_ids,
         query=request.args.get("q", "")[:100],
         sort=request.args.get("ordine", "name"),
@@ -151,16 +153,10 @@ def learners() -> str:
 @bp.get("/persone/<int:learner_id>")
 @role_required("manager")
 def learner(learner_id: int) -> str:
-    org_ids = [org.id for org in current_user.managed_organizations]
-    person = services.learner_visible(org_ids, learner_id)
+    person = services.learner_visible(current_user, learner_id)
     if person is None:
         abort(404)
-    audit.record(
-        "progress.read",
-        actor_id=current_user.id,
-        subject_user_id=person.id,
-        remote_addr=request.remote_addr or "",
-    )
+    record_read(current_user, person.id, remote_addr=request.remote_addr or "")
     from elearn.extensions import db
 
     db.session.commit()

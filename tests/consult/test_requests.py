@@ -163,7 +163,7 @@ def test_sharing_progress_is_revocable_from_the_request_page(
     manager = app.test_client()
     login(coops.manager, manager)
     case = manager.get(f"/manage/richieste/{request_id}").get_data(as_text=True)
-    assert "non ha condiviso i progressi" in case
+    assert "non ha scelto di condividere i suoi progressi" in case
 
 
 def test_pathway_modules_tick_off_with_the_workers_own_progress(

@@ -186,7 +186,6 @@ def test_learner_list_sorts_and_searches(app, client, login, coop):
 
 
 def test_progress_shared_with_a_request_is_visible_only_while_it_is_open(app, client, login, coop):
-    from elearn.consult.services import shared_progress
     from elearn.models import ConsultationRequest
     from elearn.models.base import utcnow
 
@@ -205,13 +204,16 @@ def test_progress_shared_with_a_request_is_visible_only_while_it_is_open(app, cl
         request_id = request.id
     login(coop["manager"])
     assert client.get(f"/report/persone/{worker}").status_code == 200
+    case = client.get(f"/manage/richieste/{request_id}").get_data(as_text=True)
+    assert "Corso di prova: 0 moduli su 2" in case
     with app.app_context():
         request = db.session.get(ConsultationRequest, request_id)
-        assert shared_progress(request) is not None
         request.closed_at = utcnow()
         request.status = "closed"
         db.session.commit()
-        assert shared_progress(request) is None
+    case = client.get(f"/manage/richieste/{request_id}").get_data(as_text=True)
+    assert "Corso di prova: 0 moduli su 2" not in case
+    assert "Il lavoratore non ha scelto di condividere i suoi progressi." in case
     assert client.get(f"/report/persone/{worker}").status_code == 404
 
 
