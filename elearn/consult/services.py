@@ -35,6 +35,7 @@ from elearn.models import (
 )
 from elearn.models.base import utcnow
 from elearn.outbox.services import enqueue
+from elearn.urls import public_url
 
 ROME = ZoneInfo("Europe/Rome")
 
@@ -482,6 +483,7 @@ def _ics(
     location: str,
     text: str,
     *,
+    url: str,
     cancelled: bool = False,
 ) -> bytes:
     calendar = Calendar()
@@ -496,21 +498,12 @@ def _ics(
     event.add("summary", summary)
     event.add("location", location)
     event.add("description", text)
+    event.add("url", url)  # the page on the site, from PUBLIC_BASE_URL like every mailed link
     if cancelled:
         event.add("status", "CANCELLED")
     calendar.add_component(event)
     calendar.add_missing_timezones()
     return calendar.to_ical()
-
-
-def _site_link(endpoint: str, **values: Any) -> str:
-    base = current_app.config.get("PUBLIC_BASE_URL", "").rstrip("/")
-    try:
-        path = url_for(endpoint, **values)
-    except RuntimeError:  # no request and no SERVER_NAME: the CLI
-        with current_app.test_request_context():
-            path = url_for(endpoint, **values)
-    return base + path
 
 
 def appointment_location(channel: str, point: SocialPoint | None) -> str:
@@ -527,6 +520,7 @@ def appointment_ics(appointment: Appointment) -> bytes:
         appointment.ends_at,
         appointment.location,
         gettext("WELFARE³: your consultation with the Welfare Manager."),
+        url=public_url("consult.request_detail", request_id=appointment.request_id),
         cancelled=appointment.status == "cancelled",
     )
 
@@ -539,6 +533,7 @@ def welfare_day_ics(event: WelfareDay) -> bytes:
         event.ends_at,
         event.place,
         event.programme,
+        url=public_url("consult.welfare_days"),
     )
 
 
@@ -562,7 +557,7 @@ def mail_appointment_booked(appointment: Appointment, worker: User) -> None:
             name=worker.first_name,
             when=long_when(appointment.starts_at),
             where=appointment.location,
-            link=_site_link("consult.request_detail", request_id=appointment.request_id),
+            link=public_url("consult.request_detail", request_id=appointment.request_id),
         )
         enqueue(
             worker.email,
@@ -584,7 +579,7 @@ def mail_appointment_cancelled(appointment: Appointment, worker: User) -> None:
                 "will propose another time:\n%(link)s\n",
                 name=worker.first_name,
                 when=long_when(appointment.starts_at),
-                link=_site_link("consult.request_detail", request_id=appointment.request_id),
+                link=public_url("consult.request_detail", request_id=appointment.request_id),
             ),
             attachment=appointment_ics(appointment),
             attachment_name="appuntamento.ics",
@@ -643,7 +638,7 @@ def mail_staff(consultation: ConsultationRequest, event: str) -> None:
                     name=manager.first_name,
                     what=subjects[event],
                     org=consultation.organization.name,
-                    link=_site_link("manage.case", request_id=consultation.id),
+                    link=public_url("manage.case", request_id=consultation.id),
                 ),
             )
 
@@ -658,7 +653,7 @@ def mail_new_message(consultation: ConsultationRequest, worker: User) -> None:
                 "Hello %(name)s,\n\nthe Welfare Manager wrote to you about your request. "
                 "Read it here:\n%(link)s\n",
                 name=worker.first_name,
-                link=_site_link("consult.request_detail", request_id=consultation.id),
+                link=public_url("consult.request_detail", request_id=consultation.id),
             ),
         )
 
@@ -673,7 +668,7 @@ def _mail_welfare_day(registration: WelfareDayRegistration, kind: str) -> None:
             when=long_when(event.starts_at),
             place=event.place,
         )
-        link = _site_link("consult.welfare_days")
+        link = public_url("consult.welfare_days")
         attachment = None
         if kind == "registered":
             subject = gettext("Your place at the Welfare day")
@@ -931,7 +926,7 @@ def send_reminders(now: datetime | None = None) -> ReminderReport:
                     name=worker.first_name,
                     when=long_when(appointment.starts_at),
                     where=appointment.location,
-                    link=_site_link("consult.request_detail", request_id=appointment.request_id),
+                    link=public_url("consult.request_detail", request_id=appointment.request_id),
                 ),
                 attachment=appointment_ics(appointment),
                 attachment_name="appuntamento.ics",
