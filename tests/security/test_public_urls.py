@@ -155,6 +155,8 @@ def assert_every_url_is_public(texts: list[tuple[str, str]], base: str = BASE) -
         for url in URL_RE.findall(text):
             found += 1
             assert url.startswith(base + "/"), f"{url} in the e-mail to {recipient}"
+        if text.startswith("BEGIN:VCALENDAR"):  # the attachment is read, not skipped
+            assert re.search(rf"(?m)^URL:{re.escape(base)}/", text), text
         bare = BARE_PATH_RE.search(text)
         assert bare is None, f"a link without a host ({bare.group()}) to {recipient}"
     return found
@@ -367,6 +369,11 @@ FLOWS = [
 # Flows that must send at least one e-mail (the account change sends none today; if one is
 # added, the scan covers it).
 SENDS_MAIL = {f.__name__ for f in FLOWS} - {"admin_changes_roles_and_active"}
+SENDS_CALENDAR = {
+    "appointment_booked_moved_and_cancelled",
+    "welfare_day_place_waitlist_and_promotion",
+    "reminders_from_cron",
+}
 
 
 # --- layer 1: links come from PUBLIC_BASE_URL ---------------------------------------------------
@@ -384,6 +391,8 @@ def test_every_mailed_url_starts_with_public_base_url_whatever_the_host(
     urls = assert_every_url_is_public(texts)
     if flow.__name__ in SENDS_MAIL:
         assert texts and urls, f"{flow.__name__} sent no link: the check would prove nothing"
+    if flow.__name__ in SENDS_CALENDAR:
+        assert any(text.startswith("BEGIN:VCALENDAR") for _, text in texts), "no .ics read"
 
 
 @pytest.mark.parametrize("host_check", [False])
