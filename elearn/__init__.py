@@ -24,6 +24,14 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.from_mapping(settings_from_env(instance_path))
     if config:
         app.config.from_mapping(config)
+    from elearn.urls import check_public_base_url, trusted_hosts
+
+    # Links that leave the site come from PUBLIC_BASE_URL only (elearn/urls.py); the site
+    # answers only to its host (and TRUSTED_HOSTS), else 400. A malformed value stops the start.
+    app.config["PUBLIC_BASE_URL"] = check_public_base_url(app.config.get("PUBLIC_BASE_URL") or "")
+    app.config["TRUSTED_HOSTS"] = trusted_hosts(
+        app.config["PUBLIC_BASE_URL"], app.config.get("EXTRA_TRUSTED_HOSTS") or ""
+    )
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = load_secret_key(instance_path)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
@@ -75,6 +83,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(consult_bp)
     app.register_blueprint(manage_bp)
 
+    from elearn.urls import RefuseUnknownHosts
+
+    # Inside ProxyFix: with PROXY_FIX_HOPS the forwarded host is the one checked.
+    app.wsgi_app = RefuseUnknownHosts(app, app.wsgi_app)  # type: ignore[method-assign]
     if app.config["PROXY_FIX_HOPS"]:
         from werkzeug.middleware.proxy_fix import ProxyFix
 

@@ -107,6 +107,7 @@ def demo_command(host: str, port: int, no_serve: bool, learners: int) -> None:
         return
     click.echo(f"\nOpen http://{host}:{port} in your browser. Stop with Ctrl+C.\n")
     app = current_app._get_current_object()  # type: ignore[attr-defined]
+    configure_demo_hosts(app, host, port)
     if not app.config["SMTP_HOST"]:
         # Without an SMTP server the demo prints e-mails (password reset links) here.
         app.config["MAIL_BACKEND"] = "console"
@@ -134,6 +135,28 @@ def demo_code_command(email: str | None) -> None:
             totp = pyotp.TOTP(secret)
             remaining = totp.interval - int(time.time()) % totp.interval
             click.echo(f"{account:<24} {totp.now()}   (valid for {remaining} more seconds)")
+
+
+def configure_demo_hosts(app: Flask, host: str, port: int) -> None:
+    """The demo's links and host names, unless PUBLIC_BASE_URL is set (then as in production).
+
+    Links in the demo's e-mails point to the address it listens on (127.0.0.1 when it listens
+    on every interface); it answers to that name and the local ones, or to any name when it
+    listens on every interface (a phone on the same Wi-Fi uses the machine's address).
+    """
+    from elearn.urls import LOCAL_HOSTS
+
+    if app.config["PUBLIC_BASE_URL"]:
+        return
+    everywhere = host in ("", "0.0.0.0", "::")  # noqa: S104 - detecting it, not binding
+    shown = "127.0.0.1" if everywhere else host
+    if ":" in shown:
+        shown = f"[{shown}]"
+    app.config["PUBLIC_BASE_URL"] = f"http://{shown}:{port}"
+    # Werkzeug's host check cannot compare IPv6 literals: such a demo answers to any name.
+    open_to_all = everywhere or ":" in host
+    trusted = list(dict.fromkeys([host.lower(), *LOCAL_HOSTS]))
+    app.config["TRUSTED_HOSTS"] = None if open_to_all else trusted
 
 
 @click.group("users")

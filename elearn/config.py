@@ -63,8 +63,12 @@ def settings_from_env(instance_path: Path) -> dict[str, Any]:
         "MAIL_BACKEND": env.get("MAIL_BACKEND", "smtp"),
         "OUTBOX_SEND_INLINE": _bool(env.get("OUTBOX_SEND_INLINE")),
         "OUTBOX_MAX_ATTEMPTS": _int(env.get("OUTBOX_MAX_ATTEMPTS"), 8),
-        # Where people reach the site, e.g. https://welfare3.example.org (links in e-mails).
+        # Where people reach the site, e.g. https://welfare3.example.org: every absolute link
+        # that leaves the site (elearn/urls.py) and the host name the site answers to.
         "PUBLIC_BASE_URL": public_base_url,
+        # More host names the site answers to (comma-separated), e.g. for a load balancer's
+        # health check; create_app turns both into Flask's TRUSTED_HOSTS.
+        "EXTRA_TRUSTED_HOSTS": env.get("TRUSTED_HOSTS", ""),
         # Reverse proxies in front of the app whose X-Forwarded-* headers are trusted.
         "PROXY_FIX_HOPS": _int(env.get("PROXY_FIX_HOPS"), 0),
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),

@@ -208,9 +208,6 @@ def _edit_user(user: User | None) -> str | Response | tuple[str, int]:
             if user is None:
                 request_password_reset(
                     saved.email,
-                    reset_url_for=lambda token: url_for(
-                        "auth.reset_password", token=token, _external=True
-                    ),
                     valid_hours=max(current_app.config["PASSWORD_RESET_HOURS"], 72),
                 )
                 deliver_inline_if_configured()

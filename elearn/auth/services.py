@@ -14,6 +14,7 @@ from elearn.extensions import db
 from elearn.models import Organization, PasswordResetToken, Role, User
 from elearn.models.base import utcnow
 from elearn.outbox.services import enqueue
+from elearn.urls import public_url
 
 # Checked when the e-mail is unknown, so a missing account takes as long as a wrong password.
 _DUMMY_HASH = generate_password_hash("not-a-real-password-at-all")
@@ -95,8 +96,12 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def request_password_reset(email: str, *, reset_url_for: callable, valid_hours: int) -> None:  # type: ignore[valid-type]
-    """Queue a reset e-mail if the account exists; say nothing either way."""
+def request_password_reset(email: str, *, valid_hours: int) -> None:
+    """Queue a reset e-mail if the account exists; say nothing either way.
+
+    The link comes from PUBLIC_BASE_URL (elearn.urls), never from the request's host: whoever
+    could choose the host of this link would receive the token and log in as the person.
+    """
     user = find_user_by_email(email)
     if user is None or not user.active:
         return
@@ -108,7 +113,7 @@ def request_password_reset(email: str, *, reset_url_for: callable, valid_hours: 
             expires_at=utcnow() + timedelta(hours=valid_hours),
         )
     )
-    link = reset_url_for(token)
+    link = public_url("auth.reset_password", token=token)
     with force_locale(user.language):
         subject = gettext("WELFARE³: reset your password")
         body = gettext(

@@ -213,7 +213,6 @@ def forgot_password() -> str | Response:
             return render_template("auth/forgot_sent.html")
         services.request_password_reset(
             form.email.data,
-            reset_url_for=lambda token: url_for("auth.reset_password", token=token, _external=True),
             valid_hours=current_app.config["PASSWORD_RESET_HOURS"],
         )
         deliver_inline_if_configured()

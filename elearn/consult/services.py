@@ -35,6 +35,7 @@ from elearn.models import (
 )
 from elearn.models.base import utcnow
 from elearn.outbox.services import enqueue
+from elearn.urls import public_url
 
 ROME = ZoneInfo("Europe/Rome")
 
@@ -481,6 +482,7 @@ def _ics(
     location: str,
     text: str,
     *,
+    url: str,
     cancelled: bool = False,
 ) -> bytes:
     calendar = Calendar()
@@ -495,21 +497,12 @@ def _ics(
     event.add("summary", summary)
     event.add("location", location)
     event.add("description", text)
+    event.add("url", url)  # the page on the site, from PUBLIC_BASE_URL like every mailed link
     if cancelled:
         event.add("status", "CANCELLED")
     calendar.add_component(event)
     calendar.add_missing_timezones()
     return calendar.to_ical()
-
-
-def _site_link(endpoint: str, **values: Any) -> str:
-    base = current_app.config.get("PUBLIC_BASE_URL", "").rstrip("/")
-    try:
-        path = url_for(endpoint, **values)
-    except RuntimeError:  # no request and no SERVER_NAME: the CLI
-        with current_app.test_request_context():
-            path = url_for(endpoint, **values)
-    return base + path
 
 
 def appointment_location(channel: str, point: SocialPoint | None) -> str:
@@ -526,6 +519,7 @@ def appointment_ics(appointment: Appointment) -> bytes:
         appointment.ends_at,
         appointment.location,
         gettext("WELFARE³: your consultation with the Welfare Manager."),
+        url=public_url("consult.request_detail", request_id=appointment.request_id),
         cancelled=appointment.status == "cancelled",
     )
 
@@ -538,6 +532,7 @@ def welfare_day_ics(event: WelfareDay) -> bytes:
         event.ends_at,
         event.place,
         event.programme,
+        url=public_url("consult.welfare_days"),
     )
 
 
@@ -561,7 +556,7 @@ def mail_appointment_booked(appointment: Appointment, worker: User) -> None:
             name=worker.first_name,
             when=long_when(appointment.starts_at),
             where=appointment.location,
-            link=_site_link("consult.request_detail", request_id=appointment.request_id),
+            link=public_url("consult.request_detail", request_id=appointment.request_id),
         )
         enqueue(
             worker.email,
@@ -583,7 +578,7 @@ def mail_appointment_cancelled(appointment: Appointment, worker: User) -> None:
                 "will propose another time:\n%(link)s\n",
                 name=worker.first_name,
                 when=long_when(appointment.starts_at),
-                link=_site_link("consult.request_detail", request_id=appointment.request_id),
+                link=public_url("consult.request_detail", request_id=appointment.request_id),
             ),
             attachment=appointment_ics(appointment),
             attachment_name="appuntamento.ics",
@@ -642,7 +637,7 @@ def mail_staff(consultation: ConsultationRequest, event: str) -> None:
                     name=manager.first_name,
                     what=subjects[event],
                     org=consultation.organization.name,
-                    link=_site_link("manage.case", request_id=consultation.id),
+                    link=public_url("manage.case", request_id=consultation.id),
                 ),
             )
 
@@ -657,7 +652,7 @@ def mail_new_message(consultation: ConsultationRequest, worker: User) -> None:
                 "Hello %(name)s,\n\nthe Welfare Manager wrote to you about your request. "
                 "Read it here:\n%(link)s\n",
                 name=worker.first_name,
-                link=_site_link("consult.request_detail", request_id=consultation.id),
+                link=public_url("consult.request_detail", request_id=consultation.id),
             ),
         )
 
@@ -672,7 +667,7 @@ def _mail_welfare_day(registration: WelfareDayRegistration, kind: str) -> None:
             when=long_when(event.starts_at),
             place=event.place,
         )
-        link = _site_link("consult.welfare_days")
+        link = public_url("consult.welfare_days")
         attachment = None
         if kind == "registered":
             subject = gettext("Your place at the Welfare day")
@@ -930,7 +925,7 @@ def send_reminders(now: datetime | None = None) -> ReminderReport:
                     name=worker.first_name,
                     when=long_when(appointment.starts_at),
                     where=appointment.location,
-                    link=_site_link("consult.request_detail", request_id=appointment.request_id),
+                    link=public_url("consult.request_detail", request_id=appointment.request_id),
                 ),
                 attachment=appointment_ics(appointment),
                 attachment_name="appuntamento.ics",

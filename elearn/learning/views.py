@@ -23,6 +23,7 @@ from elearn.learning import services
 from elearn.models import Course, CourseMedia
 from elearn.privacy.services import declared_groups
 from elearn.security import login_required
+from elearn.urls import public_url
 
 bp = Blueprint("learning", __name__)
 
@@ -222,7 +223,8 @@ def certificate(slug: str) -> Response:
     )
     if completion is None:
         abort(404)
-    verify_url = url_for("learning.verify", code=completion.verification_code, _external=True)
+    # Printed and put in the QR code: from PUBLIC_BASE_URL, never from the request's host.
+    verify_url = public_url("learning.verify", code=completion.verification_code)
     pdf = services.certificate_pdf(
         current_user.full_name, completion, verify_url, str(get_locale() or "it")
     )

@@ -13,6 +13,7 @@ from flask_babel import get_locale, gettext
 from elearn.extensions import csrf
 from elearn.simulate import services
 from elearn.simulate.openapi import openapi_document
+from elearn.urls import public_base_url
 from simulators import InvalidInput, UnknownSimulator
 from simulators.errors import NON_FIELD
 
@@ -72,4 +73,4 @@ def chart(simulator: str) -> Response | tuple[Any, int]:
 
 @api_bp.get("/openapi.json")
 def openapi() -> Response:
-    return current_app.json.response(openapi_document())
+    return current_app.json.response(openapi_document(public_base_url()))

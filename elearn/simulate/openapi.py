@@ -241,7 +241,9 @@ def _chart_parameters(name: str) -> list[dict[str, Any]]:
     return [{"name": n, "in": "query", "schema": text} for n in names]
 
 
-def openapi_document() -> dict[str, Any]:
+def openapi_document(server_url: str | None = None) -> dict[str, Any]:
+    """The document; `server_url` (the site's PUBLIC_BASE_URL, never the request's host) goes
+    into `servers` so that clients reading it call the real site."""
     paths: dict[str, Any] = {}
     for name, schema in INPUTS.items():
         paths[f"/api/v1/simulators/{name}"] = {
@@ -290,7 +292,7 @@ def openapi_document() -> dict[str, Any]:
                 },
             }
         }
-    return {
+    document: dict[str, Any] = {
         "openapi": "3.0.3",
         "info": {
             "title": "WELFARE³ simulators API",
@@ -301,3 +303,6 @@ def openapi_document() -> dict[str, Any]:
         },
         "paths": paths,
     }
+    if server_url:
+        document["servers"] = [{"url": server_url}]
+    return document

@@ -166,7 +166,7 @@ def test_a_password_reset_lifts_the_lockout(app, client, make_user):
     client.post("/password/forgot", data={"email": email})
     with app.app_context():
         body = db.session.scalars(select(OutboxMessage)).one().body_text
-    link = re.search(r"http://localhost(/password/reset/\S+)", body).group(1)
+    link = re.search(r"http://127\.0\.0\.1:5000(/password/reset/\S+)", body).group(1)
     new = "una nuova frase segreta"
     assert client.post(link, data={"password": new, "password_again": new}).status_code == 302
     assert _login(client, email, new).status_code == 302

@@ -130,8 +130,11 @@ def test_security_headers_are_set(client):
     assert "Strict-Transport-Security" not in response.headers  # localhost over HTTP
 
 
-def test_hsts_is_sent_on_https_outside_localhost(client):
-    response = client.get("/", base_url="https://welfare3.example.org")
+def test_hsts_is_sent_on_https_outside_localhost(app):
+    from elearn import create_app
+
+    public = create_app({**app.config, "PUBLIC_BASE_URL": "https://welfare3.example.org"})
+    response = public.test_client().get("/", base_url="https://welfare3.example.org")
     assert response.headers["Strict-Transport-Security"].startswith("max-age=")
 
 
@@ -169,7 +172,9 @@ def test_health_check_reports_the_database(client):
 def test_proxy_headers_are_trusted_only_when_configured(app):
     from elearn import create_app
 
-    proxied = create_app({**app.config, "PROXY_FIX_HOPS": 1})
+    proxied = create_app(
+        {**app.config, "PROXY_FIX_HOPS": 1, "PUBLIC_BASE_URL": "https://welfare3.example.org"}
+    )
     client = proxied.test_client()
     response = client.get(
         "/", headers={"X-Forwarded-Proto": "https", "X-Forwarded-Host": "welfare3.example.org"}
