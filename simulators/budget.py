@@ -815,7 +815,8 @@ def _advice(
     level: str,
     irregular: float,
 ) -> tuple[Advice, ...]:
-    """What to look at first, largest monthly amount first.
+    """What to look at first: urgent problems (spending more than comes in, instalments above
+    35 % of income) first, then the others, largest monthly amount first.
 
     Each item's impact is the euros a month the problem is about, so that different problems
     can be ranked: the shortfall, the instalments above 30 % of income, the spending above the
@@ -875,23 +876,10 @@ def _advice(
         items.append(Advice("save_more", save_gap, {"gap": save_gap}))
     if not items:
         items.append(Advice("on_track", 0.0, {}))
-    order = {
-        code: n
-        for n, code in enumerate(
-            (
-                "shortfall",
-                "debt_high",
-                "debt_watch",
-                "needs_over",
-                "wants_over",
-                "emergency_fund_low",
-                "save_more",
-                "irregular_costs",
-                "on_track",
-            )
-        )
-    }
-    items.sort(key=lambda item: (-round(item.impact, 2), order.get(item.code, 99)))
+    # Urgent problems first whatever their size (money is running out, or instalments are
+    # above what any bank would accept); then everything else by euros a month.
+    urgent = {"no_income": 0, "shortfall": 1, "debt_high": 2}
+    items.sort(key=lambda item: (urgent.get(item.code, 9), -round(item.impact, 2)))
     return tuple(items[:MAX_ADVICE])
 
 

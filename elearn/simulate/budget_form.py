@@ -43,9 +43,9 @@ MAX_CHART_QUERY = 3000  # longer chart addresses risk the server's request-line 
 FREQUENCY_LABELS = {
     "weekly": _l("a week"),
     "monthly": _l("a month"),
-    "bimonthly": _l("every two months"),
-    "quarterly": _l("every three months"),
-    "half-yearly": _l("every six months"),
+    "bimonthly": _l("every 2 months"),
+    "quarterly": _l("every 3 months"),
+    "half-yearly": _l("every 6 months"),
     "yearly": _l("a year"),
 }
 GROUP_CHOICES = {
@@ -162,6 +162,8 @@ class Planner:
     parsed: BudgetInput | None = None
     result: dict[str, Any] | None = None
     given: bool = False  # any row filled at all
+    # The library's messages by its own keys (expenses.2.amount), for callers that raise them.
+    problems: dict[str, str] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -266,12 +268,14 @@ def build_planner(
                 row.errors["group"] = gettext("Choose the group of this expense.")
                 missing_group = True
     parsed = result = None
+    problems: dict[str, str] = {}
     try:
         simulator = get("budget")
         parsed = simulator.parse(mapping)
         result = simulator.compute(parsed).to_dict()
     except InvalidInput as exc:
-        for key, message in exc.messages(lang).items():
+        problems = exc.messages(lang)
+        for key, message in problems.items():
             match = _ERROR_KEY.match(key)
             if match and int(match.group(2)) < len(rows[match.group(1)]):
                 row = rows[match.group(1)][int(match.group(2))]
@@ -280,6 +284,9 @@ def build_planner(
                 planner_errors[key.split(".")[0] if key != NON_FIELD else "__all__"] = message
     if missing_group:
         parsed = result = None
+        for position, row in enumerate(rows["expenses"]):
+            if "group" in row.errors:
+                problems.setdefault(f"expenses.{position}.group", row.errors["group"])
     income_sections, income_free = _sections("incomes", INCOME_CATEGORIES, rows["incomes"], lang)
     expense_sections, expense_free = _sections(
         "expenses", EXPENSE_CATEGORIES, rows["expenses"], lang
@@ -303,6 +310,7 @@ def build_planner(
         parsed=parsed,
         result=result,
         given=given,
+        problems=problems,
     )
 
 

@@ -391,6 +391,13 @@ def chart_svg(name: str, args: Mapping[str, str], lang: str) -> str:
     page = PAGES_BY_NAME.get(name)
     if page is None or name not in CHARTS:
         raise UnknownSimulator(name)
+    if name == "budget":
+        from elearn.simulate.budget_form import build_planner
+
+        planner = build_planner(args, lang, example=False)
+        if planner.parsed is None:
+            raise InvalidInput(planner.problems)
+        return render_chart(name, planner.mapping, lang).svg
     state = form_state(page, args, lang, defaults=False)
     try:
         return render_chart(name, state.mapping, lang).svg
@@ -453,7 +460,7 @@ def validated_inputs(name: str, args: Mapping[str, str], lang: str) -> dict[str,
 
         planner = build_planner(args, lang, example=False)
         if planner.parsed is None:
-            raise InvalidInput(planner.errors or {NON_FIELD: "invalid"})
+            raise InvalidInput(planner.problems)
         return stored_inputs(planner.parsed)
     state = form_state(page, args, lang, defaults=False)
     try:
@@ -732,7 +739,7 @@ def save_budget_month(
         raise ScenarioError(gettext("Choose the month as year and month, for example 2026-12."))
     planner = build_planner(args, lang, example=False)
     if planner.parsed is None:
-        raise InvalidInput(planner.errors or {NON_FIELD: "invalid"})
+        raise InvalidInput(planner.problems)
     inputs = stored_inputs(planner.parsed)
     existing = budget_month(user_id, month)
     if existing is not None:
