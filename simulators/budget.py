@@ -418,7 +418,7 @@ def _index(categories: tuple[Category, ...]) -> tuple[dict[str, Category], dict[
         for name in (category.key, category.label_it, category.label_en):
             by_name.setdefault(_normalise(name), category)
         for subitem in category.subitems:
-            for name in (subitem.label_it, subitem.label_en):
+            for name in (subitem.label_it, subitem.label_en, subitem.key.replace("_", " ")):
                 subitem_by_label.setdefault(_normalise(name), subitem)
     return by_name, subitem_by_label
 
@@ -432,19 +432,36 @@ _CATEGORY_OF_SUBITEM: dict[int, Category] = {
 }
 
 
+def _word_match(text: str) -> str | None:
+    """The legacy key whose alias appears as whole words in ``text`` ("Rata auto",
+    "Affitto casa", "Luce e gas"); instalments first, since "rata auto" is a debt, not fuel."""
+    padded = f" {text} "
+    for key in ("debiti/rate", *LEGACY_CATEGORIES):
+        _group, it, en, aliases = LEGACY_CATEGORIES[key]
+        for name in (key, it, en, *aliases):
+            if f" {_normalise(name)} " in padded:
+                return key
+    return None
+
+
 def classify(category: str) -> tuple[str | None, Group]:
     """(canonical key or None if unknown, group) for an old-style free-text category.
 
     The old vocabulary first, exactly as before; then the labels of the catalogue's subitems
-    ("Rata auto", "Asilo nido", "TARI (rifiuti)"), which the old vocabulary did not know and
-    counted as wants. Unknown categories are wants.
+    ("Asilo nido", "TARI (rifiuti)"); then the old vocabulary's words inside a longer text
+    ("Rata auto", "Affitto casa", "Luce e gas"), which the first version counted as wants.
+    Unknown categories are wants.
     """
-    key = _LOOKUP.get(_normalise(category))
+    normal = _normalise(category)
+    key = _LOOKUP.get(normal)
     if key is not None:
         return key, LEGACY_CATEGORIES[key][0]
-    subitem = _EXPENSE_SUBITEM_BY_LABEL.get(_normalise(category))
+    subitem = _EXPENSE_SUBITEM_BY_LABEL.get(normal)
     if subitem is not None and subitem.group is not None:
         return f"{_CATEGORY_OF_SUBITEM[id(subitem)].key}.{subitem.key}", subitem.group
+    key = _word_match(normal)
+    if key is not None:
+        return key, LEGACY_CATEGORIES[key][0]
     return None, "wants"
 
 

@@ -843,7 +843,7 @@ def month_chart(rows: list[MonthRow], lang: str = "it") -> MonthChart | None:
     if not shown:
         return None
     top = max([max(row.income, row.expenses) for row in shown] + [1.0])
-    slot, bar, height, base = 48, 18, 160, 170.0
+    slot, bar, height, base = 60, 24, 160, 170.0
     bars, labels = [], []
     for position, row in enumerate(shown):
         x = 8 + position * slot
