@@ -157,7 +157,10 @@ def save_budget_month() -> Response | tuple[str, int]:
     form = SaveMonthForm()
     args = {key[3:]: value for key, value in request.form.items() if key.startswith("in-")}
     if not form.validate():
-        abort(400)
+        for errors in form.errors.values():
+            for message in errors:
+                flash(message, "error")
+        return _planner_page(budget_form.build_planner(args, _lang(), example=False))[0], 422
     try:
         scenario, replaced = services.save_budget_month(
             current_user.id, form.month.data or "", args, _lang()
