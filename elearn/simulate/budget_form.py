@@ -162,6 +162,7 @@ class Planner:
     parsed: BudgetInput | None = None
     result: dict[str, Any] | None = None
     given: bool = False  # any row filled at all
+    example: bool = False  # showing the example of a first visit
     # The library's messages by its own keys (expenses.2.amount), for callers that raise them.
     problems: dict[str, str] = field(default_factory=dict)
 
@@ -254,7 +255,8 @@ def build_planner(
     where links and old lists fall back to the guess from the category's name."""
     rows = read_rows(args)
     given = any(rows[kind] for kind in LISTS) or "savings" in args
-    if example and not given:
+    shows_example = example and not given
+    if shows_example:
         rows = read_rows(EXAMPLE)
         args = EXAMPLE
     savings = str(args.get("savings", ""))[:200]
@@ -310,6 +312,7 @@ def build_planner(
         parsed=parsed,
         result=result,
         given=given,
+        example=shows_example,
         problems=problems,
     )
 

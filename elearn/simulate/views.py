@@ -95,7 +95,8 @@ def _planner_page(
     if current_user.is_authenticated and planner.ok:
         save_form = SaveScenarioForm(formdata=None, simulator="budget")
     chart = None
-    query = budget_form.chart_query(planner) if planner.ok and planner.given else None
+    shown = planner.ok and (planner.given or planner.example)
+    query = budget_form.chart_query(planner) if shown else None
     if query is not None:
         chart = services.chart_link("budget", planner.mapping, lang, query)
     return (
