@@ -855,4 +855,5 @@ def month_chart(rows: list[MonthRow], lang: str = "it") -> MonthChart | None:
                 {"x": x + offset * (bar + 2), "y": base - tall, "w": bar, "h": tall, "kind": kind}
             )
         labels.append({"x": x + bar + 1, "text": _short_month(row.scenario.month or "", lang)})
-    return MonthChart(16 + slot * len(shown), 200, base, bars, labels)
+    # At least six slots wide, so that two months do not look like a wall of colour.
+    return MonthChart(16 + slot * max(len(shown), 6), 200, base, bars, labels)
