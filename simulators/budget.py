@@ -2,8 +2,10 @@
 income that goes to debt instalments, months covered by savings and what to look at first.
 
 Lines come in two shapes. The old one, ``{category, amount}`` a month, still works: the
-category is matched (case- and accent-insensitively) against a small vocabulary, as before,
-and unknown categories count as wants and are listed in ``unknown_categories``. The new one
+category is matched (case- and accent-insensitively) against the first version's vocabulary,
+then against the catalogue's labels and the vocabulary's words inside a longer text ("Rata
+auto", "Luce e gas"); what is still unknown counts as wants and is listed in
+``unknown_categories``. The new one
 names a category of the catalogue below and one of its subitems (``{category: "bollette",
 subitem: "luce", amount: 90, frequency: "bimonthly"}``) and may choose the ``group``; without
 a group, the subitem's default applies. Free text works in both shapes.
