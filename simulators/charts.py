@@ -334,7 +334,7 @@ def savings_chart(data: SavingsInput, lang: str = "it", show_real: bool = True) 
 # -- budget ---------------------------------------------------------------------------------------
 
 _MAX_BARS = 8
-_GROUP_COLOURS = {"needs": BLUE, "wants": ORANGE, "savings": GREEN}
+_GROUP_COLOURS = {"needs": BLUE, "wants": ORANGE, "debts": PURPLE, "savings": GREEN}
 
 
 @lru_cache(maxsize=CACHE_SIZE)
@@ -346,12 +346,13 @@ def budget_chart(data: BudgetInput, lang: str = "it") -> Chart:
     if shares:
         top = shares[0]
         alt_it = (
-            f"Grafico delle spese mensili per categoria: la voce più grande è {top.category} con "
+            "Grafico delle spese mensili per categoria: la voce più grande è "
+            f"{top.label('it')} con "
             f"{format_eur(top.amount, 'it')} ({format_pct(top.share, 'it', 1)} delle spese); "
             f"in totale {format_eur(result.total_expenses, 'it')} al mese."
         )
         alt_en = (
-            f"Chart of monthly expenses by category: the largest is {top.category} at "
+            f"Chart of monthly expenses by category: the largest is {top.label('en')} at "
             f"{format_eur(top.amount, 'en')} ({format_pct(top.share, 'en', 1)} of expenses); "
             f"{format_eur(result.total_expenses, 'en')} a month in total."
         )
@@ -362,15 +363,20 @@ def budget_chart(data: BudgetInput, lang: str = "it") -> Chart:
     if len(shares) > _MAX_BARS:
         rest = shares[_MAX_BARS - 1 :]
         shown = [
-            (s.category, s.share, _GROUP_COLOURS[s.group or "wants"])
+            (s.label(lang), s.share, _GROUP_COLOURS[s.group or "wants"])
             for s in shares[: _MAX_BARS - 1]
         ]
         shown.append((_t(lang, "Altro", "Other"), sum(s.share for s in rest), GREY))
     else:
-        shown = [(s.category, s.share, _GROUP_COLOURS[s.group or "wants"]) for s in shares]
+        shown = [(s.label(lang), s.share, _GROUP_COLOURS[s.group or "wants"]) for s in shares]
 
     def draw() -> Figure:
-        figure, (ax,) = _new_figure(1.8 + 0.45 * max(len(shown), 1), left_in=1.75, bottom_in=0.7)
+        wide_legend = any(s.group == "debts" for s in shares)
+        figure, (ax,) = _new_figure(
+            1.8 + 0.45 * max(len(shown), 1) + (0.3 if wide_legend else 0),
+            left_in=1.75,
+            bottom_in=1.0 if wide_legend else 0.7,
+        )
         ax.grid(False)
         labels = [label if len(label) <= 18 else label[:17] + "…" for label, _, _ in shown]
         values = [value for _, value, _ in shown]
@@ -387,13 +393,14 @@ def budget_chart(data: BudgetInput, lang: str = "it") -> Chart:
         # The colour says which 50/30/20 group a category belongs to.
         groups = [
             Patch(color=_GROUP_COLOURS[key], label=GROUP_LABELS[key][1 if lang == "en" else 0])
-            for key in ("needs", "wants", "savings")
+            for key in ("needs", "wants", "debts", "savings")
+            if key != "debts" or any(s.group == "debts" for s in shares)
         ]
         ax.legend(
             handles=groups,
             loc="upper center",
             bbox_to_anchor=(0.3, -0.02),
-            ncols=3,
+            ncols=2 if len(groups) > 3 else 3,
             frameon=False,
             handlelength=1,
             columnspacing=0.8,

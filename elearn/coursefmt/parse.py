@@ -44,6 +44,7 @@ from elearn.coursefmt.yamlnodes import (
     number_value,
     text_value,
 )
+from simulators.budget import FREQUENCY_ALIASES, GROUP_ALIASES
 from simulators.fields import SIMULATOR_FIELDS
 
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -71,9 +72,23 @@ SIMULATOR_CHOICES = {
     "deposit_timing": ("end", "start"),
     "strategy": ("avalanche", "snowball"),
 }
+# A kind ending in "?" is optional; choice kinds list their words (Italian names accepted).
+_FREQUENCY = "choice:" + ",".join(FREQUENCY_ALIASES)
+_GROUP = "choice:" + ",".join(GROUP_ALIASES)
 SIMULATOR_ENTRIES: dict[str, dict[str, str]] = {
-    "incomes": {"category": "text", "amount": "number"},
-    "expenses": {"category": "text", "amount": "number"},
+    "incomes": {
+        "category": "text",
+        "amount": "number",
+        "subitem": "text?",
+        "frequency": _FREQUENCY + "?",
+    },
+    "expenses": {
+        "category": "text",
+        "amount": "number",
+        "subitem": "text?",
+        "frequency": _FREQUENCY + "?",
+        "group": _GROUP + "?",
+    },
     "debts": {
         "name": "text",
         "balance": "number",
@@ -339,20 +354,29 @@ def _entries_value(
     """A list of `{field: value}` entries (budget lines, debts) checked against `spec`."""
     node = entry.value
     entries: list[dict[str, object]] | None = []
+    required = {key for key, kind in spec.items() if not kind.endswith("?")}
     for item in node.value if isinstance(node, yaml.SequenceNode) else [None]:
         pairs = item.value if isinstance(item, yaml.MappingNode) else []
         values: dict[str, object] = {}
         for key_node, value_node in pairs:
             key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
             if key in spec and key not in values:
-                kind = spec[key]
-                values[key] = text_value(value_node) if kind == "text" else number_value(value_node)
-        if len(pairs) != len(spec) or set(values) != set(spec) or None in values.values():
+                kind = spec[key].rstrip("?")
+                if kind == "number":
+                    values[key] = number_value(value_node)
+                else:
+                    text = text_value(value_node)
+                    words = kind.split(":", 1)[1].split(",") if kind.startswith("choice:") else None
+                    values[key] = text if words is None or (text or "").lower() in words else None
+        if len(pairs) != len(values) or not required <= set(values) or None in values.values():
             entries = None
         elif entries is not None:
             entries.append(values)
     if entries is None:
-        fields = ", ".join(f"{k} ({t})" for k, t in spec.items())
+        fields = ", ".join(
+            f"{k} ({t.split(':')[0].rstrip('?')}{', optional' if t.endswith('?') else ''})"
+            for k, t in spec.items()
+        )
         errors.add(path, entry.line, "bad_entries", "simulator", key=entry.key, fields=fields)
     return entries
 

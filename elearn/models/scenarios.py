@@ -22,6 +22,8 @@ SCENARIO_SIMULATORS = (
     "loan-early-repayment",
 )
 SCENARIO_NAME_MAX = 80
+# A monthly budget is a budget scenario with a month, written "2026-12"; one per month.
+MONTH_LENGTH = 7
 
 
 class SavedScenario(db.Model):
@@ -37,9 +39,16 @@ class SavedScenario(db.Model):
     name: Mapped[str] = mapped_column(String(SCENARIO_NAME_MAX))
     inputs: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    month: Mapped[str | None] = mapped_column(String(MONTH_LENGTH), default=None)
 
     __table_args__ = (
         UniqueConstraint("user_id", "name"),
+        # NULLs are distinct in both SQLite and PostgreSQL: only monthly budgets are unique.
+        UniqueConstraint("user_id", "month"),
+        CheckConstraint(
+            f"month IS NULL OR (simulator = 'budget' AND length(month) = {MONTH_LENGTH})",
+            name="month_only_for_budgets",
+        ),
         CheckConstraint(
             "simulator IN (" + ", ".join(f"'{name}'" for name in SCENARIO_SIMULATORS) + ")",
             name="simulator_known",

@@ -418,3 +418,13 @@ class SaveScenarioForm(FlaskForm):
 
 class DeleteScenarioForm(FlaskForm):
     """Only the CSRF token: deleting needs a POST from our own page."""
+
+
+class SaveMonthForm(FlaskForm):
+    """Save the planner's numbers as the budget of a month; the inputs travel as hidden fields."""
+
+    month = StringField(
+        _l("Month"),
+        validators=[InputRequired(_l("Choose the month."))],
+        description=_l("Year and month, for example 2026-12."),
+    )

@@ -40,7 +40,46 @@ _LOAN = _obj(
     "upfront_fees must be less than principal.",
 )
 _TIMING = {"type": "string", "enum": ["end", "start"], "default": "end"}
-_LINE = _obj({"category": _TEXT_60, "amount": _MONEY}, ["category", "amount"])
+_FREQUENCY = {
+    "type": "string",
+    "enum": ["weekly", "monthly", "bimonthly", "quarterly", "half-yearly", "yearly"],
+    "default": "monthly",
+    "description": "how often the amount is paid; converted to a month (weekly x 52/12, "
+    "bimonthly / 2, quarterly / 3, half-yearly / 6, yearly / 12). Italian names are accepted "
+    "too (settimanale, mensile, bimestrale, trimestrale, semestrale, annuale).",
+}
+_SUBITEM = {
+    **_TEXT_60,
+    "description": "a subitem of the category in the catalogue (e.g. category bollette, subitem "
+    "luce or tari); with it, category is a catalogue key such as casa, bollette, spesa, "
+    "trasporti, figli, salute, rate, assicurazioni, svago, regali, risparmio, altro.",
+}
+_LINE_DESCRIPTION = (
+    "The old shape {category, amount} (euros a month) still works: the category is matched "
+    "against a fixed vocabulary and unknown ones count as wants (listed in unknown_categories)."
+)
+_LINE = _obj(
+    {"category": _TEXT_60, "amount": _MONEY, "subitem": _SUBITEM, "frequency": _FREQUENCY},
+    ["category", "amount"],
+    _LINE_DESCRIPTION,
+)
+_EXPENSE_LINE = _obj(
+    {
+        "category": _TEXT_60,
+        "amount": _MONEY,
+        "subitem": _SUBITEM,
+        "frequency": _FREQUENCY,
+        "group": {
+            "type": "string",
+            "enum": ["need", "want", "debt", "saving", "needs", "wants", "debts", "savings"],
+            "description": "the person's choice; without it, the subitem's default or the "
+            "category vocabulary decides. Debts count as needs in the 50/30/20 rule and are "
+            "also measured against income (debt_service).",
+        },
+    },
+    ["category", "amount"],
+    _LINE_DESCRIPTION,
+)
 
 INPUTS: dict[str, dict[str, Any]] = {
     "loan": _LOAN,
@@ -90,7 +129,7 @@ INPUTS: dict[str, dict[str, Any]] = {
     "budget": _obj(
         {
             "incomes": {"type": "array", "maxItems": 50, "items": _LINE},
-            "expenses": {"type": "array", "maxItems": 50, "items": _LINE},
+            "expenses": {"type": "array", "maxItems": 100, "items": _EXPENSE_LINE},
             "savings": _MONEY,
         },
         ["incomes", "expenses"],
@@ -140,6 +179,7 @@ INPUTS["debt-compare"] = INPUTS["debt"]
 _NUM = {"type": "number"}
 _NUM_OR_NULL = {"type": "number", "nullable": True, "description": "null when not defined"}
 _INT = {"type": "integer"}
+_STR = {"type": "string"}
 
 
 def _result(properties: dict[str, Any]) -> dict[str, Any]:
@@ -195,6 +235,56 @@ RESULTS: dict[str, dict[str, Any]] = {
             "expense_shares": {"type": "array", "items": _SHARE},
             "rule_50_30_20": _result({"needs": _SHARE, "wants": _SHARE, "savings": _SHARE}),
             "emergency_fund_months": _NUM_OR_NULL,
+            "groups": _result({"needs": _NUM, "wants": _NUM, "debts": _NUM, "savings": _NUM}),
+            "categories": _rows(
+                {
+                    "category": _STR,
+                    "label_it": _STR,
+                    "label_en": _STR,
+                    "amount": _NUM,
+                    "share": _NUM,
+                }
+            ),
+            "lines": _rows(
+                {
+                    "list": _STR,
+                    "category": _STR,
+                    "amount": _NUM,
+                    "frequency": _STR,
+                    "monthly_amount": _NUM,
+                }
+            ),
+            "debt_service": {
+                **_result(
+                    {
+                        "amount": _NUM,
+                        "share": _NUM_OR_NULL,
+                        "level": {
+                            "type": "string",
+                            "enum": ["none", "ok", "watch", "high", "no_income"],
+                        },
+                        "watch_share": _NUM,
+                        "high_share": _NUM,
+                    }
+                ),
+                "description": "Instalments (group debts, mortgage included) as a % of net "
+                "income. watch above 30 % (Banca d'Italia: financially vulnerable households), "
+                "high above 35 % (the upper limit banks usually apply to all instalments).",
+            },
+            "emergency_fund_months_essentials": _NUM_OR_NULL,
+            "irregular_monthly": _NUM,
+            "advice": {
+                "type": "array",
+                "description": "What to look at first: no_income, shortfall and debt_high first, "
+                "then by impact (euros a month). Codes: no_income, shortfall, debt_high, "
+                "debt_watch, needs_over, wants_over, emergency_fund_low, irregular_costs, "
+                "save_more, on_track; other keys are the amounts the advice names.",
+                "items": {
+                    "type": "object",
+                    "properties": {"code": _STR, "impact": _NUM},
+                    "required": ["code", "impact"],
+                },
+            },
         }
     ),
     "debt": _DEBT_RESULT,
@@ -231,6 +321,16 @@ def _chart_parameters(name: str) -> list[dict[str, Any]]:
     from elearn.simulate.forms import PAGES_BY_NAME
 
     page = PAGES_BY_NAME[name]
+    if name == "budget":  # the planner's rows, as course links and saved budgets write them
+        names = ["savings"] + [
+            f"{kind}-{index}-{field}"
+            for kind in ("incomes", "expenses")
+            for index in range(3)
+            for field in ("category", "subitem", "amount", "frequency", "group")
+            if not (kind == "incomes" and field == "group")
+        ]
+        text = {"type": "string", "maxLength": 200}
+        return [{"name": n, "in": "query", "schema": text} for n in names]
     names = [field.name for field in page.fields] + [
         f"{group.name}-{index}-{field.name}"
         for group in page.groups

@@ -10,12 +10,13 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from elearn.security import login_required
-from elearn.simulate import services
+from elearn.simulate import budget_form, services
 from elearn.simulate.api import api_bp
 from elearn.simulate.forms import (
     PAGES,
     PAGES_BY_NAME,
     DeleteScenarioForm,
+    SaveMonthForm,
     SaveScenarioForm,
     SimulatorPage,
 )
@@ -28,6 +29,9 @@ bp = Blueprint("simulate", __name__)
 def scenario_headline(summary: dict) -> list[tuple[str, str]]:
     """A shared scenario's main results, labelled and formatted (case page)."""
     return services.scenario_headline(summary)
+
+
+bp.add_app_template_global(budget_form.line_label, "line_label")
 
 
 @bp.app_template_global()
@@ -76,9 +80,117 @@ def _page_view(page: SimulatorPage) -> Callable[[], tuple[str, int]]:
 
 
 for _page in PAGES:
+    if _page.name == "budget":  # the planner has its own view, below
+        continue
     bp.add_url_rule(
         f"/simulatori/{_page.slug}", endpoint=_page.endpoint, view_func=_page_view(_page)
     )
+
+
+def _planner_page(
+    planner: budget_form.Planner, *, month: str | None = None, scenario_id: int | None = None
+) -> tuple[str, int]:
+    lang = _lang()
+    save_form = None
+    if current_user.is_authenticated and planner.ok:
+        save_form = SaveScenarioForm(formdata=None, simulator="budget")
+    chart = None
+    shown = planner.ok and (planner.given or planner.example)
+    query = budget_form.chart_query(planner) if shown else None
+    if query is not None:
+        chart = services.chart_link("budget", planner.mapping, lang, query)
+    return (
+        render_template(
+            "simulate/budget.html",
+            page=PAGES_BY_NAME["budget"],
+            planner=planner,
+            r=planner.result,
+            chart=chart,
+            save_form=save_form,
+            inputs=planner.inputs() if planner.ok else {},
+            month=month,
+            month_label=services.month_label(month, lang) if month else None,
+            this_month=services.current_month(),
+            frequency_labels=budget_form.FREQUENCY_LABELS,
+            group_choices=budget_form.GROUP_CHOICES,
+            consult_url=services.consult_link("budget", current_user, scenario_id)
+            if planner.ok
+            else None,
+        ),
+        200 if planner.ok else 422,
+    )
+
+
+@bp.route("/simulatori/bilancio", methods=["GET", "POST"])
+def budget() -> tuple[str, int]:
+    """The budget planner: GET for links (courses, saved scenarios), POST for its own form,
+    whose fifty-odd rows would make an address too long for some servers."""
+    posted = request.method == "POST"
+    args = request.form if posted else request.args
+    planner = budget_form.build_planner(
+        args, _lang(), example=not posted and "vuoto" not in args, ask_group=posted
+    )
+    if current_user.is_authenticated and planner.ok and planner.given:
+        services.record_use(current_user.id)
+    return _planner_page(planner)
+
+
+@bp.get("/simulatori/bilancio/mesi")
+@login_required
+def budget_months() -> str:
+    lang = _lang()
+    rows = services.month_rows(current_user.id, lang)
+    return render_template(
+        "simulate/budget_months.html",
+        rows=rows,
+        chart=services.month_chart(rows, lang),
+        delete_form=DeleteScenarioForm(),
+        consult_links={
+            row.scenario.id: services.consult_link("budget", current_user, row.scenario.id)
+            for row in rows
+        },
+    )
+
+
+@bp.post("/simulatori/bilancio/mesi")
+@login_required
+def save_budget_month() -> Response | tuple[str, int]:
+    form = SaveMonthForm()
+    args = {key[3:]: value for key, value in request.form.items() if key.startswith("in-")}
+    if not form.validate():
+        for errors in form.errors.values():
+            for message in errors:
+                flash(message, "error")
+        return _planner_page(budget_form.build_planner(args, _lang(), example=False))[0], 422
+    try:
+        scenario, replaced = services.save_budget_month(
+            current_user.id, form.month.data or "", args, _lang()
+        )
+    except services.ScenarioError as exc:
+        flash(exc.message, "error")
+        return _planner_page(budget_form.build_planner(args, _lang(), example=False))[0], 422
+    except InvalidInput:
+        planner = budget_form.build_planner(args, _lang(), example=False)
+        flash(gettext("Some values are not valid: correct them, then save."), "error")
+        return _planner_page(planner)[0], 422
+    label = services.month_label(scenario.month or "", _lang())
+    if replaced:
+        flash(gettext("The budget of %(month)s has been updated.", month=label), "success")
+    else:
+        flash(gettext("Budget of %(month)s saved.", month=label), "success")
+    return redirect(url_for("simulate.budget_months"), code=303)
+
+
+@bp.get("/simulatori/bilancio/mesi/<month>")
+@login_required
+def open_budget_month(month: str) -> tuple[str, int]:
+    found = services.parse_month(month)
+    scenario = services.budget_month(current_user.id, found) if found else None
+    if scenario is None:
+        abort(404)
+    query = services.scenario_query(scenario, _lang())
+    planner = budget_form.build_planner(query, _lang(), example=False)
+    return _planner_page(planner, month=scenario.month, scenario_id=scenario.id)
 
 
 @bp.get("/simulatori/prestito/piano.csv")
@@ -155,6 +267,9 @@ def delete_scenario(scenario_id: int) -> Response:
     if scenario is None:
         abort(404)
     if DeleteScenarioForm().validate_on_submit():
+        month = scenario.month
         services.delete_scenario(scenario)
         flash(gettext("Scenario deleted."), "success")
+        if month is not None:
+            return redirect(url_for("simulate.budget_months"), code=303)
     return redirect(url_for("simulate.scenarios"), code=303)

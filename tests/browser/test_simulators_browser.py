@@ -120,3 +120,42 @@ def test_early_repayment_form_works_without_javascript(browser, base_url):
     )
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     context.close()
+
+
+def test_budget_planner_works_without_javascript_on_a_phone(browser, base_url):
+    context = browser.new_context(java_script_enabled=False, locale="it-IT", base_url=base_url)
+    page = context.new_page()
+    page.set_viewport_size(PHONE)
+    page.goto("/simulatori/bilancio?vuoto=1")
+    page.get_by_label("Stipendio netto: euro").fill("1500")
+    page.get_by_label("Tredicesima: euro").fill("1500")
+    page.locator("summary", has_text="Bollette").click()  # <details> opens without a script
+    page.get_by_label("TARI (rifiuti): euro").fill("240")
+    assert page.get_by_label("TARI (rifiuti): ogni quanto").input_value() == "yearly"
+    page.locator("summary", has_text="Rate e debiti").click()
+    page.get_by_label("Rata auto: euro").fill("520")
+    page.get_by_role("button", name="Calcola").click()
+    headline = page.locator(".sim-headline").inner_text().replace("\xa0", " ")
+    assert "1.085,00 €" in headline  # 1500 + 1500 / 12 - 240 / 12 - 520
+    advice = page.locator(".bp-advice li").first.inner_text()
+    assert advice.startswith("Le rate sono vicine al limite.")  # 520 / 1625 = 32 %
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    context.close()
+
+
+def test_budget_planner_totals_live_and_adds_lines_with_javascript(page, base_url):
+    page.set_viewport_size(PHONE)
+    page.goto("/simulatori/bilancio?vuoto=1")
+    assert axe_violations(page) == []
+    page.locator("summary", has_text="Spesa").first.click()
+    page.get_by_label("Spesa alimentare: euro").fill("100")
+    expect(page.locator("details", has_text="Spesa alimentare").locator(".bp-sum")).to_contain_text(
+        "433,33"
+    )
+    page.locator("summary", has_text="Altro").last.click()
+    before = page.locator(".bp-free input[name$='-category'][name^='expenses']").count()
+    page.get_by_role("button", name="Aggiungi una riga").last.click()
+    expect(page.locator(".bp-free input[name$='-category'][name^='expenses']")).to_have_count(
+        before + 1
+    )
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360

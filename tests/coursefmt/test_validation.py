@@ -154,9 +154,29 @@ def test_hostile_yaml_is_reported_never_executed_or_crashing() -> None:
     _, errors = parse_module(text.encode(), "01-a.md")
     assert [str(e) for e in errors] == [
         "01-a.md:7: simulator: 'incomes' must be a list of entries with category (text), "
-        "amount (number)",
+        "amount (number), subitem (text, optional), frequency (choice, optional)",
         "01-a.md:9: simulator: 'savings' must be a number (use a dot for decimals: 7.5)",
         "01-a.md:12: quiz: 'single' question needs 'choices' with at least 2 choices (found 0)",
         "01-a.md:13: quiz: 'question' must be a non-empty text",
         "01-a.md:17: invalid YAML: nested too deeply",
     ]
+
+
+def test_budget_block_accepts_subitem_frequency_and_group_and_checks_their_words() -> None:
+    good = (
+        "---\ntitle: T\nminutes: 3\n---\n\n"
+        "```simulator budget\n"
+        "incomes:\n"
+        "  - {category: lavoro, subitem: tredicesima, amount: 1300, frequency: annuale}\n"
+        "expenses:\n"
+        "  - {category: bollette, subitem: tari, amount: 240, frequency: yearly, group: need}\n"
+        "  - {category: Affitto, amount: 700}\n"
+        "```\n"
+    )
+    module, errors = parse_module(good.encode(), "01-a.md")
+    assert errors == []
+    block = module.simulators[0]
+    assert block.values["expenses"][0]["group"] == "need"
+    bad = good.replace("group: need", "group: luxury")
+    _, errors = parse_module(bad.encode(), "01-a.md")
+    assert [e.code for e in errors] == ["bad_entries"]

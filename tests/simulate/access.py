@@ -23,6 +23,9 @@ RULES = {
     "simulate.save_scenario": LOGGED_IN,
     "simulate.open_scenario": LOGGED_IN,
     "simulate.delete_scenario": LOGGED_IN,
+    "simulate.budget_months": LOGGED_IN,
+    "simulate.save_budget_month": LOGGED_IN,
+    "simulate.open_budget_month": LOGGED_IN,
 }
 
 
@@ -42,3 +45,4 @@ def sample_values(app: Any, people: dict[str, int], values: dict[str, Any]) -> N
         db.session.commit()
         values["scenario_id"] = scenario.id
     values["simulator"] = "loan"
+    values["month"] = "2026-12"
