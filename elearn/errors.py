@@ -60,16 +60,17 @@ def init_app(app: Flask) -> None:
         if isinstance(original, DBAPIError):
             # Raised outside the view (an after-request hook): the same page as inside it.
             return _database_error(original)
+        # Refusals before the view (CSRF, NUL bytes, rate limit) come before anything loaded
+        # the signed-in person: their page must not fail when the database does.
         if error.code == 400 and "CSRF" in (error.description or ""):
-            return render_error(
+            return _render_without_database(
                 400,
                 gettext(
                     "The form expired or was sent from another page. "
                     "Please go back, reload the page and try again."
                 ),
             )
-        response = render_error(error.code)
-        return response
+        return _render_without_database(error.code)
 
     @app.errorhandler(DBAPIError)
     def _database_error(error: DBAPIError) -> object:
@@ -137,17 +138,17 @@ def discard_session() -> None:
 
 def _invalidate_quietly() -> None:
     try:
-        db.session.invalidate()  # closes the session; its connections leave the pool for good
+        db.session().invalidate()  # closes the session; its connections leave the pool for good
     except SQLAlchemyError:
         log.warning("could not discard the database connection")
 
 
-def _render_without_database(code: int) -> tuple[object, int]:
+def _render_without_database(code: int, message: str | None = None) -> tuple[object, int]:
     """The error page; when the database is gone, as for a visitor (the signed-in person's
     menu and theme are read from the database, and the page must not fail in its turn)."""
     try:
-        return render_error(code)
+        return render_error(code, message)
     except SQLAlchemyError:
         _rollback_quietly()
         g._login_user = login_manager.anonymous_user()  # noqa: SLF001 (flask-login's slot)
-        return render_error(code)
+        return render_error(code, message)
