@@ -308,3 +308,64 @@ def test_a_session_without_the_second_step_never_opens_manager_pages(app, make_u
     with worker.session_transaction() as cookie:
         cookie["_user_id"] = f"{worker_id}:{generation}"
     _assert_logged_out(worker, "/manage/")
+
+
+# --- the mechanism, for code paths that do not exist yet ---------------------------------------
+
+
+def _add_manager_row(user, session):
+    from elearn.models import ManagerOrganization, UserRole
+
+    session.add(UserRole(user_id=user.id, role="manager"))
+    session.add(ManagerOrganization(user_id=user.id, organization_id=user.organization_id))
+
+
+def _delete_role_row(user, session):
+    session.delete(next(row for row in user.role_rows if row.role == "trainer"))
+
+
+def _reassign_organization(user, session):
+    from elearn.models import Organization
+
+    other = Organization(name="Altra", slug="altra", invite_code="ALTRA123")
+    session.add(other)
+    user.organization = other
+
+
+SECURITY_CHANGES = {
+    "role rows added directly": _add_manager_row,
+    "role row deleted directly": _delete_role_row,
+    "roles replaced": lambda user, session: user.set_roles({"worker"}),
+    "organization reassigned": _reassign_organization,
+    "deactivated": lambda user, session: setattr(user, "active", False),
+    "password hash replaced": lambda user, session: setattr(user, "password_hash", "x"),
+    "authenticator set": lambda user, session: setattr(user, "totp_secret", "A" * 32),
+}
+HARMLESS_CHANGES = {
+    "renamed": lambda user, session: setattr(user, "full_name", "Altro Nome"),
+    "language": lambda user, session: setattr(user, "language", "en"),
+    "same roles again": lambda user, session: user.set_roles(set(user.roles)),
+    "code step used": lambda user, session: setattr(user, "totp_last_step", 123),
+}
+
+
+def test_every_orm_change_of_what_a_login_vouches_for_ends_the_sessions(app, make_user):
+    for name, change in SECURITY_CHANGES.items():
+        user_id = make_user("worker", "trainer")
+        with app.app_context():
+            user = db.session.get(User, user_id)
+            before = user.session_generation
+            change(user, db.session)
+            db.session.commit()
+            assert db.session.get(User, user_id).session_generation == before + 1, name
+
+
+def test_other_changes_keep_the_sessions(app, make_user):
+    for name, change in HARMLESS_CHANGES.items():
+        user_id = make_user("worker", "trainer")
+        with app.app_context():
+            user = db.session.get(User, user_id)
+            before = user.session_generation
+            change(user, db.session)
+            db.session.commit()
+            assert db.session.get(User, user_id).session_generation == before, name
