@@ -228,6 +228,25 @@ def users_create(
     click.echo(f"Created {email} ({', '.join(sorted(roles))}).")
 
 
+@users_group.command("reset-2fa")
+@click.argument("email")
+@with_appcontext
+def users_reset_second_factor(email: str) -> None:
+    """Remove the authenticator of EMAIL (lost phone); they enrol again at the next login."""
+    from elearn.auth import twofactor
+    from elearn.auth.services import find_user_by_email
+    from elearn.outbox.services import deliver_inline_if_configured
+
+    user = find_user_by_email(email)
+    if user is None:
+        raise click.ClickException(f"No account with e-mail {email}.")
+    if not twofactor.reset(user, actor_id=None):
+        click.echo(f"{user.email} has no authenticator app: nothing to reset.")
+        return
+    deliver_inline_if_configured()
+    click.echo(f"Removed the authenticator app of {user.email}; all sessions ended; e-mail sent.")
+
+
 @click.group("outbox")
 def outbox_group() -> None:
     """The e-mail outbox."""

@@ -56,16 +56,21 @@ def init_app(app: Flask) -> None:
     def _http_error(error: HTTPException) -> object:
         if error.code is None or error.code < 400:
             return error
+        original = getattr(error, "original_exception", None)
+        if isinstance(original, DBAPIError):
+            # Raised outside the view (an after-request hook): the same page as inside it.
+            return _database_error(original)
+        # Refusals before the view (CSRF, NUL bytes, rate limit) come before anything loaded
+        # the signed-in person: their page must not fail when the database does.
         if error.code == 400 and "CSRF" in (error.description or ""):
-            return render_error(
+            return _render_without_database(
                 400,
                 gettext(
                     "The form expired or was sent from another page. "
                     "Please go back, reload the page and try again."
                 ),
             )
-        response = render_error(error.code)
-        return response
+        return _render_without_database(error.code)
 
     @app.errorhandler(DBAPIError)
     def _database_error(error: DBAPIError) -> object:
@@ -84,6 +89,18 @@ def init_app(app: Flask) -> None:
         _rollback_quietly()
         log.exception("unhandled error on %s", request.endpoint)
         return _render_without_database(500)
+
+    # Teardown functions run in reverse order of registration: this one before
+    # Flask-SQLAlchemy's session.remove(), so that remove() finds nothing left to roll back.
+    @app.teardown_appcontext
+    def _end_transaction(exc: BaseException | None) -> None:
+        try:
+            db.session.close()
+        except SQLAlchemyError:
+            # Rolling back on a connection the database has cut: throw it away instead of
+            # failing the response that is already on its way (werkzeug's bare 500).
+            log.warning("rollback failed at the end of a request: connection discarded")
+            _invalidate_quietly()
 
 
 def database_unavailable(error: DBAPIError) -> bool:
@@ -107,15 +124,31 @@ def _rollback_quietly() -> None:
     try:
         db.session.rollback()
     except SQLAlchemyError:
-        log.warning("rollback failed after a database error")
+        log.warning("rollback failed after a database error: connection discarded")
+        _invalidate_quietly()
 
 
-def _render_without_database(code: int) -> tuple[object, int]:
+def discard_session() -> None:
+    """After a failed database call: roll back, and throw a dead connection away.
+
+    The request may go on; its next query takes a fresh connection from the pool.
+    """
+    _rollback_quietly()
+
+
+def _invalidate_quietly() -> None:
+    try:
+        db.session().invalidate()  # closes the session; its connections leave the pool for good
+    except SQLAlchemyError:
+        log.warning("could not discard the database connection")
+
+
+def _render_without_database(code: int, message: str | None = None) -> tuple[object, int]:
     """The error page; when the database is gone, as for a visitor (the signed-in person's
     menu and theme are read from the database, and the page must not fail in its turn)."""
     try:
-        return render_error(code)
+        return render_error(code, message)
     except SQLAlchemyError:
         _rollback_quietly()
         g._login_user = login_manager.anonymous_user()  # noqa: SLF001 (flask-login's slot)
-        return render_error(code)
+        return render_error(code, message)

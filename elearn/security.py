@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import secrets
 from collections.abc import Callable
 from datetime import timedelta
@@ -13,11 +14,13 @@ from urllib.parse import urlsplit
 from flask import Flask, Response, abort, request, session
 from flask_login import current_user
 from sqlalchemy import select, update
+from sqlalchemy.exc import SQLAlchemyError
 
 from elearn.extensions import db, login_manager
 from elearn.models.base import utcnow
 
 F = TypeVar("F", bound=Callable[..., Any])
+log = logging.getLogger(__name__)
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -83,15 +86,26 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def start_session(user: Any) -> None:
-    """Log `user` in on this device with a fresh server-side session (new id at every login)."""
+def start_session(user: Any, *, second_factor: bool = False) -> None:
+    """Log `user` in on this device with a fresh server-side session (new id at every login).
+
+    `second_factor`: the login passed the second step (TOTP). The session row keeps it and the
+    person's security stamp, so it holds only what was true when the login steps were passed.
+    """
     from flask_login import login_user
 
     from elearn.models import UserSession
 
     session.clear()  # no value from before the login survives (session fixation)
     token = secrets.token_urlsafe(32)
-    db.session.add(UserSession(user_id=user.id, token_hash=_token_hash(token)))
+    db.session.add(
+        UserSession(
+            user_id=user.id,
+            token_hash=_token_hash(token),
+            security_stamp=user.security_stamp,
+            second_factor=second_factor,
+        )
+    )
     db.session.commit()
     login_user(user)
     session["sid"] = token
@@ -119,7 +133,7 @@ def end_session() -> None:
 
 
 def end_other_sessions(user_id: int) -> int:
-    """Revoke every session of the user except this one (after a password change)."""
+    """Revoke every session of the user except this one."""
     from elearn.models import UserSession
 
     current = _token_hash(session.get("sid", ""))
@@ -136,6 +150,32 @@ def end_other_sessions(user_id: int) -> int:
     return result.rowcount
 
 
+def keep_only_this_session(user: Any) -> None:
+    """After people change their own password: this session goes on, every other one ends.
+
+    The change already ended all of them (models.users); this re-stamps the current one.
+    """
+    from flask_login import login_user
+
+    from elearn.models import UserSession
+
+    user = getattr(user, "_get_current_object", lambda: user)()  # not current_user's proxy
+    token = session.get("sid")
+    if token:
+        db.session.execute(
+            update(UserSession)
+            .where(
+                UserSession.token_hash == _token_hash(token),
+                UserSession.user_id == user.id,
+                UserSession.revoked_at.is_(None),
+            )
+            .values(security_stamp=user.security_stamp)
+        )
+        db.session.commit()
+    end_other_sessions(user.id)
+    login_user(user)  # the cookie's user id carries the new generation
+
+
 def _load_user(session_id: str) -> Any:
     from elearn.models import User, UserSession
 
@@ -148,16 +188,43 @@ def _load_user(session_id: str) -> Any:
     if row is None or row.revoked_at is not None or row.user_id != int(user_id):
         return None
     if now - row.created_at > ABSOLUTE_TIMEOUT or now - row.last_seen_at > IDLE_TIMEOUT:
-        row.revoked_at = now
-        db.session.commit()
+        _revoke(row, now)
         return None
     user = db.session.get(User, int(user_id))
     if user is None or user.session_generation != int(generation) or not user.active:
         return None
+    if row.security_stamp != user.security_stamp or (
+        user.needs_two_factor and not row.second_factor
+    ):
+        # Roles, organizations, password or second factor changed since this login, or the
+        # person now needs a second step this login did not pass: log in again.
+        _revoke(row, now)
+        return None
     if now - row.last_seen_at > _TOUCH_EVERY:
         row.last_seen_at = now
-        db.session.commit()
+        _commit_or_forget()
     return user
+
+
+def _revoke(row: Any, now: Any) -> None:
+    row.revoked_at = now
+    _commit_or_forget()
+
+
+def _commit_or_forget() -> None:
+    """Commit a bookkeeping write (last seen, revocation) that the page does not depend on.
+
+    When the database is down or restarting, losing it is harmless; failing the page for it
+    (or, when it runs after the view, giving a bare "Internal Server Error") is not. The
+    session is rolled back and a dead connection is thrown away, not given back to the pool.
+    """
+    from elearn.errors import discard_session
+
+    try:
+        db.session.commit()
+    except SQLAlchemyError:
+        log.warning("session bookkeeping not saved: the database did not answer")
+        discard_session()
 
 
 def _unauthorized() -> Any:
@@ -186,10 +253,24 @@ def _set_headers(response: Response) -> Response:
     response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
     if request.is_secure and not _is_local(request.host):
         response.headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
-    if current_user.is_authenticated and "Cache-Control" not in response.headers:
+    if _is_authenticated() and "Cache-Control" not in response.headers:
         # Personal pages must not linger in shared caches or the back button after logout.
         response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def _is_authenticated() -> bool:
+    """current_user.is_authenticated, when it may be the first look at the session (the view
+    did not need the user): if the database does not answer now, the page already made is
+    still sent, as if personal (not cached)."""
+    from elearn.errors import discard_session
+
+    try:
+        return bool(current_user.is_authenticated)
+    except SQLAlchemyError:
+        log.warning("session not checked after the request: the database did not answer")
+        discard_session()
+        return True
 
 
 def _refuse_nul_bytes() -> None:

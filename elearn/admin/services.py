@@ -214,8 +214,6 @@ def save_user(
         if "manager" in roles
         else []
     )
-    if not active and user.id is not None:
-        user.session_generation += 1
     db.session.flush()
     if created or before != roles:
         audit.record(
@@ -226,6 +224,13 @@ def save_user(
         )
     db.session.commit()
     return user
+
+
+def reset_second_factor(user: User, *, actor_id: int | None) -> bool:
+    """A lost phone: the person enrols a new authenticator at the next login."""
+    from elearn.auth import twofactor
+
+    return twofactor.reset(user, actor_id=actor_id)
 
 
 def manager_organization_ids(user: User) -> set[int]:

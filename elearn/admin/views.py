@@ -15,7 +15,7 @@ from elearn.extensions import db
 from elearn.forms import choices
 from elearn.models import Organization, SocialPoint, User
 from elearn.outbox.services import deliver_inline_if_configured
-from elearn.security import role_required
+from elearn.security import keep_only_this_session, role_required
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -188,6 +188,28 @@ def user(user_id: int) -> str | Response | tuple[str, int]:
     return _edit_user(_get_or_404(User, user_id))
 
 
+@bp.post("/users/<int:user_id>/second-factor/reset")
+@role_required("admin")
+def reset_second_factor(user_id: int) -> Response:
+    person = _get_or_404(User, user_id)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    if services.reset_second_factor(person, actor_id=current_user.id):
+        deliver_inline_if_configured()
+        if person.id == current_user.id:
+            flash(gettext("Your authenticator app was removed. Log in again to add one."), "info")
+            return redirect(url_for("auth.login"))
+        flash(
+            gettext(
+                "The authenticator app was removed and %(name)s was logged out everywhere. "
+                "At the next login they will add one again.",
+                name=person.full_name,
+            ),
+            "success",
+        )
+    return redirect(url_for("admin.user", user_id=person.id))
+
+
 def _edit_user(user: User | None) -> str | Response | tuple[str, int]:
     form = _user_form(user)
     if form.validate_on_submit():
@@ -219,9 +241,13 @@ def _edit_user(user: User | None) -> str | Response | tuple[str, int]:
                     "success",
                 )
             else:
+                if saved.id == current_user.id and saved.active:
+                    # Admins editing their own account stay logged in here (they passed the
+                    # second step); their other sessions end like anyone's.
+                    keep_only_this_session(saved)
                 flash(gettext("Changes saved."), "success")
             return redirect(url_for("admin.user", user_id=saved.id))
-    return render_template("admin/user_form.html", form=form, user=user), (
+    return render_template("admin/user_form.html", form=form, user=user, action_form=FlaskForm()), (
         422 if form.errors else 200
     )
 

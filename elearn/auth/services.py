@@ -155,8 +155,8 @@ def reset_password(token: str, new_password: str) -> User | None:
         db.session.rollback()
         return None
     user = row.user
+    # Every session ends (models.users: a password change does): the link may have been stolen.
     user.password_hash = hash_password(new_password)
-    user.session_generation += 1  # log out every session: the link may have been stolen
     # Whoever proved they own the mailbox gets their account back at once.
     from elearn.auth import throttle
 

@@ -85,6 +85,7 @@ def login() -> str | Response:
                 # Half logged in: the second step finishes the login.
                 session.clear()
                 session["pending_user"] = user.id
+                session["pending_generation"] = user.session_generation
                 session["pending_since"] = int(time.time())
                 session["pending_next"] = target
                 return redirect(url_for("auth.two_factor"))
@@ -105,7 +106,11 @@ def _pending_user() -> User | None:
     if not user_id or time.time() - since > PENDING_SECONDS:
         return None
     user = db.session.get(User, user_id)
-    return user if user is not None and user.active else None
+    if user is None or not user.active:
+        return None
+    # A change between the two steps (password reset, second factor reset, new roles) means
+    # the password step no longer vouches for the person: start again.
+    return user if session.get("pending_generation") == user.session_generation else None
 
 
 @bp.route("/login/codice", methods=["GET", "POST"])
@@ -143,7 +148,9 @@ def two_factor() -> str | Response | tuple[str, int]:
         if ok:
             attempt.succeeded()
             target = session.get("pending_next") or url_for("core.home")
-            start_session(user)
+            start_session(user, second_factor=True)
+            if enrolling:
+                deliver_inline_if_configured()  # the notice queued by enrol()
             return redirect(safe_next(target))
         attempt.failed()
         form.code.errors.append(

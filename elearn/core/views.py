@@ -11,7 +11,7 @@ from elearn.auth.services import change_password
 from elearn.core.forms import ChangePasswordForm, LanguageForm, ProfileForm
 from elearn.core.services import accent_for, home_sections, main_menu, role_labels, theme_css
 from elearn.extensions import db
-from elearn.security import end_other_sessions, login_required, safe_next
+from elearn.security import keep_only_this_session, login_required, safe_next
 
 bp = Blueprint("core", __name__)
 
@@ -89,7 +89,7 @@ def profile() -> str | Response | tuple[str, int]:
         if change_password(
             current_user, password_form.current_password.data, password_form.new_password.data
         ):
-            end_other_sessions(current_user.id)
+            keep_only_this_session(current_user)
             flash(
                 gettext("Your password has been changed. Other devices have been logged out."),
                 "success",

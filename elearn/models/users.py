@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import enum
+import hashlib
 from datetime import datetime
+from typing import Any
 
 from flask_login import UserMixin
 from sqlalchemy import (
@@ -14,8 +16,11 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    event,
+    inspect,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import false as sa_false
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from elearn.extensions import db
 from elearn.models.base import UTCDateTime, utcnow
@@ -166,6 +171,74 @@ class User(UserMixin, db.Model):
     def first_name(self) -> str:
         return self.full_name.split(" ", 1)[0]
 
+    def end_all_sessions(self) -> None:
+        """Log the person out everywhere (every session row holds the old stamp)."""
+        self.session_generation = (self.session_generation or 0) + 1
+
+    @property
+    def security_stamp(self) -> str:
+        """A digest of everything a login vouches for: roles, organizations, active status,
+        password and second factor, and the session generation.
+
+        A session row keeps the stamp of its login and is refused once the two differ, so a
+        session never holds more than was true when its person passed the login steps. Changes
+        made through the ORM also bump the generation (see _end_sessions_on_security_change),
+        so the sessions stay ended even if the change is later undone; changes made in raw SQL
+        (an operator in psql) still change the stamp.
+        """
+        parts = [
+            str(self.session_generation),
+            "active" if self.active else "inactive",
+            str(self.organization_id or ""),
+            ",".join(sorted(self.roles)),
+            ",".join(str(org_id) for org_id in sorted(o.id for o in self.managed_organizations)),
+            self.password_hash,
+            self.totp_secret or "",
+        ]
+        return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
+
+
+# What a login vouches for; a change to any of them ends the person's sessions.
+SECURITY_ATTRIBUTES = (
+    "password_hash",
+    "active",
+    "totp_secret",
+    "organization_id",
+    "organization",
+    "role_rows",
+    "managed_organizations",
+)
+
+
+@event.listens_for(Session, "before_flush")
+def _end_sessions_on_security_change(session: Session, flush_context: Any, instances: Any) -> None:
+    """The one place where a change of roles, organizations, active status, password or second
+    factor ends the person's sessions, whichever code path made it (admin pages, CLI, password
+    reset or change, enrolment, erasure). Whoever wants to keep their own current session
+    (a password change in the profile) re-stamps it afterwards: security.keep_only_this_session.
+    """
+    changed: dict[int, User] = {}
+    user_ids: set[int] = set()
+    for obj in session.dirty:
+        if isinstance(obj, User) and obj.id is not None:
+            state = inspect(obj)
+            if any(state.attrs[name].history.has_changes() for name in SECURITY_ATTRIBUTES):
+                changed[obj.id] = obj
+        elif isinstance(obj, (UserRole, ManagerOrganization)):
+            history = inspect(obj).attrs.user_id.history
+            user_ids.update(uid for uid in (*history.added, *history.deleted) if uid)
+            if session.is_modified(obj):
+                user_ids.add(obj.user_id)
+    for obj in (*session.new, *session.deleted):
+        if isinstance(obj, (UserRole, ManagerOrganization)) and obj.user_id is not None:
+            user_ids.add(obj.user_id)
+    for user_id in user_ids - changed.keys():
+        user = session.get(User, user_id)
+        if user is not None and user not in session.new and user not in session.deleted:
+            changed[user_id] = user
+    for user in changed.values():
+        user.end_all_sessions()
+
 
 class PasswordResetToken(db.Model):
     __tablename__ = "password_reset_token"
@@ -200,6 +273,11 @@ class UserSession(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # User.security_stamp at login: the session is refused once the person's stamp differs.
+    security_stamp: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    # Whether this login passed the second step (TOTP); required while the person is an
+    # admin or welfare manager.
+    second_factor: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
 
 
 class AuthAttempt(db.Model):

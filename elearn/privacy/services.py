@@ -264,8 +264,7 @@ def _erase_personal_data(user: User) -> None:
     user.email = f"erased-{user.id}-{secrets.token_hex(4)}@invalid.local"
     user.full_name = "—"
     user.password_hash = hash_password(secrets.token_urlsafe(32))
-    user.active = False
-    user.session_generation += 1
+    user.active = False  # which ends every session of the account (models.users)
     db.session.execute(
         delete(UserRole).where(UserRole.user_id == user.id, UserRole.role != "worker")
     )

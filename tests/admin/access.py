@@ -13,6 +13,7 @@ RULES = {
         "admin.users",
         "admin.new_user",
         "admin.user",
+        "admin.reset_second_factor",
         "admin.audit_log",
     )
 }

@@ -69,6 +69,7 @@ NOT_OWNED = {
     "admin.social_point": "admins manage every Social point",
     "admin.delete_social_point": "admins manage every Social point",
     "admin.user": "admins manage every account",
+    "admin.reset_second_factor": "admins manage every account",
     "authoring.restore": "course texts are shared by all trainers",
     "learning.verify": "a certificate code is public proof, shown on the PDF",
     "learning.certificate": "the certificate is always the logged-in learner's own",

@@ -57,6 +57,7 @@ CSRF_EXEMPT = {"simulate.api.compute"}  # fuzzed in test_fuzz_json_api.py
 # world is not in): the role that uses them and their fields.
 MODULE_SOURCE = "---\ntitle: Le spese\nminutes: 1\n---\n\nTesto.\n"
 FALLBACK: dict[str, tuple[str, dict[str, FieldInfo]]] = {
+    "admin.reset_second_factor": ("admin", {}),  # shown only for people with an authenticator
     "authoring.preview": ("trainer", {"source": FieldInfo("source", "textarea", [MODULE_SOURCE])}),
     "authoring.restore": ("trainer", {}),
     "consult.register": ("worker", {}),
