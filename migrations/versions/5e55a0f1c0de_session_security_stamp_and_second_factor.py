@@ -6,7 +6,7 @@ the user loader refuses a session whose stamp no longer matches. Rows from befor
 revision have an empty stamp, so everybody logs in again once after the upgrade.
 
 Revision ID: 5e55a0f1c0de
-Revises: 8035a531d45c
+Revises: b7d4e2a91c5f
 Create Date: 2026-12-03 09:00:00.000000
 
 """
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '5e55a0f1c0de'
-down_revision = '8035a531d45c'
+down_revision = 'b7d4e2a91c5f'
 branch_labels = None
 depends_on = None
 
