@@ -91,6 +91,17 @@ def write_transaction() -> None:
         g.sqlite_immediate = True
 
 
+def write_done() -> None:
+    """After the commit of a write transaction: later transactions of the request begin deferred.
+
+    Otherwise every later transaction of the request (the reads that render the page) would
+    begin with BEGIN IMMEDIATE and hold SQLite's write lock while the page renders, so two
+    gunicorn workers would wait on each other. A later write still takes the lock before its
+    first statement (_lock_before_first_write), so nothing is lost.
+    """
+    g.pop("sqlite_immediate", None)
+
+
 def dialect_insert(model: Any) -> Any:
     """INSERT for `model` with ON CONFLICT support on both SQLite and PostgreSQL."""
     from sqlalchemy.dialects import postgresql, sqlite

@@ -15,6 +15,7 @@ from flask import Flask, Response, abort, request, session
 from flask_login import current_user
 from sqlalchemy import select, update
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import joinedload, lazyload
 
 from elearn.extensions import db, login_manager
 from elearn.models.base import utcnow
@@ -183,15 +184,32 @@ def _load_user(session_id: str) -> Any:
     token = session.get("sid")
     if not user_id.isdigit() or not generation.isdigit() or not token:
         return None
-    row = db.session.scalar(select(UserSession).where(UserSession.token_hash == _token_hash(token)))
+    # One statement for what every page needs of the person: the session, the account, its
+    # roles and its organization (theme colour). Managed organizations load only when used.
+    found = (
+        db.session.execute(
+            select(UserSession, User)
+            .join(User, User.id == UserSession.user_id)
+            .where(UserSession.token_hash == _token_hash(token))
+            .options(
+                joinedload(User.role_rows),
+                joinedload(User.organization),
+                lazyload(User.managed_organizations),
+            )
+        )
+        .unique()
+        .first()
+    )
     now = utcnow()
-    if row is None or row.revoked_at is not None or row.user_id != int(user_id):
+    if found is None:
+        return None
+    row, user = found
+    if row.revoked_at is not None or row.user_id != int(user_id):
         return None
     if now - row.created_at > ABSOLUTE_TIMEOUT or now - row.last_seen_at > IDLE_TIMEOUT:
         _revoke(row, now)
         return None
-    user = db.session.get(User, int(user_id))
-    if user is None or user.session_generation != int(generation) or not user.active:
+    if user.session_generation != int(generation) or not user.active:
         return None
     if row.security_stamp != user.security_stamp or (
         user.needs_two_factor and not row.second_factor

@@ -13,7 +13,7 @@ from typing import Any
 from babel.numbers import NumberFormatError, parse_decimal
 from sqlalchemy import and_, case, func, select, update
 
-from elearn.database import dialect_insert, write_transaction
+from elearn.database import dialect_insert, write_done, write_transaction
 from elearn.extensions import db
 from elearn.models import (
     Course,
@@ -328,30 +328,32 @@ def _where(user_id: int, course_slug: str, module_slug: str) -> Any:
 
 
 def record_visit(user_id: int, course_slug: str, module_slug: str) -> None:
-    """First/last visit and visit count, as one atomic upsert (no lost update between tabs)."""
+    """First/last visit and visit count, as one atomic upsert (no lost update between tabs).
+
+    One short write transaction of two statements; the write lock is given back at its commit,
+    so the page renders while other workers write (see database.write_done).
+    """
     write_transaction()
     now = utcnow()
-    inserted = db.session.execute(
-        _insert_ignore(
-            {
-                "user_id": user_id,
-                "course_slug": course_slug,
-                "module_slug": module_slug,
-                "first_visit_at": now,
-                "last_visit_at": now,
-                "visits": 1,
-                "seconds_spent": 0,
-            }
+    db.session.execute(
+        dialect_insert(ModuleProgress)
+        .values(
+            user_id=user_id,
+            course_slug=course_slug,
+            module_slug=module_slug,
+            first_visit_at=now,
+            last_visit_at=now,
+            visits=1,
+            seconds_spent=0,
+        )
+        .on_conflict_do_update(
+            index_elements=["user_id", "course_slug", "module_slug"],
+            set_={"last_visit_at": now, "visits": ModuleProgress.visits + 1},
         )
     )
-    if inserted.first() is None:
-        db.session.execute(
-            update(ModuleProgress)
-            .where(_where(user_id, course_slug, module_slug))
-            .values(last_visit_at=now, visits=ModuleProgress.visits + 1)
-        )
     record_activity(user_id, "module")
     db.session.commit()
+    write_done()
 
 
 def _ensure_row(user_id: int, course_slug: str, module_slug: str) -> None:

@@ -191,7 +191,11 @@ class User(UserMixin, db.Model):
             "active" if self.active else "inactive",
             str(self.organization_id or ""),
             ",".join(sorted(self.roles)),
-            ",".join(str(org_id) for org_id in sorted(o.id for o in self.managed_organizations)),
+            # Managed organizations give access only with the manager role (a change of role
+            # changes the stamp anyway): other people's stamps need not load them.
+            ",".join(str(org_id) for org_id in sorted(o.id for o in self.managed_organizations))
+            if self.has_role("manager")
+            else "",
             self.password_hash,
             self.totp_secret or "",
         ]

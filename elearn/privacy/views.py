@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -23,6 +23,9 @@ _ALLOWED_BEFORE_CHOICE = {
 }
 
 
+_CHOSEN = "progress_choice_made"
+
+
 @bp.before_app_request
 def _ask_first_choice() -> Response | None:
     if (
@@ -30,9 +33,13 @@ def _ask_first_choice() -> Response | None:
         and request.endpoint not in _ALLOWED_BEFORE_CHOICE
         and not (request.endpoint or "").startswith("api")
         and request.method == "GET"
-        and services.needs_first_choice(current_user)
+        and session.get(_CHOSEN) != current_user.id
     ):
-        return redirect(url_for("privacy.first_choice", next=request.full_path.rstrip("?")))
+        if services.needs_first_choice(current_user):
+            return redirect(url_for("privacy.first_choice", next=request.full_path.rstrip("?")))
+        # A choice once made is never unmade (only changed): no need to ask the database again
+        # during this login. The key goes with the login (the session is cleared at each one).
+        session[_CHOSEN] = current_user.id
     return None
 
 
