@@ -807,7 +807,9 @@ def phase_summary(lab: Lab) -> list[tuple[str, str, date | None, bool]]:
 
 
 def dots_left_text(lab: Lab, used: int) -> str:
-    left = max(lab.dots_per_person - used, 0)
+    left = lab.dots_per_person - used
+    if left < 0:
+        return gettext("Too many dots: take %(num)s away.", num=-left)
     return ngettext("You have %(num)d dot left.", "You have %(num)d dots left.", left)
 
 

@@ -283,3 +283,14 @@ def test_export_has_the_workers_lab_data_and_erasure_unlinks_the_author(
         assert card.author_id is None and card.signed is False
         assert card.anonymous_supporters == 1  # the card still counts its author
         assert db.session.scalar(select(func.count(LabCard.id))) == 2
+
+
+def test_a_refused_vote_shows_how_many_dots_to_take_away(app, people, voting_lab, client_for):
+    lab_id, (a, b, c) = voting_lab
+    response = client_for(people.workers[1]).post(
+        f"/laboratori/{lab_id}/voto", data={f"dots-{a}": "3", f"dots-{b}": "3", f"dots-{c}": "2"}
+    )
+    html = response.get_data(as_text=True)
+    assert "Troppi bollini: togline 3." in html
+    # The choices stay ticked, to correct them rather than start again.
+    assert f'id="dots-{b}-3" name="dots-{b}" value="3" checked' in html
