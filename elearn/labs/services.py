@@ -11,6 +11,7 @@ from flask import current_app
 from flask_babel import gettext, lazy_gettext, ngettext
 from rapidfuzz import fuzz, process, utils
 from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
 
 from elearn import audit
 from elearn.extensions import db
@@ -59,6 +60,8 @@ OUTCOME_LABELS = {
 RECENT_OUTCOME_DAYS = 90
 SIMILAR_SCORE = 75  # rapidfuzz WRatio, 0-100: tried on Italian cards, fewer false friends
 SIMILAR_MIN_CHARS = 8
+# Enough for anyone with a lot to say; stops a script from flooding the board.
+MAX_CARDS_PER_PERSON = 20
 
 
 class LabError(Exception):
@@ -401,6 +404,16 @@ def add_card(lab: Lab, worker: User, *, kind: str, topic: str, text: str, signed
     blocking = [code for code in personal_details(text) if code in BLOCKING_DETAILS]
     if blocking:
         raise LabError(" ".join(detail_messages(blocking)), "text")
+    written = db.session.scalar(
+        select(func.count(LabCard.id)).where(
+            LabCard.lab_id == lab.id, LabCard.author_id == worker.id
+        )
+    )
+    if (written or 0) >= MAX_CARDS_PER_PERSON:
+        raise LabError(
+            gettext("You already wrote %(n)d cards: support the cards of others.", n=written),
+            "text",
+        )
     card = LabCard(
         lab_id=lab.id, kind=kind, topic=topic, text=text, author_id=worker.id, signed=signed
     )
@@ -470,7 +483,10 @@ def set_support(lab: Lab, card: LabCard, worker: User, supports: bool) -> None:
         db.session.add(LabSupport(card_id=card.id, user_id=worker.id))
     elif not supports and existing is not None:
         db.session.delete(existing)
-    db.session.commit()
+    try:
+        db.session.commit()
+    except IntegrityError:  # a double tap: the other request already added the +1
+        db.session.rollback()
 
 
 def _supporter_counts(card_ids: list[int]) -> dict[int, int]:
@@ -601,7 +617,11 @@ def merge_cards(
         detail=f"lab {lab.id}: card {source.id} into {target.id}",
         remote_addr=remote_addr,
     )
-    db.session.commit()
+    try:
+        db.session.commit()
+    except IntegrityError:  # someone added a +1 to the same card at that moment
+        db.session.rollback()
+        raise LabError(gettext("The cards changed meanwhile: try again.")) from None
 
 
 def hide_card(
@@ -689,7 +709,11 @@ def save_dots(lab: Lab, worker: User, allocation: dict[int, int]) -> None:
     )
     for card_id, dots in sorted(allocation.items()):
         db.session.add(LabVote(lab_id=lab.id, card_id=card_id, user_id=worker.id, dots=dots))
-    db.session.commit()
+    try:
+        db.session.commit()
+    except IntegrityError:  # the same vote sent twice at once (double tap, two tabs)
+        db.session.rollback()
+        raise LabError(gettext("Your vote was sent twice at the same moment: try again.")) from None
 
 
 def voters(lab: Lab) -> int | None:

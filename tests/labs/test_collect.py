@@ -237,3 +237,17 @@ def test_worker_menu_shows_labs_only_when_one_is_running(app, people, make_lab, 
     assert ">Laboratori<" in home and "Tempo per la famiglia" in home
     assert ">Laboratori<" in client_for(people.manager).get("/").get_data(as_text=True)
     assert ">Laboratori<" not in client_for(people.worker_b).get("/").get_data(as_text=True)
+
+
+def test_a_person_cannot_flood_the_board(app, people, make_lab, make_card, client_for):
+    from elearn.labs.services import MAX_CARDS_PER_PERSON
+
+    lab_id = make_lab()
+    for n in range(MAX_CARDS_PER_PERSON):
+        make_card(lab_id, f"Scheda numero {n}", people.workers[1])
+    response = client_for(people.workers[1]).post(
+        f"/laboratori/{lab_id}/schede",
+        data={"kind": "need", "topic": "other", "text": "Ancora una", "confirmed": "all"},
+    )
+    assert response.status_code == 422
+    assert "Hai già scritto 20 schede" in response.get_data(as_text=True)
