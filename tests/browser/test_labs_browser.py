@@ -13,6 +13,30 @@ pytestmark = pytest.mark.browser
 PHONE = {"width": 360, "height": 740}
 
 
+def _manager_login(page) -> None:
+    """Password, then a code; another test may have used this time step's code already (a code
+    works once), so take the neighbouring step then, as the server accepts it."""
+    import time
+
+    import pyotp
+
+    from elearn.demo import DEMO_TOTP_SECRETS
+
+    page.goto("/login")
+    page.locator("#email").fill("manager@demo.it")
+    page.locator("#password").fill("demo-password")
+    page.locator("#password").press("Enter")
+    page.wait_for_url("**/login/codice")
+    for offset in (0, 30, -30):
+        code = pyotp.TOTP(DEMO_TOTP_SECRETS["manager@demo.it"]).at(time.time() + offset)
+        page.locator("#code").fill(code)
+        page.locator("#code").press("Enter")
+        page.wait_for_load_state()
+        if "/login/codice" not in page.url:
+            return
+    raise AssertionError("the manager could not log in")
+
+
 def _fits_the_phone(page) -> None:
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
 
@@ -23,7 +47,7 @@ def test_a_worker_writes_a_card_with_live_hints_and_votes_on_a_phone(page, brows
     today = date.today()
     # The manager in a browser of their own (a second-step code works only once).
     manager = browser.new_page(base_url=base_url, locale="it-IT")
-    demo_login(manager, "manager@demo.it")
+    _manager_login(manager)
     page_ = page
     page = manager
     page.goto("/laboratori/nuovo")
