@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app
@@ -126,8 +126,6 @@ def advance_phase(lab: Lab, manager: User, *, remote_addr: str = "") -> str:
             setattr(lab, name, now)
     for name in order[order.index(attribute) + 1 :]:
         if getattr(lab, name) <= now:  # would jump past the phase just started
-            from datetime import timedelta
-
             setattr(lab, name, now + timedelta(days=1))
     audit.record(
         "labs.phase",
@@ -201,8 +199,6 @@ def labs_for_manager(user: User) -> list[Lab]:
 
 def current_labs_for_worker(user: User) -> list[Lab]:
     """Labs of the worker's cooperative that are running, or whose results are recent."""
-    from datetime import timedelta
-
     if user.organization_id is None:
         return []
     now = today()
@@ -638,10 +634,10 @@ def hide_card(
     card.moderated_at = utcnow()
     # Votes on a hidden card would count for nothing: give the dots back.
     db.session.execute(delete(LabVote).where(LabVote.card_id == card.id))
+    # No subject_user_id: the audit log must not tie a pseudonymous card to its author.
     audit.record(
         "labs.hide",
         actor_id=manager.id,
-        subject_user_id=card.author_id,
         detail=f"lab {lab.id} card {card.id}: {reason}",
         remote_addr=remote_addr,
     )

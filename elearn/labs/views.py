@@ -198,12 +198,14 @@ def add_card(lab_id: int) -> str | Response | tuple[str, int]:
     return redirect(url_for("labs.lab", lab_id=lab.id) + "#board")
 
 
-@bp.get("/<int:lab_id>/controllo")
+@bp.post("/<int:lab_id>/controllo")
 @worker_or_manager
 def check_text(lab_id: int) -> Response:
-    """For the live hints while typing: similar cards and personal details (JSON)."""
+    """For the live hints while typing: similar cards and personal details (JSON).
+
+    POST, so that what people type never lands in access logs as part of a URL."""
     lab = _viewed_lab_or_404(lab_id)
-    text = (request.args.get("testo") or "")[:1000]
+    text = (request.form.get("testo") or "")[:1000]
     similar = services.similar_cards(lab, text)
     return jsonify(
         similar=[

@@ -46,8 +46,12 @@
     function check() {
       var text = textarea.value;
       if (text.trim().length < 8) { box.hidden = true; shownFor = null; return; }
-      fetch(url + "?testo=" + encodeURIComponent(text), {
-        headers: { Accept: "application/json" },
+      var body = new URLSearchParams();
+      body.append("testo", text);
+      fetch(url, {
+        method: "POST",
+        body: body,
+        headers: { Accept: "application/json", "X-CSRFToken": csrf ? csrf.content : "" },
         credentials: "same-origin"
       })
         .then(function (response) { return response.ok ? response.json() : null; })

@@ -174,15 +174,16 @@ def test_the_live_check_returns_similar_cards_and_warnings(
     lab_id = make_lab()
     make_card(lab_id, "Gli orari dei turni cambiano all'ultimo momento")
     worker = client_for(people.workers[1])
-    response = worker.get(f"/laboratori/{lab_id}/controllo?testo=turni+cambiati+ultimo+momento")
+    url = f"/laboratori/{lab_id}/controllo"
+    response = worker.post(url, data={"testo": "turni cambiati ultimo momento"})
     data = json.loads(response.data)
     assert [card["text"] for card in data["similar"]] == [
         "Gli orari dei turni cambiano all'ultimo momento"
     ]
     assert data["warnings"] == []
-    unrelated = worker.get(f"/laboratori/{lab_id}/controllo?testo=trasporto+pubblico+notturno")
+    unrelated = worker.post(url, data={"testo": "trasporto pubblico notturno"})
     assert json.loads(unrelated.data)["similar"] == []
-    warned = worker.get(f"/laboratori/{lab_id}/controllo?testo=scrivete+a+mario@example.org")
+    warned = worker.post(url, data={"testo": "scrivete a mario@example.org"})
     assert "indirizzo e-mail" in json.loads(warned.data)["warnings"][0]
 
 
