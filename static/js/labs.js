@@ -27,13 +27,15 @@
         var li = document.createElement("li");
         var text = document.createElement("p");
         text.textContent = card.kind + ": " + card.text;
-        var support = document.createElement("form");
-        support.method = "post";
-        support.action = card.support_url;
-        support.className = "inline-form";
-        support.innerHTML = "<input type='hidden' name='support' value='1'><input type='hidden' name='csrf_token'><button type='submit' class='small-button'></button>";
-        support.querySelector("[name='csrf_token']").value = csrf ? csrf.content : "";
-        support.querySelector("button").textContent = similarBox.getAttribute("data-support-label") || "+1";
+        // A button of the card form itself, sent to the card's +1 address (no nested form).
+        var support = document.createElement("button");
+        support.type = "submit";
+        support.className = "small-button";
+        support.name = "support";
+        support.value = "1";
+        support.setAttribute("formaction", card.support_url);
+        support.setAttribute("formnovalidate", "");
+        support.textContent = similarBox.getAttribute("data-support-label") || "+1";
         li.appendChild(text);
         li.appendChild(support);
         list.appendChild(li);
