@@ -51,6 +51,22 @@ def home_sections(user: User) -> list[HomeSection]:
                 _link(gettext("Talk to the Welfare Manager"), "consult.new_request"),
             )
         )
+    if user.has_role(Role.WORKER):
+        from elearn.labs.services import current_labs_for_worker
+
+        labs = current_labs_for_worker(user)
+        if labs:
+            sections.append(
+                _section(
+                    "labs",
+                    gettext("Co-production labs"),
+                    gettext(
+                        "Build the welfare plan with your colleagues: write what is hard and "
+                        "what could help, support the cards of others, vote."
+                    ),
+                    *[_link(lab.title, "labs.lab", lab_id=lab.id) for lab in labs],
+                )
+            )
     if user.has_role(Role.TRAINER):
         sections.append(
             _section(
@@ -97,6 +113,7 @@ MENU = (
     ("simulate.index", lazy_gettext("Simulators"), ()),
     ("learning.my_path", lazy_gettext("My path"), ("worker",)),
     ("consult.my_requests", lazy_gettext("Welfare Manager"), ("worker",)),
+    ("labs.index", lazy_gettext("Labs"), ("worker", "manager")),
     ("authoring.index", lazy_gettext("Editor"), ("trainer", "admin")),
     ("manage.queue", lazy_gettext("Requests"), ("manager",)),
     ("manage.welfare_days", lazy_gettext("Welfare days"), ("manager",)),
@@ -108,12 +125,21 @@ MENU = (
 )
 
 
+def _shows_labs(user: User) -> bool:
+    """Managers always reach their labs; workers once a lab of their cooperative is running."""
+    from elearn.labs.services import has_open_lab
+
+    return user.has_role("manager") or has_open_lab(user)
+
+
 def main_menu(user: User | None, current_endpoint: str | None) -> list[MenuItem]:
     items = []
     for endpoint, label, roles in MENU:
         if endpoint not in current_app.view_functions:
             continue
         if roles and (user is None or not user.is_authenticated or not user.has_role(*roles)):
+            continue
+        if endpoint == "labs.index" and not _shows_labs(user):
             continue
         items.append(MenuItem(str(label), url_for(endpoint), endpoint == current_endpoint))
     return items

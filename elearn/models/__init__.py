@@ -12,6 +12,7 @@ from elearn.models.consult import (
     WelfareDay,
     WelfareDayRegistration,
 )
+from elearn.models.labs import Lab, LabCard, LabOrganization, LabOutcome, LabSupport, LabVote
 from elearn.models.learning import (
     Course,
     CourseMedia,
@@ -60,6 +61,12 @@ __all__ = [
     "WelfareDay",
     "WelfareDayRegistration",
     "Course",
+    "Lab",
+    "LabCard",
+    "LabOrganization",
+    "LabOutcome",
+    "LabSupport",
+    "LabVote",
     "CourseMedia",
     "CourseModule",
     "GlossaryFile",

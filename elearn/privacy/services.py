@@ -159,6 +159,10 @@ def export_user_data(user: User, *, remote_addr: str = "") -> dict[str, object]:
             AuditEntry, (AuditEntry.subject_user_id == user.id) | (AuditEntry.actor_id == user.id)
         ),
     }
+    from elearn.labs.services import export_rows as lab_rows
+
+    # Co-production labs: the person's cards, "+1"s and dots (kept apart from learning data).
+    data.update(lab_rows(user))
     audit.record(
         "privacy.export", actor_id=user.id, subject_user_id=user.id, remote_addr=remote_addr
     )
@@ -260,6 +264,10 @@ def _erase_personal_data(user: User) -> None:
         .values(description="", preferred_times="", outcome=None),
     ):
         db.session.execute(statement)
+    from elearn.labs.services import forget_author
+
+    # Lab cards stay on the board, anonymous; they keep counting their author as a supporter.
+    forget_author(user.id)
     # The account stays as an anonymous row so counts and funnels do not change.
     user.email = f"erased-{user.id}-{secrets.token_hex(4)}@invalid.local"
     user.full_name = "—"

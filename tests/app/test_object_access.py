@@ -16,6 +16,9 @@ from elearn.extensions import db
 from elearn.models import (
     AuditEntry,
     ConsultationRequest,
+    LabCard,
+    LabSupport,
+    LabVote,
     PathwayItem,
     RequestMessage,
     SavedScenario,
@@ -59,6 +62,19 @@ OBJECT_ROUTES = {
     "manage.check_in": OTHER_MANAGER,
     "reports.learner": OTHER_MANAGER,
     "privacy.confirm_erasure": OTHER_MANAGER,
+    # a cooperative's co-production lab: its workers take part, its managers facilitate
+    "labs.lab": OTHER_COOP + OTHER_MANAGER,
+    "labs.check_text": OTHER_COOP + OTHER_MANAGER,
+    "labs.outcome": OTHER_COOP + OTHER_MANAGER,
+    "labs.add_card": OTHER_COOP,
+    "labs.support": OTHER_COOP,
+    "labs.vote": OTHER_COOP,
+    "labs.facilitate": OTHER_MANAGER,
+    "labs.advance": OTHER_MANAGER,
+    "labs.add_paper_card": OTHER_MANAGER,
+    "labs.merge": OTHER_MANAGER,
+    "labs.hide": OTHER_MANAGER,
+    "labs.set_outcome": OTHER_MANAGER,
 }
 
 # Routes with an id that name no one's private object (role checks cover them: access matrix).
@@ -138,12 +154,18 @@ def _snapshot(app):
                 PathwayItem,
                 SavedScenario,
                 WelfareDayRegistration,
+                LabCard,
+                LabSupport,
+                LabVote,
             )
         }
         count["requests_open"] = db.session.scalar(
             select(func.count(ConsultationRequest.id)).where(
                 ConsultationRequest.closed_at.is_(None)
             )
+        )
+        count["lab_cards_visible"] = db.session.scalar(
+            select(func.count(LabCard.id)).where(LabCard.status == "visible")
         )
         count["audit"] = db.session.scalar(select(func.count(AuditEntry.id)))
         return count

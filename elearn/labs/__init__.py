@@ -1,0 +1,1 @@
+"""Co-production labs ("laboratori"): workers and the Welfare Manager design welfare together."""
