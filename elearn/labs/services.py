@@ -27,6 +27,7 @@ from elearn.models import (
 )
 from elearn.models.base import utcnow
 from elearn.models.labs import CARD_TEXT_MAX, MAX_DOTS_PER_CARD
+from elearn.privacy import disclosure
 
 PHASES = ("planned", "collect", "merge", "vote", "outcome")
 PHASE_LABELS = {
@@ -74,15 +75,8 @@ class LabError(Exception):
 
 
 def publish_count(n: int) -> int | None:
-    """A count of people as it may be shown: None for 1-4 (suppressed), others to the nearest 5.
-
-    To be replaced by elearn.privacy's guard (one module for every aggregate).
-    """
-    if n <= 0:
-        return 0
-    if n < 5:
-        return None
-    return int(5 * ((n + 2.5) // 5))
+    """A count of people as it may be shown: the site's one privacy guard (None for 1-4)."""
+    return disclosure.count(max(n, 0))
 
 
 # --- phases ----------------------------------------------------------------------------------
