@@ -294,17 +294,22 @@ def _is_authenticated() -> bool:
 def _refuse_nul_bytes() -> None:
     # PostgreSQL cannot store NUL in text, and no person types one: refuse early with a 400.
     # Every value of repeated keys, the keys themselves and upload file names.
+    # A multipart part whose name the parser could not read (a line break in it) arrives with
+    # no name: refused like NUL, before the CSRF check trips over it.
     for values in (request.args, request.form):
         for key, value in values.items(multi=True):
+            if not isinstance(key, str) or not isinstance(value, str):
+                abort(400)
             if "\x00" in key or "\x00" in value:
                 abort(400)
     for key, upload in request.files.items(multi=True):
-        if "\x00" in key or "\x00" in (upload.filename or ""):
+        if not isinstance(key, str) or "\x00" in key or "\x00" in (upload.filename or ""):
             abort(400)
 
 
 def init_app(app: Flask) -> None:
-    app.before_request(_refuse_nul_bytes)
+    # First of all before-request functions: the CSRF check must never see such input.
+    app.before_request_funcs.setdefault(None, []).insert(0, _refuse_nul_bytes)
     login_manager.user_loader(_load_user)
     login_manager.unauthorized_handler(_unauthorized)
     login_manager.session_protection = "strong"

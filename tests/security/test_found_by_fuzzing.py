@@ -247,3 +247,23 @@ def test_the_certificate_draws_the_letters_of_the_name(fresh):
     for letter in "ŁȘëمĂș":
         assert f"<{ord(letter):04X}>".encode() in response.data, f"{letter} not in the PDF font"
     assert b"CODE123456" in response.data
+
+
+def test_a_form_field_whose_name_cannot_be_read_is_a_400_not_a_500(fresh):
+    """A line break in a multipart field name left the part without a name: the CSRF check and
+    the NUL guard crashed on it (found by the form fuzzer)."""
+    app, world = fresh
+    boundary = "xyzzy"
+    body = (
+        f"--{boundary}\r\n"
+        'Content-Disposition: form-data; name="choi\rce"\r\n\r\n'
+        "0\r\n"
+        f"--{boundary}--\r\n"
+    )
+    response = world.clients["worker"].post(
+        "/corsi/prova/01-spese/letto",
+        data=body.encode(),
+        content_type=f"multipart/form-data; boundary={boundary}",
+        csrf=False,
+    )
+    assert response.status_code == 400
