@@ -175,7 +175,7 @@ def register() -> str | Response:
         if blocked:
             return _too_many("auth/register.html", blocked, form.invite_code, form=form)
         try:
-            user = services.register_worker(
+            services.register_worker(
                 invite_code=form.invite_code.data,
                 full_name=form.full_name.data,
                 email=form.email.data,
@@ -187,12 +187,18 @@ def register() -> str | Response:
             getattr(form, error.field).errors.append(error.message)
         else:
             attempt.succeeded(clear=())
-            start_session(user)
+            deliver_inline_if_configured()
+            # The same answer whether the address was new or already had an account (its
+            # owner gets an e-mail instead): the form does not reveal who is registered.
             flash(
-                gettext("Welcome, %(name)s! Your account is ready.", name=user.first_name),
+                gettext(
+                    "Thank you! We have sent an e-mail to %(email)s. Read it, then log in here "
+                    "with your e-mail and password.",
+                    email=services.normalise_email(form.email.data),
+                ),
                 "success",
             )
-            return redirect(url_for("core.home"))
+            return redirect(url_for("auth.login"))
     status = 422 if form.errors else 200
     return render_template("auth/register.html", form=form), status
 
