@@ -28,7 +28,7 @@ from elearn.auth.forms import (
 )
 from elearn.extensions import db, limiter
 from elearn.models import User
-from elearn.outbox.services import deliver_inline_if_configured
+from elearn.outbox.services import deliver_after_response
 from elearn.security import end_session, login_required, safe_next, start_session
 
 bp = Blueprint("auth", __name__)
@@ -187,7 +187,7 @@ def register() -> str | Response:
             getattr(form, error.field).errors.append(error.message)
         else:
             attempt.succeeded(clear=())
-            deliver_inline_if_configured()
+            deliver_after_response()
             # The same answer whether the address was new or already had an account (its
             # owner gets an e-mail instead): the form does not reveal who is registered.
             flash(
@@ -222,7 +222,7 @@ def forgot_password() -> str | Response:
             reset_url_for=lambda token: url_for("auth.reset_password", token=token, _external=True),
             valid_hours=current_app.config["PASSWORD_RESET_HOURS"],
         )
-        deliver_inline_if_configured()
+        deliver_after_response()
         return render_template("auth/forgot_sent.html")
     status = 422 if form.errors else 200
     return render_template("auth/forgot.html", form=form), status

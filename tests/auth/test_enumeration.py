@@ -10,6 +10,7 @@ from collections import Counter
 from typing import Any
 
 import pytest
+from flask import has_request_context
 from sqlalchemy import select
 
 from elearn.auth import services
@@ -95,3 +96,25 @@ def test_a_reset_request_does_the_same_work_for_known_unknown_and_inactive_addre
     assert done["anna@example.org"]["message"] == 1
     with app.app_context():
         assert db.session.scalars(select(OutboxMessage.recipient)).all() == ["anna@example.org"]
+
+
+def test_with_inline_sending_the_reset_email_leaves_after_the_answer(
+    client, make_user, app, monkeypatch
+) -> None:
+    """With OUTBOX_SEND_INLINE the known address's e-mail is still sent at once, but not while
+    the browser waits: the answer takes as long as for an unknown address."""
+    from elearn.outbox import services as outbox
+
+    make_user("worker", email="anna@example.org")
+    app.config["OUTBOX_SEND_INLINE"] = True
+    sent_during_request = []
+    monkeypatch.setattr(
+        outbox, "send_pending", lambda: sent_during_request.append(has_request_context())
+    )
+    client.csrf_token()
+    for email in ("anna@example.org", "nessuno@example.org"):
+        # A WSGI server closes the answer once it is sent (the test client: leaving `with`).
+        with client.post("/password/forgot", data={"email": email}) as response:
+            assert response.status_code == 200
+    # Sent then, outside the request: never while the browser waits.
+    assert sent_during_request == [False, False]
