@@ -57,7 +57,7 @@ def register_worker(
     account, create nothing and tell its owner by e-mail instead (None).
 
     Both ways do the same work (a password hash, one e-mail queued) and the caller answers
-    the same way, so the form does not reveal who has an account (ASVS 2.1 / V3 enumeration).
+    the same way, so the form does not reveal who has an account (account enumeration).
     """
     organization = organization_for_invite(invite_code)
     if organization is None:
