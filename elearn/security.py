@@ -194,13 +194,14 @@ def _set_headers(response: Response) -> Response:
 
 def _refuse_nul_bytes() -> None:
     # PostgreSQL cannot store NUL in text, and no person types one: refuse early with a 400.
-    # Every value of repeated keys, the keys themselves and upload file names.
+    # Every value of repeated keys, the keys themselves and upload file names. A multipart
+    # part whose name Werkzeug cannot read comes with the key None: no browser sends one.
     for values in (request.args, request.form):
         for key, value in values.items(multi=True):
-            if "\x00" in key or "\x00" in value:
+            if key is None or "\x00" in key or "\x00" in (value or ""):
                 abort(400)
     for key, upload in request.files.items(multi=True):
-        if "\x00" in key or "\x00" in (upload.filename or ""):
+        if key is None or "\x00" in key or "\x00" in (upload.filename or ""):
             abort(400)
 
 
