@@ -7,9 +7,10 @@ from typing import Any
 from flask import Flask
 from werkzeug.routing import IntegerConverter
 
-# Primary keys are signed 64-bit integers in SQLite and PostgreSQL (BIGINT at most): a larger
-# number in a URL names nothing, and handing it to the database is an error, not a miss.
-LARGEST_ID = 2**63 - 1
+# Every number in a URL is an id or a version number, stored in an INTEGER column: 32 bits on
+# PostgreSQL (64 on SQLite). A larger number names nothing, and handing it to the database
+# is an error there (out of range), not a miss.
+LARGEST_ID = 2**31 - 1
 
 
 class BoundedIntConverter(IntegerConverter):

@@ -14,7 +14,8 @@ from elearn.models import OutboxMessage, WelfareDay
 from elearn.models.base import utcnow
 
 ROME = ZoneInfo("Europe/Rome")
-CONTROLS = "\x00\x07\x08\x0b\x0c\x1b\x7f\x85\x9b"
+# (No NUL: PostgreSQL cannot store it, and the NUL check refuses it at the door.)
+CONTROLS = "\x01\x07\x08\x0b\x0c\x1b\x7f\x85\x9b"
 # In an .ics only CRLF line ends and TAB may appear among the control characters.
 FORBIDDEN = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|\xc2[\x80-\x9f]|\r(?!\n)")
 
