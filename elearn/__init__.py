@@ -45,7 +45,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         **app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {}),
     }
 
-    from elearn import database, errors, i18n, logs, security
+    from elearn import database, errors, i18n, logs, routing, security
     from elearn.extensions import csrf, db, limiter, login_manager, migrate
 
     logs.init_app(app)
@@ -58,6 +58,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     i18n.init_app(app)
     security.init_app(app)
     errors.init_app(app)
+    routing.init_app(app)  # before the blueprints: their rules use the converters
 
     from elearn.admin.views import bp as admin_bp
     from elearn.auth.views import bp as auth_bp

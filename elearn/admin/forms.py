@@ -85,7 +85,11 @@ class SocialPointForm(FlaskForm):
     )
     opening_hours = TextAreaField(
         _l("Opening hours"),
-        validators=[Optional(), Length(max=2000, message=_l("Use at most %(max)d characters."))],
+        validators=[
+            Optional(),
+            Length(max=2000, message=_l("Use at most %(max)d characters.")),
+            no_control_chars,
+        ],
         description=_l("One line per day, e.g. Monday 9:00–13:00."),
     )
     active = BooleanField(_l("Open to the public"), default=True)

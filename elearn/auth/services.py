@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from flask_babel import force_locale, gettext
 from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from elearn.extensions import db
@@ -52,32 +53,76 @@ def organization_for_invite(code: str) -> Organization | None:
 
 def register_worker(
     *, invite_code: str, full_name: str, email: str, password: str, language: str
-) -> User:
+) -> User | None:
+    """Create a worker's account and welcome them by e-mail; when the address already has an
+    account, create nothing and tell its owner by e-mail instead (None).
+
+    Both ways do the same work (a password hash, one e-mail queued) and the caller answers
+    the same way, so the form does not reveal who has an account (account enumeration).
+    """
     organization = organization_for_invite(invite_code)
     if organization is None:
         raise AccountError(
             "invite_code",
             gettext("This invite code is not valid. Check it or ask at your Social point."),
         )
-    if find_user_by_email(email) is not None:
-        # Saying so reveals that the address has an account; the alternative (a silent
-        # e-mail) would confuse workers more than it protects them. Registration is
-        # gated by the invite code and rate limited.
-        raise AccountError(
-            "email",
-            gettext("An account with this e-mail already exists. Log in or reset the password."),
+    password_hash = hash_password(password)
+    existing = find_user_by_email(email)
+    if existing is None:
+        user = User(
+            email=normalise_email(email),
+            full_name=full_name.strip(),
+            password_hash=password_hash,
+            language=language if language in ("it", "en") else "it",
+            organization=organization,
         )
-    user = User(
-        email=normalise_email(email),
-        full_name=full_name.strip(),
-        password_hash=hash_password(password),
-        language=language if language in ("it", "en") else "it",
-        organization=organization,
-    )
-    user.set_roles({Role.WORKER.value})
-    db.session.add(user)
+        user.set_roles({Role.WORKER.value})
+        db.session.add(user)
+        _enqueue_welcome(user, organization)
+        try:
+            db.session.commit()
+        except IntegrityError:
+            # The same address registered a moment ago by another request.
+            db.session.rollback()
+            existing = find_user_by_email(email)
+            if existing is None:
+                raise
+        else:
+            return user
+    _enqueue_registration_attempt(existing)
     db.session.commit()
-    return user
+    return None
+
+
+def _enqueue_welcome(user: User, organization: Organization) -> None:
+    with force_locale(user.language):
+        subject = gettext("WELFARE³: your account is ready")
+        body = gettext(
+            "Hello %(name)s,\n\n"
+            "your WELFARE³ account with %(organization)s is ready. Log in with this e-mail "
+            "address and the password you chose.\n\n"
+            "If you did not create this account, tell your Social point: someone used your "
+            "address.\n",
+            name=user.first_name,
+            organization=organization.name,
+        )
+    enqueue(user.email, subject, body)
+
+
+def _enqueue_registration_attempt(owner: User) -> None:
+    """Tell the owner of an address that someone tried to register with it."""
+    with force_locale(owner.language):
+        subject = gettext("WELFARE³: someone tried to register with your e-mail")
+        body = gettext(
+            "Hello %(name)s,\n\n"
+            "someone tried to create a new WELFARE³ account with this e-mail address, which "
+            "already has an account. Nothing has changed on your account.\n\n"
+            "If it was you: log in with your password, or choose “Forgot your password?” "
+            "on the log-in page to choose a new one.\n"
+            "If it was not you, you can ignore this e-mail.\n",
+            name=owner.first_name,
+        )
+    enqueue(owner.email, subject, body)
 
 
 def authenticate(email: str, password: str) -> User | None:
@@ -101,20 +146,15 @@ def request_password_reset(email: str, *, valid_hours: int) -> None:
 
     The link comes from PUBLIC_BASE_URL (elearn.urls), never from the request's host: whoever
     could choose the host of this link would receive the token and log in as the person.
+    An unknown address goes through the same steps (token, its hash, the link, the message,
+    the commit) with nothing stored at the end, so the time of the answer tells nothing.
     """
     user = find_user_by_email(email)
-    if user is None or not user.active:
-        return
+    recipient = user if user is not None and user.active else None
     token = secrets.token_urlsafe(32)
-    db.session.add(
-        PasswordResetToken(
-            user_id=user.id,
-            token_hash=_token_hash(token),
-            expires_at=utcnow() + timedelta(hours=valid_hours),
-        )
-    )
+    token_hash = _token_hash(token)
     link = public_url("auth.reset_password", token=token)
-    with force_locale(user.language):
+    with force_locale(recipient.language if recipient else "it"):
         subject = gettext("WELFARE³: reset your password")
         body = gettext(
             "Hello %(name)s,\n\n"
@@ -122,11 +162,19 @@ def request_password_reset(email: str, *, valid_hours: int) -> None:
             "Open this link within %(hours)d hour(s) to choose a new password:\n\n%(link)s\n\n"
             "The link works only once. If you did not ask for it, ignore this e-mail: "
             "your password stays the same.\n",
-            name=user.first_name,
+            name=recipient.first_name if recipient else "",
             hours=valid_hours,
             link=link,
         )
-    enqueue(user.email, subject, body)
+    if recipient is not None:
+        db.session.add(
+            PasswordResetToken(
+                user_id=recipient.id,
+                token_hash=token_hash,
+                expires_at=utcnow() + timedelta(hours=valid_hours),
+            )
+        )
+        enqueue(recipient.email, subject, body)
     db.session.commit()
 
 

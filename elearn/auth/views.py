@@ -28,7 +28,7 @@ from elearn.auth.forms import (
 )
 from elearn.extensions import db, limiter
 from elearn.models import User
-from elearn.outbox.services import deliver_inline_if_configured
+from elearn.outbox.services import deliver_after_response
 from elearn.security import end_session, login_required, safe_next, start_session
 
 bp = Blueprint("auth", __name__)
@@ -182,7 +182,7 @@ def register() -> str | Response:
         if blocked:
             return _too_many("auth/register.html", blocked, form.invite_code, form=form)
         try:
-            user = services.register_worker(
+            services.register_worker(
                 invite_code=form.invite_code.data,
                 full_name=form.full_name.data,
                 email=form.email.data,
@@ -194,12 +194,18 @@ def register() -> str | Response:
             getattr(form, error.field).errors.append(error.message)
         else:
             attempt.succeeded(clear=())
-            start_session(user)
+            deliver_after_response()
+            # The same answer whether the address was new or already had an account (its
+            # owner gets an e-mail instead): the form does not reveal who is registered.
             flash(
-                gettext("Welcome, %(name)s! Your account is ready.", name=user.first_name),
+                gettext(
+                    "Thank you! We have sent an e-mail to %(email)s. Read it, then log in here "
+                    "with your e-mail and password.",
+                    email=services.normalise_email(form.email.data),
+                ),
                 "success",
             )
-            return redirect(url_for("core.home"))
+            return redirect(url_for("auth.login"))
     status = 422 if form.errors else 200
     return render_template("auth/register.html", form=form), status
 
@@ -222,7 +228,7 @@ def forgot_password() -> str | Response:
             form.email.data,
             valid_hours=current_app.config["PASSWORD_RESET_HOURS"],
         )
-        deliver_inline_if_configured()
+        deliver_after_response()
         return render_template("auth/forgot_sent.html")
     status = 422 if form.errors else 200
     return render_template("auth/forgot.html", form=form), status

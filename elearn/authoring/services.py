@@ -11,9 +11,11 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from flask_babel import gettext
 from sqlalchemy import case, func, select
 
 from elearn import coursefmt
+from elearn.authoring.media import clean_course_media
 from elearn.extensions import db
 from elearn.models import Course, CourseMedia, CourseModule, GlossaryFile, ModuleVersion
 from elearn.models.base import utcnow
@@ -536,6 +538,13 @@ def import_zip(fileobj: io.BytesIO, *, author_id: int | None) -> tuple[Course | 
         return None, ["the zip must hold exactly one course folder"]
     slug = slugs.pop()
     inner = {name.split("/", 1)[1]: data for name, data in files.items() if "/" in name}
+    # Images go through the same re-encoding as web uploads (no EXIF/GPS, no hidden payload).
+    stored = db.session.scalar(select(Course).where(Course.slug == slug))
+    inner, bad_images = clean_course_media(
+        inner, unchanged={item.sha256 for item in stored.media} if stored else ()
+    )
+    if bad_images:
+        return None, [_image_problem(name, code) for name, code in sorted(bad_images.items())]
     parsed, course_errors = coursefmt.course_from_files(inner, slug, glossary=current_glossary())
     if parsed is None:
         return None, [str(error) for error in course_errors]
@@ -544,6 +553,14 @@ def import_zip(fileobj: io.BytesIO, *, author_id: int | None) -> tuple[Course | 
         course.edited_on_web_at = utcnow()
     db.session.commit()
     return course, []
+
+
+def _image_problem(name: str, code: str) -> str:
+    if code == "too_large":
+        return gettext(
+            "%(name)s: the image is too large (at most 2 MB and 4096 × 4096 pixels).", name=name
+        )
+    return gettext("%(name)s: this is not a PNG, JPEG, GIF or WebP image.", name=name)
 
 
 # --- statistics for trainers ------------------------------------------------------------------

@@ -206,14 +206,17 @@ def preview(slug: str, module_slug: str) -> dict[str, object] | tuple[dict[str, 
     record = _module_or_404(found, module_slug)
     form = SourceForm()
     if not form.validate_on_submit():
-        return {"errors": [gettext("The text is too long.")]}, 422
+        messages = [message for field in form.errors.values() for message in field]
+        return {"errors": [{"line": 1, "message": str(message)} for message in messages]}, 422
     html, errors = services.preview_module(
         found, record.slug, (form.source.data or "").replace("\r\n", "\n")
     )
-    return {
+    answer = {
         "html": html,
         "errors": [{"line": e.line, "message": e.message(_lang())} for e in errors],
     }
+    # Nothing rendered (a text beyond the parser's bounds, or not UTF-8): say so with a 422.
+    return (answer, 422) if errors and not html else answer
 
 
 @bp.get("/<slug>/<module_slug>/versioni")

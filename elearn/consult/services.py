@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -474,6 +475,18 @@ def tick_action(worker_id: int, item_id: int, done: bool) -> bool:
 # --- calendar files and e-mail ------------------------------------------------------------------
 
 
+# Control characters are not allowed in iCalendar text (RFC 5545 3.3.11: only TAB among
+# them); a terminal escape or a bell in a title must not reach people's calendar apps.
+_NOT_CALENDAR_TEXT = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_LINE_BREAKS = re.compile("\r\n?|[\u2028\u2029]")
+
+
+def calendar_text(value: str) -> str:
+    """Text as it may go into an .ics: line breaks made plain `\\n`, other control characters
+    (C0 but TAB and line feed, DEL, C1) removed. Every text field of `_ics` passes here."""
+    return _NOT_CALENDAR_TEXT.sub("", _LINE_BREAKS.sub("\n", value or ""))
+
+
 def _ics(
     uid: str,
     summary: str,
@@ -490,13 +503,13 @@ def _ics(
     calendar.add("version", "2.0")
     calendar.add("method", "CANCEL" if cancelled else "PUBLISH")
     event = Event()
-    event.add("uid", uid)
+    event.add("uid", calendar_text(uid))
     event.add("dtstamp", utcnow())
     event.add("dtstart", starts_at.astimezone(ROME))
     event.add("dtend", ends_at.astimezone(ROME))
-    event.add("summary", summary)
-    event.add("location", location)
-    event.add("description", text)
+    event.add("summary", calendar_text(summary))
+    event.add("location", calendar_text(location))
+    event.add("description", calendar_text(text))
     event.add("url", url)  # the page on the site, from PUBLIC_BASE_URL like every mailed link
     if cancelled:
         event.add("status", "CANCELLED")

@@ -105,6 +105,16 @@ MESSAGES: dict[str, dict[str, str]] = {
         "it": "il corso non ha moduli",
     },
     # module files
+    "module_too_long": {
+        "en": "the module has {size} characters, at most {max}: split it into two modules",
+        "it": "il modulo ha {size} caratteri, al massimo {max}: dividilo in due moduli",
+    },
+    "too_many_brackets": {
+        "en": "the module has more than {max} '[' (links, images, glossary terms) up to "
+        "this line: split it into two modules",
+        "it": "il modulo ha più di {max} '[' (link, immagini, termini del glossario) fino a "
+        "questa riga: dividilo in due moduli",
+    },
     "bad_module_slug": {
         "en": "module file name '{name}' must use only lowercase letters, digits and hyphens",
         "it": "il nome del file del modulo '{name}' deve contenere solo lettere minuscole, "

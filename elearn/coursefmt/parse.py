@@ -51,6 +51,12 @@ SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 MAX_SLUG_LENGTH = 80
 QUIZ_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,79}$")
 MAX_MINUTES = 600
+# Bounds on the Markdown parser's work. Its link rule scans ahead from every '[' (links,
+# images, glossary terms), so many brackets in a long text take time that grows with both:
+# 100 KB of '[' took 25 s. Bundled modules have under 10,000 characters and 25 brackets;
+# within these bounds the worst text we know takes about half a second. Checked first.
+MAX_MODULE_CHARS = 50_000
+MAX_MODULE_BRACKETS = 500
 
 COURSE_KEYS = ("title", "summary", "language", "level", "audience", "modules", "pass_score")
 FRONT_MATTER_KEYS = ("title", "minutes", "objectives")
@@ -505,6 +511,20 @@ def _check_inline(
                 terms.append(key)
 
 
+def _too_costly_to_parse(text: str, path: str, errors: ErrorList) -> bool:
+    """True (with the reason in `errors`) when the text is beyond the parser's work bounds."""
+    if len(text) > MAX_MODULE_CHARS:
+        errors.add(path, 1, "module_too_long", size=len(text), max=MAX_MODULE_CHARS)
+        return True
+    brackets = 0
+    for number, line in enumerate(text.split("\n"), start=1):
+        brackets += line.count("[")
+        if brackets > MAX_MODULE_BRACKETS:
+            errors.add(path, number, "too_many_brackets", max=MAX_MODULE_BRACKETS)
+            return True
+    return False
+
+
 def parse_module(
     data: bytes,
     filename: str,
@@ -530,6 +550,8 @@ def parse_module(
     slug = filename.removesuffix(".md")
     if not SLUG_RE.match(slug) or len(slug) > MAX_SLUG_LENGTH or not filename.endswith(".md"):
         errors.add(path, 1, "bad_module_slug", name=filename)
+    if _too_costly_to_parse(text, path, errors):
+        return None, errors
 
     tokens = parser().parse(text, {})
     title, minutes, objectives = "", 0, []

@@ -703,7 +703,8 @@ def _check_mastery(user_id: int, course: Course, module: CourseModule) -> None:
         )
 
 
-def _new_code() -> str:
+def new_verification_code() -> str:
+    """A certificate's verification code: 10 random characters (secrets), nothing to guess."""
     import secrets
 
     alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -733,7 +734,7 @@ def _complete_course_if_due(user_id: int, course: Course) -> None:
             course_title=course.title,
             completed_at=utcnow(),
             minutes=sum(m.minutes for m in modules),
-            verification_code=_new_code(),
+            verification_code=new_verification_code(),
         )
         .on_conflict_do_nothing(index_elements=["user_id", "course_slug"])
     )

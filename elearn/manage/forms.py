@@ -162,7 +162,9 @@ class WelfareDayForm(FlaskForm):
         _l("Place"), validators=[DataRequired(_l("Enter the place.")), _max(255), no_control_chars]
     )
     programme = TextAreaField(
-        _l("Programme"), validators=[Optional(), _max(4000)], render_kw={"rows": 5}
+        _l("Programme"),
+        validators=[Optional(), _max(4000), no_control_chars],
+        render_kw={"rows": 5},
     )
     capacity = IntegerField(
         _l("Places"),

@@ -10,7 +10,7 @@ from datetime import timedelta
 from email.message import EmailMessage
 from email.utils import make_msgid
 
-from flask import current_app
+from flask import Response, after_this_request, current_app
 from sqlalchemy import select, update
 
 from elearn.extensions import db
@@ -191,3 +191,27 @@ def send_pending(limit: int = 100) -> DeliveryReport:
 def deliver_inline_if_configured() -> None:
     if current_app.config["OUTBOX_SEND_INLINE"]:
         send_pending()
+
+
+def deliver_after_response() -> None:
+    """Like `deliver_inline_if_configured`, but once the answer has gone out to the browser.
+
+    For the forms that must not reveal whether an address has an account (registration,
+    password reset): only a known address queues an e-mail, and waiting for SMTP inside the
+    request would make its answer measurably slower.
+    """
+    if not current_app.config["OUTBOX_SEND_INLINE"]:
+        return
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+
+    def send() -> None:
+        with app.app_context():
+            try:
+                send_pending()
+            except Exception:  # the queue keeps the messages; `elearn outbox send` retries
+                log.exception("sending the outbox after a response failed")
+
+    @after_this_request
+    def _send_when_closed(response: Response) -> Response:
+        response.call_on_close(send)
+        return response

@@ -107,13 +107,53 @@ def _rows(model: type, *conditions: object) -> list[dict[str, object]]:
     return rows
 
 
+def _audit_entries_about(user: User) -> list[dict[str, object]]:
+    """The audit log as far as it is about `user`: what was done and when, and by whom only
+    as a role ("you", "welfare_manager", ...). Another person's identity and address (a
+    manager's IP) are that person's data, not the worker's (GDPR art. 15(4))."""
+    from elearn.models import AuditEntry
+
+    entries = db.session.scalars(
+        select(AuditEntry)
+        .where((AuditEntry.subject_user_id == user.id) | (AuditEntry.actor_id == user.id))
+        .order_by(AuditEntry.created_at, AuditEntry.id)
+    ).all()
+    others = {entry.actor_id for entry in entries if entry.actor_id not in (None, user.id)}
+    roles_of = {
+        person.id: person.roles
+        for person in db.session.scalars(select(User).where(User.id.in_(others)))
+    }
+    rows: list[dict[str, object]] = []
+    for entry in entries:
+        own = entry.actor_id == user.id
+        row: dict[str, object] = {
+            "created_at": entry.created_at.isoformat(),
+            "action": entry.action,
+            "by": "you" if own else _role_name(entry.actor_id, roles_of),
+            "detail": entry.detail,
+        }
+        if own:
+            row["remote_addr"] = entry.remote_addr
+        rows.append(row)
+    return rows
+
+
+def _role_name(actor_id: int | None, roles_of: dict[int, set[str]]) -> str:
+    if actor_id is None:
+        return "system"
+    roles = roles_of.get(actor_id, set())
+    for role, name in (("manager", "welfare_manager"), ("admin", "admin"), ("trainer", "trainer")):
+        if role in roles:
+            return name
+    return "another_person"
+
+
 def export_user_data(user: User, *, remote_addr: str = "") -> dict[str, object]:
     """Everything stored about the worker, as JSON-ready data. Case notes are the manager's
     working notes and are listed by count (ask the Welfare Manager for their content)."""
     from elearn.models import (
         ActivityDay,
         Appointment,
-        AuditEntry,
         CaseNote,
         ConsultationRequest,
         CourseCompletion,
@@ -155,9 +195,7 @@ def export_user_data(user: User, *, remote_addr: str = "") -> dict[str, object]:
         ),
         "pathway": _rows(PathwayItem, PathwayItem.worker_id == user.id),
         "welfare_days": _rows(WelfareDayRegistration, WelfareDayRegistration.worker_id == user.id),
-        "audit_entries": _rows(
-            AuditEntry, (AuditEntry.subject_user_id == user.id) | (AuditEntry.actor_id == user.id)
-        ),
+        "audit_entries": _audit_entries_about(user),
     }
     from elearn.labs.services import export_rows as lab_rows
 

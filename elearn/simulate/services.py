@@ -177,11 +177,16 @@ def run_page(page: SimulatorPage, args: Mapping[str, str], lang: str) -> PageOut
     explain = EXPLAINERS.get(page.name)
     if explain is not None:
         outcome.explain = explain(parsed, outcome.result)
-    if page.name == "savings-goal":
-        query = _goal_chart_query(state, outcome.result)
-        outcome.chart = chart_link("savings", query, lang, query)
-    elif page.chart:
-        outcome.chart = chart_link(page.chart, state.mapping, lang, outcome.inputs)
+    try:
+        if page.name == "savings-goal":
+            query = _goal_chart_query(state, outcome.result)
+            outcome.chart = chart_link("savings", query, lang, query)
+        elif page.chart:
+            outcome.chart = chart_link(page.chart, state.mapping, lang, outcome.inputs)
+    except InvalidInput:
+        # The chart only illustrates results already shown: a page without it beats an error.
+        current_app.logger.warning("simulator %s: chart inputs refused", page.name)
+        outcome.chart = None
     return outcome
 
 
@@ -325,6 +330,8 @@ def _goal_chart_query(state: FormState, result: dict[str, Any]) -> dict[str, str
     """The savings plan that reaches the goal, as savings chart inputs."""
     keys = ("initial", "annual_rate", "months", "deposit_timing", "tax_rate")
     query = {key: state.values[key] for key in keys if state.values.get(key, "").strip()}
+    # The goal's initial sum defaults to 0 when left empty; the savings chart requires one.
+    query.setdefault("initial", "0")
     query["monthly_deposit"] = f"{result['monthly_deposit']:.2f}"
     return query
 

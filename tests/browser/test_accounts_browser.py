@@ -33,6 +33,12 @@ def test_register_login_and_switch_language_on_a_phone(page, base_url):
     page.get_by_label(re.compile(r"^Password")).fill("la mia frase segreta")
     page.get_by_label("Ripeti la password").fill("la mia frase segreta")
     page.get_by_role("button", name="Crea il tuo account").click()
+    # The same answer as for an address that already has an account: read the e-mail, log in.
+    assert page.get_by_text("Abbiamo inviato un’e-mail a fatima@example.org").is_visible()
+    assert axe_violations(page) == []
+    page.get_by_label("E-mail").fill("fatima@example.org")
+    page.get_by_label(re.compile(r"^Password")).fill("la mia frase segreta")
+    page.get_by_role("button", name="Accedi").click()
     # First the privacy choice, in plain words.
     assert page.locator("h1").inner_text() == "Prima di iniziare: la tua scelta"
     assert axe_violations(page) == []

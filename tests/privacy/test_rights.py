@@ -284,3 +284,26 @@ def test_backup_while_writes_go_on_restores_with_nothing_lost(
     finally:
         drop_database(admin, name)
         admin.dispose()
+
+
+def test_the_export_holds_no_other_persons_address_or_name(app, client, make_user, login):
+    """A manager's reads of the worker's progress are listed, but not the manager's IP or name."""
+    worker = make_user("worker", name="Bianca Neri", email="bianca@example.org", consent=True)
+    manager = make_user("manager", name="Marco Direttore", email="marco@example.org")
+    manager_client = app.test_client()
+    manager_client.environ_base["REMOTE_ADDR"] = "203.0.113.77"
+    login(manager, manager_client)
+    assert manager_client.get(f"/report/persone/{worker}").status_code == 200
+    client.environ_base["REMOTE_ADDR"] = "198.51.100.5"
+    login(worker)
+    client.get("/profilo/dati.json")
+    response = client.get("/profilo/dati.json")
+    text = response.get_data(as_text=True)
+    data = json.loads(text)
+    assert "203.0.113.77" not in text
+    assert "Marco" not in text and "marco@example.org" not in text
+    reads = [e for e in data["audit_entries"] if e["action"] == "progress.read"]
+    assert reads and reads[0]["by"] == "welfare_manager" and "remote_addr" not in reads[0]
+    # The worker's own actions keep their own address.
+    own = [e for e in data["audit_entries"] if e["action"] == "privacy.export"]
+    assert own and own[0]["by"] == "you" and own[0]["remote_addr"] == "198.51.100.5"

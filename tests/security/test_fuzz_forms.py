@@ -4,7 +4,8 @@ The routes come from the app's url map, the roles from the access matrix, the fi
 forms the pages really show (tests/security/world.py). For every POST route Hypothesis sends
 the form with odd text (every script, emoji, direction marks, control characters, NUL, very
 long strings), wrong types, missing, repeated and extra fields, odd dates, random uploads and
-bodies that are not a form at all. Every GET route gets odd query strings the same way.
+bodies that are not a form at all. Every GET route gets odd query strings the same way, and
+every route with a number in its path gets numbers the database cannot hold (2**31 and more).
 
 What a user would notice is asserted: no 5xx, no traceback on the page (nor on the page a
 redirect leads to), a form sent without a valid CSRF token is refused (4xx), a 422 shows what
@@ -26,6 +27,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from werkzeug.datastructures import MultiDict
 
+from tests.access import ROLES as ROLES_IN_ORDER
 from tests.conftest import IN_CI
 from tests.security.strategies import (
     EDGE_QUERY,
@@ -42,6 +44,7 @@ from tests.security.world import (
     FieldInfo,
     World,
     allowed_roles,
+    fill_url,
     login,
     routes,
     source_query_names,
@@ -280,3 +283,50 @@ def test_get_route_survives_bad_query_strings(shared, endpoint: str) -> None:
         check_response(response, f"GET {url}?{query!r:.200} as {role}")
 
     run()
+
+
+# --- numbers in the path ---------------------------------------------------------------------
+
+# Past the largest id PostgreSQL's INTEGER holds, past SQLite's (2**63 - 1), far past both,
+# and an id no row has.
+OUT_OF_RANGE_IDS = (2**31, 2**63, 2**64, 10**30, 0)
+
+
+def int_routes(app: Any) -> list[tuple[str, str, Any]]:
+    """(endpoint, method, rule) for every route with an `<int:...>` part, from the url map."""
+    found = []
+    for rule in app.url_map.iter_rules():
+        if any(f"<int:{name}>" in rule.rule for name in rule.arguments):
+            for method in sorted((rule.methods or set()) & {"GET", "POST"}):
+                found.append((rule.endpoint, method, rule))
+    return sorted(found, key=lambda item: (item[0], item[1]))
+
+
+INT_ROUTES = int_routes(_APP)
+
+
+def test_the_url_map_has_routes_with_numeric_ids() -> None:
+    assert len({endpoint for endpoint, _method, _rule in INT_ROUTES}) >= 30
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "method"), [(endpoint, method) for endpoint, method, _ in INT_ROUTES]
+)
+def test_route_with_an_out_of_range_id_is_not_a_server_error(fresh, endpoint, method) -> None:
+    """Every role, each numeric part of the path in turn set to a number the database cannot
+    hold or no row has: a 404 (or 403/redirect), never a 500."""
+    app, world = fresh
+    rule = next(r for e, m, r in INT_ROUTES if (e, m) == (endpoint, method))
+    numeric = [name for name in rule.arguments if f"<int:{name}>" in rule.rule]
+    for role in (*ROLES_IN_ORDER, "pending"):
+        client = world.clients[role]
+        for name in numeric:
+            for number in OUT_OF_RANGE_IDS:
+                url = fill_url(rule, {**world.values, name: number})
+                if method == "GET":
+                    response = client.get(url)
+                else:
+                    response = client.post(url, data={"csrf_token": world.csrf[role]}, csrf=False)
+                check_response(response, f"{method} {url} as {role}")
+                if number >= 2**31:
+                    assert response.status_code != 200, f"{method} {url} as {role}: found"

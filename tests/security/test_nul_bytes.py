@@ -72,3 +72,11 @@ def test_a_course_zip_with_nul_inside_is_refused_not_a_500(app, where) -> None:
     page = response.get_data(as_text=True)
     assert response.status_code == 422, page[:500]
     assert "notice-error" in page and f"nul/{where}".replace("module", "01-spese.md") in page
+
+
+def test_a_multipart_part_with_an_unreadable_name_is_a_400_not_a_500(client) -> None:
+    """Found by the form fuzzer: a part named "\\n" reaches the app with the key None."""
+    fields = MultiDict([("email", "a@b.it"), ("\n", ""), ("file", (io.BytesIO(b"x"), "a.txt"))])
+    fields.add("csrf_token", client.csrf_token())
+    response = client.post("/login", data=fields, content_type="multipart/form-data")
+    assert response.status_code == 400
