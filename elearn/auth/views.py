@@ -28,7 +28,7 @@ from elearn.auth.forms import (
 )
 from elearn.extensions import db, limiter
 from elearn.models import User
-from elearn.outbox.services import deliver_after_response
+from elearn.outbox.services import deliver_after_response, deliver_inline_if_configured
 from elearn.security import end_session, login_required, safe_next, start_session
 
 bp = Blueprint("auth", __name__)
