@@ -302,6 +302,16 @@ def _facilitation_page(
     outcome_errors: dict[int, list[str]] | None = None,
 ) -> tuple[str, int]:
     cards = services.board(lab, current_user)
+    results = services.results(lab)
+    shown = {row.card.id for row in results.ranking} if results else set()
+    # An error about a card whose outcome form is not on the page (the results are not out,
+    # or the card is not ranked) is said at the top instead of being lost.
+    page_errors = [
+        message
+        for card_id, messages in (outcome_errors or {}).items()
+        if card_id not in shown
+        for message in messages
+    ]
     return render_template(
         "labs/facilitate.html",
         lab=lab,
@@ -311,7 +321,8 @@ def _facilitation_page(
         cards=cards,
         hidden=services.hidden_cards(lab),
         voters=services.voters(lab),
-        results=services.results(lab),
+        results=results,
+        page_errors=page_errors,
         paper_form=paper_form or PaperCardForm(formdata=None, prefix="paper"),
         outcome_form=OutcomeForm(formdata=None, prefix="outcome"),
         outcome_errors=outcome_errors or {},

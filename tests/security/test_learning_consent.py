@@ -173,6 +173,10 @@ def scene(app: Flask, make_org, make_user, course: str) -> dict:
                 "organization_id": [home],
                 "point_id": [point],
                 "event_id": [event.id],
+                # Labs hold no learning data; any id is enough for the walk (a 404 is fine).
+                "lab_id": [1],
+                "month": ["2026-11"],
+                "card_id": [1],
                 "scenario_id": [1],
                 "slug": [course],
                 "module_slug": ["01-spese", "02-rate"],
