@@ -61,6 +61,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from elearn.manage.views import bp as manage_bp
     from elearn.privacy.views import bp as privacy_bp
     from elearn.reports.views import bp as reports_bp
+    from elearn.resources.views import bp as resources_bp
     from elearn.simulate.views import bp as simulate_bp
 
     app.register_blueprint(core_bp)
@@ -74,6 +75,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(simulate_bp)
     app.register_blueprint(consult_bp)
     app.register_blueprint(manage_bp)
+    app.register_blueprint(resources_bp)
 
     if app.config["PROXY_FIX_HOPS"]:
         from werkzeug.middleware.proxy_fix import ProxyFix
