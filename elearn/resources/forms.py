@@ -18,7 +18,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from elearn.consult.forms import record_id
 from elearn.forms import choices, no_control_chars
@@ -73,9 +73,15 @@ class IseeForm(FlaskForm):
         render_kw={"inputmode": "decimal"},
     )
 
-    def validate_isee(self, field: DecimalField) -> None:
-        if self.has_isee.data == "yes" and field.data is None:
-            raise ValidationError(_l("Write the ISEE value, or choose “I don't have one yet”."))
+    def validate(self, extra_validators: object = None) -> bool:
+        valid = super().validate(extra_validators)  # type: ignore[arg-type]
+        if valid and self.has_isee.data == "yes" and self.isee.data is None:
+            self.isee.errors = [
+                *self.isee.errors,
+                _l("Write the ISEE value, or choose “I don't have one yet”."),
+            ]
+            return False
+        return valid
 
 
 class WorkForm(FlaskForm):
@@ -91,7 +97,7 @@ class WorkForm(FlaskForm):
         validators=[Optional()],
     )
     part_time_percent = IntegerField(
-        _l("Working time, % of full time"),
+        _l("Working time (percentage of full time)"),
         default=100,
         validators=[Optional(), NumberRange(1, 100, _l("Write a percentage between 1 and 100."))],
         description=_l("100 if full time; for example 75 for 28.5 hours of 38."),

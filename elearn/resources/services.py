@@ -446,7 +446,7 @@ def _format_value(key: str, value: Any, locale: str) -> str:
     if key in MONEY_KEYS and isinstance(value, int | float):
         return format_euros(value, locale)
     if isinstance(value, float):
-        return f"{value:.1f}".rstrip("0").rstrip(".").replace(".", "," if locale == "it" else ".")
+        return f"{value:.2f}".rstrip("0").rstrip(".").replace(".", "," if locale == "it" else ".")
     return str(value)
 
 
