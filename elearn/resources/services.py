@@ -325,8 +325,8 @@ REASONS = {
         "about %(amount)s a month per child with your ISEE."
     ),
     "auu.minor": _l(
-        "%(count)s child(ren) under 18: %(amount)s a month each with your ISEE (full amount up to "
-        "%(lower)s, minimum from %(upper)s)."
+        "Children under 18: %(count)s, %(amount)s a month each with your ISEE (full amount up "
+        "to %(lower)s, minimum from %(upper)s)."
     ),
     "auu.under1": _l("Child under 1 year: +50 %% (%(increase)s a month)."),
     "auu.toddler": _l(
@@ -338,13 +338,13 @@ REASONS = {
         "%(limit)s."
     ),
     "auu.adult": _l(
-        "%(count)s child(ren) aged 18–20 (if studying, training, working with a low income or "
-        "looking for work): %(amount)s a month each."
+        "Children aged 18–20: %(count)s, %(amount)s a month each (if studying, training, working "
+        "with a low income or looking for work)."
     ),
-    "auu.third": _l("Third and later children: +%(amount)s a month for each of %(count)s."),
+    "auu.third": _l("From the third child on (%(count)s): +%(amount)s a month each."),
     "auu.large_family": _l("Four or more children: +%(amount)s a month for the family."),
     "auu.both_working": _l(
-        "Both parents work: +%(amount)s a month for each of %(count)s minor child(ren)."
+        "Both parents work: +%(amount)s a month for each minor child (%(count)s)."
     ),
     "auu.both_working_unknown": _l(
         "Both parents work: there is an increase for each minor child, but its 2026 amount could "
@@ -412,7 +412,7 @@ REASONS = {
         "(or with disability): none declared."
     ),
     "tax.children_upto": _l(
-        "%(count)s child(ren) aged %(low)s–%(high)s: up to %(amount)s a year each, less as income "
+        "Children aged %(low)s–%(high)s: %(count)s, up to %(amount)s a year each, less as income "
         "rises (zero at 95,000 €)."
     ),
     "tax.care_none": _l("No relative needing care declared."),
@@ -544,6 +544,46 @@ def build_map(inputs: dict[str, Any], on: date) -> MapView:
         monthly_total=resource_map.monthly_total,
         yearly_total=resource_map.yearly_total,
     )
+
+
+@dataclass
+class ComparisonRow:
+    key: str
+    title: str
+    before: float | None
+    after: float | None
+    applies_before: bool
+    applies_after: bool
+
+
+def _headline(item: ResourceView | None) -> float | None:
+    if item is None or not item.applies:
+        return None
+    return item.monthly if item.monthly is not None else item.one_off
+
+
+def compare(current: MapView, changed: MapView) -> list[ComparisonRow]:
+    """The resources whose estimate or applicability the change moves (others stay as they are)."""
+    before = {item.key: item for item in current.items}
+    rows = []
+    for item in changed.items:
+        old = before.get(item.key)
+        row = ComparisonRow(
+            key=item.key,
+            title=item.title,
+            before=_headline(old),
+            after=_headline(item),
+            applies_before=bool(old and old.applies),
+            applies_after=bool(item.applies),
+        )
+        moved = row.applies_before != row.applies_after or (
+            row.before is not None
+            and row.after is not None
+            and abs(row.before - row.after) >= 0.005
+        )
+        if moved:
+            rows.append(row)
+    return rows
 
 
 def summary_of_answers(inputs: dict[str, Any], on: date) -> list[tuple[str, str]]:

@@ -195,6 +195,12 @@ def map_page() -> tuple[str, int]:
             status = 422
         else:
             alternative = services.build_map(changed, today)
+    resource_map = services.build_map(inputs, today) if inputs else None
+    comparison = (
+        services.compare(resource_map, alternative)
+        if resource_map is not None and alternative is not None and not alternative.missing_year
+        else []
+    )
     open_requests = services.open_requests_of(current_user.id)
     attach_form = AttachForm(formdata=None)
     attach_form.request.choices = choices(
@@ -203,8 +209,9 @@ def map_page() -> tuple[str, int]:
     return render_template(
         "resources/map.html",
         inputs=inputs,
-        resource_map=services.build_map(inputs, today) if inputs else None,
+        resource_map=resource_map,
         alternative=alternative,
+        comparison=comparison,
         what_if_form=what_if_form,
         what_if_label=services.WHAT_IF.get(request.args.get("se", "")),
         answers=services.summary_of_answers(inputs, today) if inputs else [],

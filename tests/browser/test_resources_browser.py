@@ -1,0 +1,80 @@
+"""A worker fills the resources questionnaire on a phone and reads the map, also on a desktop."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from tests.browser.conftest import axe_violations, demo_login
+
+pytestmark = pytest.mark.browser
+
+PHONE = {"width": 360, "height": 740}
+DESKTOP = {"width": 1280, "height": 900}
+
+
+def _shot(page, name: str) -> None:
+    """Screenshots for people to look at, when SCREENS_DIR says where."""
+    folder = os.environ.get("SCREENS_DIR")
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(folder) / name), full_page=True)
+
+
+def _fits(page, width: int) -> None:
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+
+
+def test_a_worker_builds_the_resources_map_on_a_phone(page, base_url):
+    page.set_viewport_size(PHONE)
+    demo_login(page, "lavoratrice@demo.it")
+    page.goto("/risorse")
+    page.get_by_role("button", name="Inizia").click()
+    assert page.locator("h1").inner_text() == "La tua famiglia"
+    page.locator("#children-0-birth_date").fill("2025-11-10")
+    page.locator("#children-1-age").fill("6")
+    page.get_by_label("vive con noi e lavora").check()
+    assert axe_violations(page) == []
+    _fits(page, 360)
+    _shot(page, "resources-step-360.png")
+    page.get_by_role("button", name="Salva e continua").click()
+
+    page.get_by_label("Sì, ho l'attestazione DSU").check()
+    page.locator("#isee").fill("18500")
+    page.get_by_role("button", name="Salva e continua").click()
+
+    page.get_by_label("Dipendente a tempo indeterminato").check()
+    page.locator("#part_time_percent").fill("80")
+    page.locator("#net_monthly_pay").fill("1350")
+    page.get_by_role("button", name="Salva e continua").click()
+
+    assert "art. 9" in page.locator("main").inner_text()
+    page.get_by_label("Sì, acconsento").check()
+    page.get_by_role("button", name="Salva e continua").click()
+    assert page.get_by_text("Dati particolari").first.is_visible()
+    page.get_by_label("Sì, “in situazione di gravità” (art. 3 c. 3)").check()
+    assert axe_violations(page) == []
+    page.get_by_role("button", name="Salva e continua").click()
+
+    page.wait_for_url(lambda url: url.rstrip("/").endswith("/risorse"))
+    main = page.locator("main").inner_text()
+    assert "Assegno unico universale" in main and "Perché" in main
+    assert "stima" in main and "da verificare" in main
+    assert axe_violations(page) == []
+    _fits(page, 360)
+    _shot(page, "resources-map-360.png")
+
+    page.get_by_label("E se…", exact=True).select_option("isee")
+    page.get_by_label("Nuovo valore").fill("30000")
+    page.get_by_role("button", name="Ricalcola").click()
+    assert page.get_by_text("Con la modifica").first.is_visible()
+    _fits(page, 360)
+    _shot(page, "resources-whatif-360.png")
+
+    page.set_viewport_size(DESKTOP)
+    page.goto("/risorse?se=nascita")
+    assert page.get_by_text("Con la modifica").first.is_visible()
+    assert axe_violations(page) == []
+    _shot(page, "resources-map-1280.png")
