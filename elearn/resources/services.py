@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -24,6 +24,8 @@ from elearn.resources.rules import Child, Household, ResourceMap, compute_map
 from elearn.resources.rules.engine import Reason, ResourceEstimate
 
 SPECIAL_CONSENT = "resources_special"
+# Answers that are special-category data (GDPR art. 9): kept only under SPECIAL_CONSENT.
+SPECIAL_KEYS = ("expecting", "expected_birth", "relative_104")
 STEPS = ("famiglia", "isee", "lavoro", "consenso", "salute")
 MAX_CHILDREN = 6
 CLOSED_STATUSES = ("done", "closed")
@@ -101,9 +103,16 @@ def save_step(user: User, step: str, answers: dict[str, Any], *, remote_addr: st
         granted = bool(answers.get("consent"))
         privacy.record_choice(user, SPECIAL_CONSENT, granted, remote_addr=remote_addr)
         if not granted:
-            # Without consent the special-category answers must not be kept.
+            # Without consent the special-category answers must not be kept, not even in the
+            # maps already shared with a request.
             profile.special_answers = {}
             profile.completed_steps = [s for s in profile.completed_steps if s != "salute"]
+            for shared in db.session.scalars(
+                select(RequestResourceMap).where(RequestResourceMap.worker_id == user.id)
+            ):
+                shared.inputs = {
+                    key: value for key, value in shared.inputs.items() if key not in SPECIAL_KEYS
+                }
     elif step == "salute":
         if not has_special_consent(user.id):
             raise ResourcesError(gettext("First give your consent to these questions."))
@@ -727,15 +736,22 @@ def delete_coop_resource(resource: CoopResource, admin: User) -> None:
     db.session.commit()
 
 
-def inputs_for_export(user_id: int) -> dict[str, Any]:
+def export_for(user_id: int) -> dict[str, Any]:
+    """The worker's questionnaire answers and the maps they shared (privacy export)."""
     profile = get_profile(user_id)
-    if profile is None:
-        return {}
+    shared = db.session.scalars(
+        select(RequestResourceMap).where(RequestResourceMap.worker_id == user_id)
+    )
     return {
-        "answers": profile.answers,
-        "special_answers": profile.special_answers,
-        "completed_steps": profile.completed_steps,
+        "answers": profile.answers if profile else {},
+        "special_answers": profile.special_answers if profile else {},
+        "completed_steps": profile.completed_steps if profile else [],
+        "shared_maps": [
+            {
+                "request_id": row.request_id,
+                "computed_on": row.computed_on.isoformat(),
+                "inputs": row.inputs,
+            }
+            for row in shared
+        ],
     }
-
-
-__all__ = ["asdict"]

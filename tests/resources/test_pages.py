@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
 from sqlalchemy import select
@@ -265,3 +266,29 @@ def test_admin_enters_coop_resources_that_workers_of_that_coop_see(
     assert deleted.status_code == 302
     with app.app_context():
         assert db.session.get(CoopResource, resource_id) is None
+
+
+def test_withdrawing_consent_removes_special_answers_from_shared_maps(
+    app, client, coops, login, make_request
+):
+    request_id = make_request(coops.worker)
+    login(coops.worker)
+    _answer_all(client, consent="yes", special={"relative_104": "grave"})
+    client.post("/risorse/allega", data={"request": str(request_id)})
+    with app.app_context():
+        assert db.session.scalar(select(RequestResourceMap)).inputs["relative_104"] == "grave"
+    client.post("/risorse/questionario/consenso", data={"consent": "no"})
+    with app.app_context():
+        assert "relative_104" not in db.session.scalar(select(RequestResourceMap)).inputs
+    manager = app.test_client()
+    login(coops.manager, manager)
+    page = manager.get(f"/manage/richieste/{request_id}/risorse").get_data(as_text=True)
+    assert "Nessun familiare con riconoscimento Legge 104 dichiarato" in page
+
+
+def test_the_privacy_export_includes_the_resources_answers(app, client, coops, login):
+    login(coops.worker)
+    _answer_all(client, consent="yes", special={"relative_104": "grave"})
+    data = json.loads(client.get("/profilo/dati.json").get_data(as_text=True))
+    assert data["resources_map"]["special_answers"]["relative_104"] == "grave"
+    assert data["resources_map"]["answers"]["isee"] == 15000.0
