@@ -162,8 +162,23 @@ def step(questionnaire_step: str) -> str | Response | tuple[str, int]:
                 return redirect(url_for("resources.map_page"))
             return redirect(url_for("resources.step", questionnaire_step=following))
     steps = services.steps_for(current_user.id)
+    child_rows = 0
+    if questionnaire_step == "famiglia":
+        filled = max(
+            (
+                index + 1
+                for index, row in enumerate(form.children.entries)
+                if row.form.birth_date.data or row.form.age.data is not None
+            ),
+            default=0,
+        )
+        all_rows = request.args.get("righe") == "tutte" or bool(form.children.errors)
+        child_rows = (
+            services.MAX_CHILDREN if all_rows else min(services.MAX_CHILDREN, max(3, filled + 1))
+        )
     return render_template(
         "resources/step.html",
+        child_rows=child_rows,
         form=form,
         step=questionnaire_step,
         steps=steps,

@@ -292,3 +292,16 @@ def test_the_privacy_export_includes_the_resources_answers(app, client, coops, l
     data = json.loads(client.get("/profilo/dati.json").get_data(as_text=True))
     assert data["resources_map"]["special_answers"]["relative_104"] == "grave"
     assert data["resources_map"]["answers"]["isee"] == 15000.0
+
+
+def test_the_family_step_shows_three_rows_and_more_on_request(client, coops, login):
+    login(coops.worker)
+    page = client.get("/risorse/questionario/famiglia").get_data(as_text=True)
+    assert 'id="children-2-age"' in page and 'id="children-3-age"' not in page
+    everything = client.get("/risorse/questionario/famiglia?righe=tutte").get_data(as_text=True)
+    assert 'id="children-5-age"' in everything
+    client.post(
+        "/risorse/questionario/famiglia", data={"children-4-age": "3", "children-5-age": "1"}
+    )
+    again = client.get("/risorse/questionario/famiglia").get_data(as_text=True)
+    assert 'value="3"' in again and 'value="1"' in again
