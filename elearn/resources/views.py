@@ -278,7 +278,6 @@ def manager_map(request_id: int) -> str:
         resource_map=services.build_map(shared.inputs, shared.computed_on),
         answers=services.summary_of_answers(shared.inputs, shared.computed_on),
         coop_resources=services.coop_resources_for(consultation.organization_id),
-        pathway_form=PathwayStepForm(formdata=None),
     )
 
 

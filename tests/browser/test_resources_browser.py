@@ -78,3 +78,37 @@ def test_a_worker_builds_the_resources_map_on_a_phone(page, base_url):
     assert page.get_by_text("Con la modifica").first.is_visible()
     assert axe_violations(page) == []
     _shot(page, "resources-map-1280.png")
+
+
+def test_the_manager_reads_a_shared_map_and_adds_a_pathway_step(page, base_url):
+    page.set_viewport_size(PHONE)
+    demo_login(page, "lavoratrice@demo.it")
+    page.goto("/risorse/questionario/famiglia")
+    page.locator("#children-0-age").fill("4")
+    page.get_by_role("button", name="Salva e continua").click()
+    page.get_by_label("Sì, ho l'attestazione DSU").check()
+    page.locator("#isee").fill("12000")
+    page.get_by_role("button", name="Salva e continua").click()
+    page.goto("/consulenza/nuova")
+    page.get_by_label("Raccontaci in poche parole").fill(
+        "Quali aiuti posso chiedere per mio figlio?"
+    )
+    page.get_by_label("Telefonata").check()
+    page.get_by_role("button", name="Invia la richiesta").click()
+    request_path = page.url.split("127.0.0.1")[1].split("/", 1)[1]
+    request_id = request_path.rstrip("/").rsplit("/", 1)[-1]
+    page.goto("/risorse#share")
+    page.get_by_label("Allega la mappa alla tua richiesta").select_option(request_id)
+    page.get_by_role("button", name="Allega la mappa").click()
+    assert page.get_by_text("Mappa allegata").is_visible()
+    page.get_by_role("button", name="Esci").click()
+
+    page.set_viewport_size(DESKTOP)
+    demo_login(page, "manager@demo.it")
+    page.goto(f"/manage/richieste/{request_id}")
+    page.get_by_role("link", name="Apri la mappa delle risorse").click()
+    assert "Mappa delle risorse di" in page.locator("h1").inner_text()
+    assert axe_violations(page) == []
+    _shot(page, "resources-manager-1280.png")
+    page.locator("#res-auu").get_by_role("button", name="Aggiungi al percorso").click()
+    assert page.get_by_text("Aggiunto al percorso").is_visible()

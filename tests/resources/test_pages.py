@@ -10,6 +10,7 @@ from sqlalchemy import select
 from elearn.extensions import db
 from elearn.models import AuditEntry, ConsentRecord, CoopResource, PathwayItem, ResourceProfile
 from elearn.models.resources import RequestResourceMap
+from tests.conftest import CSRF_RE
 
 
 def _answer_all(client, *, isee="15000", consent="no", special=None):
@@ -174,6 +175,7 @@ def test_attached_map_is_seen_only_by_managers_of_the_workers_coop(
     _answer_all(client)
     response = client.post("/risorse/allega", data={"request": str(request_id)})
     assert response.headers["Location"].endswith(f"/consulenza/richieste/{request_id}")
+    assert "Allegata il" in client.get(f"/consulenza/richieste/{request_id}").get_data(as_text=True)
     manager = app.test_client()
     login(coops.manager, manager)
     case = manager.get(f"/manage/richieste/{request_id}").get_data(as_text=True)
@@ -212,8 +214,9 @@ def test_manager_turns_an_item_into_a_pathway_step(app, client, coops, login, ma
     client.post("/risorse/allega", data={"request": str(request_id)})
     manager = app.test_client()
     login(coops.manager, manager)
-    csrf = manager.get(f"/manage/richieste/{request_id}/risorse").get_data(as_text=True)
-    token = csrf.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
+    page = manager.get(f"/manage/richieste/{request_id}/risorse").get_data(as_text=True)
+    token = CSRF_RE.search(page).group(1)
+    assert 'name="resource" value="auu"' in page
     response = manager.post(
         f"/manage/richieste/{request_id}/risorse/percorso",
         data={"resource": "auu", "due_date": "2027-01-31", "csrf_token": token},
@@ -231,7 +234,7 @@ def test_admin_enters_coop_resources_that_workers_of_that_coop_see(
     admin = app.test_client()
     login(make_user("admin"), admin)
     page = admin.get("/admin/risorse-cooperative").get_data(as_text=True)
-    token = page.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
+    token = CSRF_RE.search(page).group(1)
     response = admin.post(
         "/admin/risorse-cooperative",
         data={

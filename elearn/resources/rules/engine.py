@@ -105,9 +105,8 @@ def assegno_unico(h: Household, on: date, p: _Params, r: ResourceEstimate) -> No
     if not minors and not adults:
         if h.expecting:
             r.applies = True
+            # Asked from the 7th month, paid from the birth: no monthly amount yet.
             r.say("auu.pregnancy", amount=minor_amount)
-            r.monthly = 0.0
-            r.yearly = 0.0
             return
         r.applies = False
         r.say("auu.no_children")
