@@ -308,3 +308,19 @@ def test_the_family_step_shows_three_rows_and_more_on_request(client, coops, log
     )
     again = client.get("/risorse/questionario/famiglia").get_data(as_text=True)
     assert 'value="3"' in again and 'value="1"' in again
+
+
+def test_every_reason_is_worded_in_both_languages(app, client, coops, login, make_user):
+    from elearn.resources.rules import RESOURCE_KEYS
+    from elearn.resources.services import REASONS, RESOURCE_TEXTS
+
+    assert set(RESOURCE_TEXTS) == set(RESOURCE_KEYS)
+    english = make_user("worker", org_id=coops.org_a, language="en")
+    for user_id, check in ((coops.worker, "Perché"), (english, "Why")):
+        browser = app.test_client()
+        login(user_id, browser)
+        _answer_all(browser, consent="yes", special={"expecting": "y", "relative_104": "grave"})
+        page = browser.get("/risorse?se=nascita").get_data(as_text=True)
+        assert check in page
+        assert "%(" not in page and "%%" not in page
+        assert not any(code in page for code in REASONS)  # no raw reason code shown
