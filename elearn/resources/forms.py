@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -18,12 +20,30 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, StopValidation
 
 from elearn.consult.forms import record_id
 from elearn.forms import choices, no_control_chars
 from elearn.models.resources import COOP_TEXT_MAX, COOP_TITLE_MAX
-from elearn.resources.services import MAX_CHILDREN, WHAT_IF
+from elearn.resources.services import MAX_CHILDREN, WHAT_IF, parse_amount
+
+
+class AmountField(DecimalField):
+    """Euros typed the Italian way too: "18.500" is eighteen thousand five hundred."""
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        if not valuelist or not valuelist[0].strip():
+            self.data = None
+            return
+        try:
+            self.data = Decimal(str(parse_amount(valuelist[0])))
+        except (ValueError, InvalidOperation):
+            self.data = None
+            raise ValueError(str(_l("Write a number, for example 18.500 or 1.350,50."))) from None
+
+    def pre_validate(self, form: Form) -> None:
+        if self.process_errors:  # one clear message, not also the range one
+            raise StopValidation()
 
 
 class ChildForm(Form):
@@ -62,7 +82,7 @@ class IseeForm(FlaskForm):
         ),
         validators=[InputRequired(_l("Choose an answer."))],
     )
-    isee = DecimalField(
+    isee = AmountField(
         _l("ISEE value written on the attestation (euros)"),
         places=2,
         validators=[Optional(), NumberRange(0, 10_000_000, _l("Write a value from 0 euros."))],
@@ -103,7 +123,7 @@ class WorkForm(FlaskForm):
         description=_l("100 if full time; for example 75 for 28.5 hours of 38."),
         render_kw={"inputmode": "numeric"},
     )
-    net_monthly_pay = DecimalField(
+    net_monthly_pay = AmountField(
         _l("Net monthly pay (euros)"),
         places=2,
         validators=[Optional(), NumberRange(0, 100_000, _l("Write an amount from 0 euros."))],

@@ -125,7 +125,24 @@ def save_step(user: User, step: str, answers: dict[str, Any], *, remote_addr: st
     db.session.commit()
 
 
-def _date_or_none(raw: Any) -> date | None:
+def parse_amount(raw: str) -> float:
+    """An amount typed the Italian way ("18.500", "1.350,50") or the English way ("1350.50").
+
+    A dot followed by exactly three digits is a thousands separator: "18.500" is 18,500 €,
+    never 18.5 €. ValueError when it is not a number.
+    """
+    text = (raw or "").strip().replace("€", "").replace(" ", "").replace("\u00a0", "")
+    if "," in text:
+        text = text.replace(".", "").replace(",", ".")
+    elif text.count(".") > 1 or (text.count(".") == 1 and len(text.split(".")[1]) == 3):
+        text = text.replace(".", "")
+    value = float(text)
+    if value != value or value in (float("inf"), float("-inf")):
+        raise ValueError(raw)
+    return value
+
+
+def date_or_none(raw: Any) -> date | None:
     if not raw:
         return None
     try:
@@ -145,7 +162,7 @@ def household_from_inputs(inputs: dict[str, Any]) -> Household:
     """A household from stored answers (JSON-ready values), ignoring anything malformed."""
     children = []
     for raw in inputs.get("children") or []:
-        birth = _date_or_none(raw.get("birth_date"))
+        birth = date_or_none(raw.get("birth_date"))
         age = raw.get("age")
         if birth is not None or isinstance(age, int):
             children.append(Child(birth_date=birth, age=age if birth is None else None))
@@ -154,7 +171,7 @@ def household_from_inputs(inputs: dict[str, Any]) -> Household:
         children=tuple(children),
         isee=_float_or_none(inputs.get("isee")) if inputs.get("has_isee") else None,
         expecting=bool(inputs.get("expecting")),
-        expected_birth=_date_or_none(inputs.get("expected_birth")),
+        expected_birth=date_or_none(inputs.get("expected_birth")),
         other_parent=inputs.get("other_parent"),
         relative_104=inputs.get("relative_104") or None,
         contract=inputs.get("contract"),
@@ -190,9 +207,8 @@ def what_if_inputs(inputs: dict[str, Any], change: str, raw_value: str, on: date
         changed["children"] = [*(inputs.get("children") or []), {"birth_date": on.isoformat()}]
         changed["expecting"] = False
         return changed
-    value = (raw_value or "").strip().replace(".", "").replace(",", ".")
     try:
-        number = float(value)
+        number = parse_amount(raw_value)
     except ValueError:
         raise ResourcesError(gettext("Write a number."), "valore") from None
     if change == "part_time":

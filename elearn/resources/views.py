@@ -71,7 +71,7 @@ def _prefill(step: str, form: Any) -> None:
     answers = profile.answers or {}
     if step == "famiglia":
         for row, child in zip(form.children.entries, answers.get("children") or [], strict=False):
-            row.form.birth_date.data = services._date_or_none(child.get("birth_date"))
+            row.form.birth_date.data = services.date_or_none(child.get("birth_date"))
             row.form.age.data = child.get("age")
         form.other_parent.data = answers.get("other_parent")
     elif step == "isee" and "has_isee" in answers:
@@ -89,7 +89,7 @@ def _prefill(step: str, form: Any) -> None:
     elif step == "salute":
         special = profile.special_answers or {}
         form.expecting.data = bool(special.get("expecting"))
-        form.expected_birth.data = services._date_or_none(special.get("expected_birth"))
+        form.expected_birth.data = services.date_or_none(special.get("expected_birth"))
         form.relative_104.data = special.get("relative_104") or ""
 
 

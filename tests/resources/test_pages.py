@@ -62,7 +62,7 @@ def test_nothing_is_required_beyond_each_estimate(client, coops, login):
     assert client.post("/risorse/questionario/lavoro", data={}).status_code == 302
 
 
-def test_isee_is_copied_never_computed_and_bad_values_get_a_message(client, coops, login):
+def test_isee_is_copied_never_computed_and_bad_values_get_a_message(app, client, coops, login):
     login(coops.worker)
     page = client.get("/risorse/questionario/isee").get_data(as_text=True)
     assert "Non ho ancora l" in page
@@ -71,6 +71,13 @@ def test_isee_is_copied_never_computed_and_bad_values_get_a_message(client, coop
     response = client.post("/risorse/questionario/isee", data={"has_isee": "yes"})
     assert response.status_code == 422
     assert "Scrivi il valore dell" in response.get_data(as_text=True)
+    assert "Scrivi un numero" in client.post(
+        "/risorse/questionario/isee", data={"has_isee": "yes", "isee": "molto"}
+    ).get_data(as_text=True)
+    # An Italian "18.500" is eighteen thousand five hundred euros, not 18.5.
+    client.post("/risorse/questionario/isee", data={"has_isee": "yes", "isee": "18.500"})
+    with app.app_context():
+        assert db.session.get(ResourceProfile, coops.worker).answers["isee"] == 18500.0
 
 
 def test_future_birth_date_is_refused_with_a_message(client, coops, login):

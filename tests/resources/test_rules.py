@@ -239,3 +239,29 @@ def test_no_amount_is_ever_negative(children, isee, expecting, relative, contrac
     for item in compute_map(household, ON_2026).resources:
         for amount in (item.monthly, item.yearly, item.one_off):
             assert amount is None or amount >= 0, item.key
+
+
+@pytest.mark.parametrize(
+    ("typed", "euros"),
+    [
+        ("18.500", 18500.0),
+        ("18500", 18500.0),
+        ("1.350,50", 1350.5),
+        ("1350.50", 1350.5),
+        ("1.234.567", 1234567.0),
+        ("12 000 €", 12000.0),
+        ("0", 0.0),
+    ],
+)
+def test_amounts_typed_the_italian_way_are_read_right(typed, euros):
+    from elearn.resources.services import parse_amount
+
+    assert parse_amount(typed) == euros
+
+
+@pytest.mark.parametrize("typed", ["molto", "", "1,2,3", "nan", "inf"])
+def test_amounts_that_are_not_numbers_are_refused(typed):
+    from elearn.resources.services import parse_amount
+
+    with pytest.raises(ValueError):
+        parse_amount(typed)
