@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -21,6 +22,14 @@ def _shot(page, name: str) -> None:
     if folder:
         Path(folder).mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(Path(folder) / name), full_page=True)
+
+
+@pytest.fixture(autouse=True)
+def _rules_of_2026(monkeypatch):
+    """A fixed day (the live server runs in this process): the test does not expire on 1 January."""
+    from elearn.resources import services
+
+    monkeypatch.setattr(services, "local_today", lambda: date(2026, 12, 3))
 
 
 def _fits(page, width: int) -> None:
