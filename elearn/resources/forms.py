@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 
 from flask_babel import lazy_gettext as _l
@@ -20,11 +21,19 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import InputRequired, Length, NumberRange, Optional, StopValidation
+from wtforms.validators import (
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    StopValidation,
+    ValidationError,
+)
 
 from elearn.consult.forms import record_id
 from elearn.forms import choices, no_control_chars
 from elearn.models.resources import COOP_TEXT_MAX, COOP_TITLE_MAX
+from elearn.resources import services
 from elearn.resources.services import MAX_CHILDREN, WHAT_IF, parse_amount
 
 
@@ -46,8 +55,19 @@ class AmountField(DecimalField):
             raise StopValidation()
 
 
+def not_in_the_future(form: Form, field: DateField) -> None:
+    if field.data is not None and field.data > services.local_today():
+        raise ValidationError(_l("A date of birth cannot be in the future."))
+
+
+def within_ten_months(form: Form, field: DateField) -> None:
+    today = services.local_today()
+    if field.data is not None and not today <= field.data <= today + timedelta(days=300):
+        raise ValidationError(_l("Write an expected date within the next ten months."))
+
+
 class ChildForm(Form):
-    birth_date = DateField(_l("Date of birth"), validators=[Optional()])
+    birth_date = DateField(_l("Date of birth"), validators=[Optional(), not_in_the_future])
     age = IntegerField(
         _l("or age in years"),
         validators=[Optional(), NumberRange(0, 40, _l("Write an age between 0 and 40."))],
@@ -147,7 +167,9 @@ class ConsentForm(FlaskForm):
 
 class SpecialForm(FlaskForm):
     expecting = BooleanField(_l("I am expecting a child (or my partner is)"))
-    expected_birth = DateField(_l("Expected date of birth"), validators=[Optional()])
+    expected_birth = DateField(
+        _l("Expected date of birth"), validators=[Optional(), within_ten_months]
+    )
     relative_104 = RadioField(
         _l("A relative you care for with Law 104 recognition"),
         choices=lambda: choices(

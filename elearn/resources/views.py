@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -93,17 +92,13 @@ def _prefill(step: str, form: Any) -> None:
         form.relative_104.data = special.get("relative_104") or ""
 
 
-def _answers(step: str, form: Any, today: date) -> dict[str, Any]:
-    """The step's answers as JSON-ready values; ResourcesError on a value that cannot be."""
+def _answers(step: str, form: Any) -> dict[str, Any]:
+    """The validated step's answers as JSON-ready values."""
     if step == "famiglia":
         children = []
         for row in form.children.entries:
             birth, age = row.form.birth_date.data, row.form.age.data
             if birth is not None:
-                if birth > today:
-                    raise services.ResourcesError(
-                        gettext("A date of birth cannot be in the future."), "children"
-                    )
                 children.append({"birth_date": birth.isoformat()})
             elif age is not None:
                 children.append({"age": int(age)})
@@ -121,10 +116,6 @@ def _answers(step: str, form: Any, today: date) -> dict[str, Any]:
     if step == "consenso":
         return {"consent": form.consent.data == "yes"}
     expected = form.expected_birth.data
-    if expected is not None and not today <= expected <= today + timedelta(days=300):
-        raise services.ResourcesError(
-            gettext("Write an expected date within the next ten months."), "expected_birth"
-        )
     return {
         "expecting": bool(form.expecting.data),
         "expected_birth": expected.isoformat() if expected and form.expecting.data else None,
@@ -145,7 +136,7 @@ def step(questionnaire_step: str) -> str | Response | tuple[str, int]:
         _prefill(questionnaire_step, form)
     elif form.validate_on_submit():
         try:
-            answers = _answers(questionnaire_step, form, services.local_today())
+            answers = _answers(questionnaire_step, form)
             services.save_step(
                 current_user, questionnaire_step, answers, remote_addr=request.remote_addr or ""
             )

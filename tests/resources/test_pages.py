@@ -86,7 +86,19 @@ def test_future_birth_date_is_refused_with_a_message(client, coops, login):
         "/risorse/questionario/famiglia", data={"children-0-birth_date": "2099-01-01"}
     )
     assert response.status_code == 422
-    assert "non può essere nel futuro" in response.get_data(as_text=True)
+    page = response.get_data(as_text=True)
+    assert "non può essere nel futuro" in page
+    assert 'id="children-0-birth_date-error"' in page  # next to the row it is about
+
+
+def test_an_expected_birth_far_away_is_refused_with_a_message(client, coops, login):
+    login(coops.worker)
+    client.post("/risorse/questionario/consenso", data={"consent": "yes"})
+    response = client.post(
+        "/risorse/questionario/salute", data={"expecting": "y", "expected_birth": "2030-01-01"}
+    )
+    assert response.status_code == 422
+    assert "entro i prossimi dieci mesi" in response.get_data(as_text=True)
 
 
 def test_special_questions_come_only_after_an_explicit_consent(app, client, coops, login):
