@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 
 from sqlalchemy import select
@@ -343,3 +344,26 @@ def test_every_reason_is_worded_in_both_languages(app, client, coops, login, mak
         assert check in page
         assert "%(" not in page and "%%" not in page
         assert not any(code in page for code in REASONS)  # no raw reason code shown
+
+
+def test_the_map_can_be_attached_when_asking_the_welfare_manager(app, client, coops, login):
+    login(coops.worker)
+    before = client.get("/consulenza/nuova").get_data(as_text=True)
+    assert "Allega la mia mappa delle risorse" not in before  # nothing to attach yet
+    _answer_all(client)
+    form = client.get("/consulenza/nuova?risorse=1").get_data(as_text=True)
+    checkbox = re.search(r"<input[^>]*name=\"attach_resources\"[^>]*>", form).group(0)
+    assert "checked" in checkbox
+    response = client.post(
+        "/consulenza/nuova",
+        data={
+            "topic": "maternity",
+            "description": "Quali aiuti posso chiedere?",
+            "channel": "phone",
+            "attach_resources": "y",
+        },
+    )
+    assert response.status_code == 302
+    with app.app_context():
+        shared = db.session.scalar(select(RequestResourceMap))
+        assert shared is not None and shared.worker_id == coops.worker
