@@ -265,3 +265,22 @@ def test_amounts_that_are_not_numbers_are_refused(typed):
 
     with pytest.raises(ValueError):
         parse_amount(typed)
+
+
+def test_the_rules_package_imports_no_flask_and_nothing_else_of_the_app():
+    import ast
+
+    package = PARAMS_DIR.parent
+    for source in package.glob("*.py"):
+        tree = ast.parse(source.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                names = [node.module or ""]
+            else:
+                continue
+            for name in names:
+                assert not name.startswith(("flask", "sqlalchemy", "werkzeug")), (source, name)
+                if name.startswith("elearn"):
+                    assert name.startswith("elearn.resources.rules"), (source, name)
