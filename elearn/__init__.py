@@ -71,6 +71,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from elearn.manage.views import bp as manage_bp
     from elearn.privacy.views import bp as privacy_bp
     from elearn.reports.views import bp as reports_bp
+    from elearn.resources.views import bp as resources_bp
     from elearn.simulate.views import bp as simulate_bp
 
     app.register_blueprint(core_bp)
@@ -85,6 +86,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(consult_bp)
     app.register_blueprint(manage_bp)
     app.register_blueprint(labs_bp)
+    app.register_blueprint(resources_bp)
 
     from elearn.urls import RefuseUnknownHosts
 

@@ -107,6 +107,7 @@ def seed_demo() -> list[DemoAccount]:
             db.session.add(org)
         by_slug[spec["slug"]] = org
     db.session.flush()
+    _seed_coop_resources(list(by_slug.values()))
     for account in DEMO_ACCOUNTS:
         if db.session.scalar(select(User.id).where(User.email == account.email)) is not None:
             continue
@@ -122,6 +123,41 @@ def seed_demo() -> list[DemoAccount]:
         db.session.add(user)
     db.session.commit()
     return list(DEMO_ACCOUNTS)
+
+
+# Examples only: each cooperative's administrators replace them with their real resources.
+DEMO_COOP_RESOURCES = (
+    (
+        "Esempio – Contributo per i centri estivi",
+        "Dipendenti con figli da 3 a 14 anni",
+        "fino a 150 € per figlio (esempio)",
+        "Modulo all'ufficio personale entro il 31 maggio, con la ricevuta dell'iscrizione.",
+    ),
+    (
+        "Esempio – Anticipo del TFR per spese mediche",
+        "Dipendenti con almeno 8 anni di servizio",
+        "fino al 70 % del TFR maturato (esempio)",
+        "Chiedi al Welfare Manager al tuo Punto sociale.",
+    ),
+)
+
+
+def _seed_coop_resources(organizations: list[Organization]) -> None:
+    from elearn.models import CoopResource
+
+    for org in organizations:
+        if db.session.scalar(select(CoopResource.id).where(CoopResource.organization_id == org.id)):
+            continue
+        for title, who, amount, how in DEMO_COOP_RESOURCES:
+            db.session.add(
+                CoopResource(
+                    organization_id=org.id,
+                    title=title,
+                    who_qualifies=who,
+                    amount=amount,
+                    how_to_ask=how,
+                )
+            )
 
 
 # --- synthetic learners with progress -------------------------------------------------------

@@ -89,6 +89,10 @@ class ConsultationRequestForm(FlaskForm):
         _l("Show my course progress to the Welfare Manager for this request"),
         description=_l("Only for this request. You can stop sharing at any time."),
     )
+    attach_resources = BooleanField(
+        _l("Attach my resources map"),
+        description=_l("Your answers and the estimates, to prepare the meeting."),
+    )
     course = HiddenField()
     module = HiddenField()
     simulator = HiddenField()

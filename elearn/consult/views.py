@@ -19,6 +19,7 @@ from elearn.consult.forms import (
 from elearn.forms import choices
 from elearn.models import ConsultationRequest, WelfareDay
 from elearn.outbox.services import deliver_inline_if_configured
+from elearn.resources import services as resources
 from elearn.security import role_required
 
 bp = Blueprint("consult", __name__, url_prefix="/consulenza")
@@ -59,6 +60,7 @@ def new_request() -> str | Response | tuple[str, int]:
     )
     points = services.social_points_of(current_user.organization_id)
     scenarios = services.own_scenarios(current_user.id)
+    has_resources = bool(resources.inputs_of(current_user.id))
     form.social_point.choices = choices([(p.id, f"{p.name} – {p.address}") for p in points])
     form.scenarios.choices = choices([(s.id, s.name) for s in scenarios])
     if request.method == "GET":
@@ -69,6 +71,7 @@ def new_request() -> str | Response | tuple[str, int]:
             form.topic.data = context.suggested_topic
         if context.scenario_id is not None:
             form.scenarios.data = [context.scenario_id]
+        form.attach_resources.data = request.args.get("risorse") == "1"
     if form.validate_on_submit():
         try:
             consultation = services.create_request(
@@ -86,6 +89,8 @@ def new_request() -> str | Response | tuple[str, int]:
             target = getattr(form, error.field or "description")
             target.errors = [*target.errors, error.message]
         else:
+            if form.attach_resources.data and has_resources:
+                resources.attach_map(current_user, consultation.id, resources.local_today())
             deliver_inline_if_configured()
             flash(
                 gettext("Request sent. The Welfare Manager will answer you here soon."), "success"
@@ -93,7 +98,11 @@ def new_request() -> str | Response | tuple[str, int]:
             return redirect(url_for("consult.request_detail", request_id=consultation.id))
     status = 422 if form.errors else 200
     return render_template(
-        "consult/new_request.html", form=form, context=context, has_points=bool(points)
+        "consult/new_request.html",
+        form=form,
+        context=context,
+        has_points=bool(points),
+        has_resources=has_resources,
     ), status
 
 

@@ -112,6 +112,7 @@ MENU = (
     ("learning.catalogue", lazy_gettext("Courses"), ()),
     ("simulate.index", lazy_gettext("Simulators"), ()),
     ("learning.my_path", lazy_gettext("My path"), ("worker",)),
+    ("resources.map_page", lazy_gettext("My resources"), ("worker",)),
     ("consult.my_requests", lazy_gettext("Welfare Manager"), ("worker",)),
     ("labs.index", lazy_gettext("Labs"), ("worker", "manager")),
     ("authoring.index", lazy_gettext("Editor"), ("trainer", "admin")),
@@ -121,6 +122,7 @@ MENU = (
     ("admin.organizations", lazy_gettext("Organizations"), ("admin",)),
     ("admin.users", lazy_gettext("Users"), ("admin",)),
     ("admin.audit_log", lazy_gettext("Audit"), ("admin",)),
+    ("resources.admin_list", lazy_gettext("Coop resources"), ("admin",)),
     ("privacy.erasure_queue", lazy_gettext("Erasure requests"), ("admin", "manager")),
 )
 

@@ -31,6 +31,7 @@ from elearn.models.progress import (
     ReportSnapshot,
     TargetGroupDeclaration,
 )
+from elearn.models.resources import CoopResource, RequestResourceMap, ResourceProfile
 from elearn.models.scenarios import SavedScenario
 from elearn.models.users import (
     ROLE_VALUES,
@@ -49,6 +50,9 @@ __all__ = [
     "ActivityDay",
     "AuthAttempt",
     "ConsentRecord",
+    "CoopResource",
+    "RequestResourceMap",
+    "ResourceProfile",
     "CourseCompletion",
     "TargetGroupDeclaration",
     "Appointment",

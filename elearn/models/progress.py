@@ -19,7 +19,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from elearn.extensions import db
 from elearn.models.base import UTCDateTime, utcnow
 
-CONSENT_KINDS = ("progress_sharing", "target_groups")
+CONSENT_KINDS = ("progress_sharing", "target_groups", "resources_special")
 TARGET_GROUPS = ("maternita", "figli", "legge104", "svantaggiati")
 ACTIVITY_KINDS = ("module", "quiz", "simulator", "welfare_day")
 
@@ -39,7 +39,10 @@ class ConsentRecord(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     __table_args__ = (
-        CheckConstraint("kind IN ('progress_sharing', 'target_groups')", name="kind_known"),
+        CheckConstraint(
+            "kind IN ('progress_sharing', 'target_groups', 'resources_special')",
+            name="kind_known",
+        ),
     )
 
 

@@ -105,6 +105,7 @@ def _privacy_helpers() -> dict[str, object]:
     labels = {
         "progress_sharing": lazy_gettext("progress visible to the Welfare Manager"),
         "target_groups": lazy_gettext("keep my situation"),
+        "resources_special": lazy_gettext("pregnancy and Law 104 answers for the resources map"),
     }
     return {"consent_label": lambda kind: str(labels.get(kind, kind))}
 

@@ -76,6 +76,8 @@ OBJECT_ROUTES = {
     "labs.merge": OTHER_MANAGER,
     "labs.hide": OTHER_MANAGER,
     "labs.set_outcome": OTHER_MANAGER,
+    "resources.manager_map": OTHER_MANAGER,
+    "resources.manager_pathway": OTHER_MANAGER,
 }
 
 # Routes with an id that name no one's private object (role checks cover them: access matrix).
@@ -95,6 +97,9 @@ NOT_OWNED = {
     "reports.export": "names a kind of report; figures are always for the manager's own coops",
     "simulate.api.chart": "names a simulator, stores nothing",
     "simulate.api.compute": "names a simulator, stores nothing",
+    "resources.step": "names a questionnaire step; the answers are always the worker's own",
+    "resources.admin_edit": "admins manage every cooperative's resources",
+    "resources.admin_delete": "admins manage every cooperative's resources",
 }
 
 
