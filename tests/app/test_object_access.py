@@ -96,6 +96,7 @@ NOT_OWNED = {
     "auth.reset_password": "the token is the secret itself (256 bits, single use)",
     "reports.export": "names a kind of report; figures are always for the manager's own coops",
     "simulate.api.chart": "names a simulator, stores nothing",
+    "simulate.open_budget_month": "a month of the logged-in worker's own budgets only",
     "simulate.api.compute": "names a simulator, stores nothing",
     "resources.step": "names a questionnaire step; the answers are always the worker's own",
     "resources.admin_edit": "admins manage every cooperative's resources",

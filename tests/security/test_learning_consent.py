@@ -176,6 +176,8 @@ def scene(app: Flask, make_org, make_user, course: str) -> dict:
                 # Labs hold no learning data; any id is enough for the walk (a 404 is fine).
                 "lab_id": [1],
                 "month": ["2026-11"],
+                "coop_resource_id": [1],
+                "questionnaire_step": ["famiglia"],
                 "card_id": [1],
                 "scenario_id": [1],
                 "slug": [course],
