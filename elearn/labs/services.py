@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import re
+import time
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from flask import current_app
+from flask import current_app, has_app_context
 from flask_babel import gettext, lazy_gettext, ngettext
 from rapidfuzz import fuzz, process, utils
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, event, func, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from elearn import audit
 from elearn.extensions import db
@@ -191,14 +193,35 @@ def labs_for_manager(user: User) -> list[Lab]:
     return [lab for lab in labs if is_facilitator(user, lab)]
 
 
-def current_labs_for_worker(user: User) -> list[Lab]:
+@dataclass(frozen=True)
+class LabLink:
+    """What the menu and the home page need of a running lab."""
+
+    id: int
+    title: str
+
+
+# Every page of a worker asks whether to show "Labs" in the menu: the answer is kept per
+# cooperative for a minute (labs open by date), and forgotten at once when this process writes
+# a lab (other processes see a change within the minute).
+_CURRENT_SECONDS = 60.0
+_CURRENT_CACHE = "labs.current"
+
+
+def current_labs_for_worker(user: User) -> list[LabLink]:
     """Labs of the worker's cooperative that are running, or whose results are recent."""
     if user.organization_id is None:
         return []
     now = today()
-    return list(
-        db.session.scalars(
-            select(Lab)
+    cache = current_app.extensions.setdefault(_CURRENT_CACHE, {})
+    key = (user.organization_id, now)
+    hit = cache.get(key)
+    if hit is not None and hit[0] > time.monotonic():
+        return hit[1]
+    links = [
+        LabLink(lab_id, title)
+        for lab_id, title in db.session.execute(
+            select(Lab.id, Lab.title)
             .join(LabOrganization, LabOrganization.lab_id == Lab.id)
             .where(
                 LabOrganization.organization_id == user.organization_id,
@@ -207,7 +230,16 @@ def current_labs_for_worker(user: User) -> list[Lab]:
             )
             .order_by(Lab.collect_from.desc(), Lab.id.desc())
         )
-    )
+    ]
+    cache[key] = (time.monotonic() + _CURRENT_SECONDS, links)
+    return links
+
+
+@event.listens_for(Session, "before_flush")
+def _forget_current_labs(session: Session, flush_context: object, instances: object) -> None:
+    changed = (*session.new, *session.dirty, *session.deleted)
+    if has_app_context() and any(isinstance(obj, Lab | LabOrganization) for obj in changed):
+        current_app.extensions.pop(_CURRENT_CACHE, None)
 
 
 def has_open_lab(user: User) -> bool:
