@@ -148,7 +148,8 @@ def configure_demo_hosts(app: Flask, host: str, port: int) -> None:
 
     if app.config["PUBLIC_BASE_URL"]:
         return
-    everywhere = host in ("", "0.0.0.0", "::")  # noqa: S104 - detecting it, not binding
+    # Comparing with the "all interfaces" address to detect it, not binding to it.
+    everywhere = host in ("", "0.0.0.0", "::")  # noqa: S104  # nosec B104
     shown = "127.0.0.1" if everywhere else host
     if ":" in shown:
         shown = f"[{shown}]"
