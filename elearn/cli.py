@@ -59,7 +59,7 @@ def _echo_skipped(slugs: list[str]) -> None:
 @click.option("--no-serve", is_flag=True, help="Prepare the demo data and exit.")
 @click.option(
     "--learners",
-    default=60,
+    default=300,
     show_default=True,
     type=click.IntRange(0, 200_000),
     help="Synthetic learners with progress, spread over the organizations.",

@@ -245,8 +245,11 @@ def seed_demo_learning(extra_learners: int = 60, seed: int = 2026) -> int:
 
     def progress_for(user_id: int, course: Course, modules_done: int, started_extra: bool) -> None:
         modules = [m for m in course.modules if m.is_visible]
-        day = now - timedelta(days=rng.randint(3, 70))
-        for index, module in enumerate(modules[: modules_done + (1 if started_extra else 0)]):
+        studied = modules[: modules_done + (1 if started_extra else 0)]
+        gaps = [rng.randint(1, 6) for _ in studied]
+        # Every visit in the past: start early enough for all the days between modules.
+        day = now - timedelta(days=sum(gaps) + rng.randint(1, 60))
+        for index, module in enumerate(studied):
             done = index < modules_done
             quizzes = module.published_version.quiz_map()
             right = 0
@@ -295,7 +298,7 @@ def seed_demo_learning(extra_learners: int = 60, seed: int = 2026) -> int:
                 if count and day <= now:
                     key = (user_id, day.date(), kind)
                     activity[key] = activity.get(key, 0) + count
-            day += timedelta(days=rng.randint(1, 6))
+            day += timedelta(days=gaps[index])
         if modules and modules_done >= len(modules):
             db.session.add(
                 CourseCompletion(

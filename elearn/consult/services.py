@@ -1037,7 +1037,10 @@ def seed_demo_consultations() -> bool:
     organization = db.session.get(Organization, worker.organization_id)
     assert organization is not None
     first_point = next((p for p in points if p.organization_id == organization.id), None)
+    # About ten days ahead, on a weekday (Welfare days are held at work, never on a Sunday).
     event_day = today + timedelta(days=10)
+    while event_day.weekday() >= 5:
+        event_day += timedelta(days=1)
     db.session.add(
         WelfareDay(
             organization_id=organization.id,
