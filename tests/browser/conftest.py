@@ -15,6 +15,23 @@ from elearn.demo import seed_demo
 from elearn.extensions import db
 from tests.conftest import free_port, skip_or_fail
 
+# The live server's app, for tests that must adjust its data (see forget_used_codes).
+LIVE_APPS: list = []
+
+
+def forget_used_codes(email: str) -> None:
+    """Let a demo account use a code again: several tests log the same manager in within one
+    30-second step, and the app rightly refuses a code used twice."""
+    from sqlalchemy import update
+
+    from elearn.models import User
+
+    for app in LIVE_APPS:
+        with app.app_context():
+            db.session.execute(update(User).where(User.email == email).values(totp_last_step=None))
+            db.session.commit()
+
+
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless",
@@ -53,6 +70,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     server = make_server("127.0.0.1", port, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
+    LIVE_APPS.append(app)
     yield f"http://127.0.0.1:{port}"
     server.shutdown()
     thread.join()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import axe_violations, demo_login
 
@@ -62,7 +63,7 @@ def test_a_worker_writes_a_card_with_live_hints_and_votes_on_a_phone(page, brows
     ):
         page.get_by_label(label).fill((today + timedelta(days=days)).isoformat())
     page.get_by_role("button", name="Apri il laboratorio").click()
-    assert page.get_by_text("Il laboratorio è aperto.").is_visible()
+    expect(page.get_by_text("Il laboratorio è aperto.")).to_be_visible()
     assert axe_violations(page) == []
     lab_url = page.url.removesuffix("/gestione")
     page.get_by_label("Testo della scheda cartacea").fill(
@@ -70,7 +71,7 @@ def test_a_worker_writes_a_card_with_live_hints_and_votes_on_a_phone(page, brows
     )
     page.get_by_label("Dove è stata raccolta e perché la inserisci tu").fill("Welfare day")
     page.get_by_role("button", name="Aggiungi la scheda cartacea").click()
-    assert page.get_by_text("Scheda cartacea aggiunta.").is_visible()
+    expect(page.get_by_text("Scheda cartacea aggiunta.")).to_be_visible()
 
     page = page_
     page.set_viewport_size(PHONE)
@@ -81,18 +82,18 @@ def test_a_worker_writes_a_card_with_live_hints_and_votes_on_a_phone(page, brows
     hint = page.get_by_text("Qualcuno ha già scritto qualcosa di simile")
     hint.wait_for()
     page.get_by_role("button", name="Sostieni questa invece").click()
-    assert page.get_by_text("Sostieni questa scheda: +1.").is_visible()
-    assert page.get_by_text("✔ Sostieni questa scheda.").is_visible()
+    expect(page.get_by_text("Sostieni questa scheda: +1.")).to_be_visible()
+    expect(page.get_by_text("✔ Sostieni questa scheda.")).to_be_visible()
     page.get_by_label("La tua scheda").fill("Vorrei entrare al lavoro più tardi il lunedì.")
     page.get_by_role("button", name="Metti la mia scheda in bacheca").click()
-    assert page.get_by_text("Grazie: la tua scheda è in bacheca.").is_visible()
+    expect(page.get_by_text("Grazie: la tua scheda è in bacheca.")).to_be_visible()
     assert axe_violations(page) == []
     _fits_the_phone(page)
 
     manager.goto(lab_url + "/gestione")
     manager.get_by_role("button", name="Inizia ora: Unione delle schede simili").click()
     manager.get_by_role("button", name="Inizia ora: Voto").click()
-    assert manager.get_by_text("Fase iniziata: Voto.").is_visible()
+    expect(manager.get_by_text("Fase iniziata: Voto.")).to_be_visible()
     manager.close()
 
     page.goto(lab_url + "/voto")
@@ -105,4 +106,4 @@ def test_a_worker_writes_a_card_with_live_hints_and_votes_on_a_phone(page, brows
     assert axe_violations(page) == []
     _fits_the_phone(page)
     page.get_by_role("button", name="Salva i miei bollini").click()
-    assert page.get_by_text("I tuoi bollini sono salvati.").is_visible()
+    expect(page.get_by_text("I tuoi bollini sono salvati.")).to_be_visible()

@@ -37,6 +37,10 @@ def _manager_login(page) -> None:
     manager in a moment ago) is refused, so try the neighbouring steps too."""
     import time
 
+    from tests.browser.conftest import forget_used_codes
+
+    forget_used_codes("manager@demo.it")
+
     import pyotp
 
     from elearn.demo import DEMO_TOTP_SECRETS
