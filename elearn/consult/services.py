@@ -777,6 +777,33 @@ def welfare_days_for_worker(worker: User) -> list[WelfareDayView]:
     return views
 
 
+def next_appointment_of(worker: User) -> Appointment | None:
+    """The worker's next booked meeting with a Welfare Manager, if any."""
+    return db.session.scalar(
+        select(Appointment)
+        .join(ConsultationRequest, ConsultationRequest.id == Appointment.request_id)
+        .where(
+            ConsultationRequest.worker_id == worker.id,
+            Appointment.status == "booked",
+            Appointment.starts_at > utcnow(),
+        )
+        .order_by(Appointment.starts_at)
+        .limit(1)
+    )
+
+
+def next_welfare_day_of(worker: User) -> WelfareDay | None:
+    """The next Welfare day of the worker's cooperative, if any."""
+    if worker.organization_id is None:
+        return None
+    return db.session.scalar(
+        select(WelfareDay)
+        .where(WelfareDay.organization_id == worker.organization_id, WelfareDay.ends_at > utcnow())
+        .order_by(WelfareDay.starts_at)
+        .limit(1)
+    )
+
+
 def worker_welfare_day(worker: User, event_id: int) -> WelfareDay | None:
     """An upcoming Welfare day of the worker's organization (the object-level check)."""
     return db.session.scalar(
