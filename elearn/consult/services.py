@@ -335,6 +335,33 @@ def set_sharing(consultation: ConsultationRequest, share: bool) -> None:
     db.session.commit()
 
 
+def asked_from(consultation: ConsultationRequest) -> list[str]:
+    """Where the worker asked from, in titles ("Il bilancio familiare", "Le spese", "Prestito"),
+    never in addresses or library names; a course removed since keeps its address."""
+    from elearn.learning.services import published_course
+    from elearn.simulate.services import simulator_title
+
+    parts: list[str] = []
+    if consultation.context_course_slug:
+        course = published_course(consultation.context_course_slug)
+        parts.append(course.title if course else consultation.context_course_slug)
+        if consultation.context_module_slug:
+            module = next(
+                (
+                    m
+                    for m in (course.modules if course else [])
+                    if m.slug == consultation.context_module_slug
+                ),
+                None,
+            )
+            parts.append(module.title if module else consultation.context_module_slug)
+    if consultation.context_simulator:
+        parts.append(
+            gettext("Simulator: %(name)s", name=simulator_title(consultation.context_simulator))
+        )
+    return parts
+
+
 def attached_scenarios(consultation: ConsultationRequest) -> list[dict[str, Any]]:
     from elearn.simulate.services import scenario_summary
 

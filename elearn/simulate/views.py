@@ -40,9 +40,6 @@ def scenario_inputs(summary: dict) -> list[tuple[str, str]]:
     return services.scenario_inputs(summary)
 
 
-bp.add_app_template_global(services.simulator_title, "simulator_title")
-
-
 @bp.app_template_global()
 def scenario_link(summary: dict) -> str | None:
     return services.summary_url(summary, services.language(get_locale()))

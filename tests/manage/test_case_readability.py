@@ -57,11 +57,23 @@ def test_the_simulator_and_its_inputs_are_named_for_people(app, client, coops, l
     login(coops.manager)
     page = client.get(f"/manage/richieste/{request_id}").get_data(as_text=True)
     text = visible_text(page)
-    assert re.search(r"Chiesta da\s+Simulatore di prestito", text)
+    assert re.search(r"Chiesta da\s+Simulatore: Prestito", text)
     assert not re.search(r"\bloan\b", text)
     assert re.search(r"Offerta 1: Spese iniziali \(€\):\s+300", text)
     assert re.search(r"Offerta 2: TAN \(%\):\s+7,9", text)
     assert "upfront_fees" not in text and "annual_rate" not in text
+
+
+def test_the_course_and_module_asked_from_are_named_by_their_titles(
+    app, client, coops, login, make_request, course
+):
+    request_id = make_request(
+        coops.worker, context_course_slug="prova", context_module_slug="01-spese"
+    )
+    login(coops.manager)
+    text = visible_text(client.get(f"/manage/richieste/{request_id}").get_data(as_text=True))
+    assert re.search(r"Chiesta da\s+Corso di prova · Le spese", text)
+    assert "01-spese" not in text
 
 
 def test_one_saved_scenario_is_counted_in_the_singular(app, client, make_user, login):
