@@ -1,10 +1,12 @@
-"""A worker's main pages fit a 360 px phone: nothing scrolls sideways."""
+"""The worker's and the manager's main pages fit a 360 px phone: nothing scrolls sideways
+(a wide manager table scrolls inside its own box)."""
 
 from __future__ import annotations
 
 import pytest
 
 from tests.browser.conftest import demo_login
+from tests.browser.test_resources_browser import _manager_login
 
 pytestmark = pytest.mark.browser
 
@@ -29,4 +31,22 @@ def test_the_workers_main_pages_do_not_scroll_sideways_at_360_px(page, base_url)
         width = page.evaluate("document.documentElement.scrollWidth")
         if width > page.evaluate("window.innerWidth"):
             too_wide[path] = width
+    assert too_wide == {}
+
+
+MANAGER_PAGES = ("/manage/", "/manage/calendario", "/manage/statistiche", "/manage/welfare-day")
+
+
+def test_the_managers_pages_do_not_scroll_sideways_at_360_px(browser, base_url):
+    context = browser.new_context(locale="it-IT", base_url=base_url, viewport=PHONE)
+    page = context.new_page()
+    _manager_login(page)  # tolerates a code another test used a moment ago
+    too_wide = {}
+    for path in MANAGER_PAGES:
+        response = page.goto(path)
+        assert response is not None and response.ok, path
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > page.evaluate("window.innerWidth"):
+            too_wide[path] = width
+    context.close()
     assert too_wide == {}
