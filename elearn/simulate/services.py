@@ -674,6 +674,15 @@ def simulator_title(name: str | None) -> str:
     return str(page.title) if page else gettext("a simulator")
 
 
+def _input_text(item: Any, value: object, lang: str) -> str:
+    """An amount with its thousands separator (10.000); anything else as the person typed it."""
+    from elearn.i18n import number
+
+    if item.kind == "money" and isinstance(value, int | float) and not isinstance(value, bool):
+        return number(value, 0 if float(value).is_integer() else 2)
+    return _display(value, lang)
+
+
 def scenario_inputs(summary: dict[str, Any]) -> list[tuple[str, str]]:
     """The numbers a worker typed into a shared scenario, under the form's own labels.
 
@@ -692,7 +701,7 @@ def scenario_inputs(summary: dict[str, Any]) -> list[tuple[str, str]]:
         if value is None or isinstance(value, list | dict) or value == "":
             continue
         choices = {key: str(label) for key, label in item.choices}
-        rows.append((str(item.label), choices.get(str(value), _display(value, lang))))
+        rows.append((str(item.label), choices.get(str(value), _input_text(item, value, lang))))
     for group in page.groups:
         entries = inputs.get(group.name)
         if not isinstance(entries, list):
@@ -705,7 +714,7 @@ def scenario_inputs(summary: dict[str, Any]) -> list[tuple[str, str]]:
                 value = entry.get(item.name)
                 if value is None or isinstance(value, list | dict) or value == "":
                     continue
-                rows.append((f"{row_name}: {item.label}", _display(value, lang)))
+                rows.append((f"{row_name}: {item.label}", _input_text(item, value, lang)))
     return rows
 
 

@@ -61,6 +61,7 @@ def test_the_simulator_and_its_inputs_are_named_for_people(app, client, coops, l
     assert not re.search(r"\bloan\b", text)
     assert re.search(r"Offerta 1: Spese iniziali \(€\):\s+300", text)
     assert re.search(r"Offerta 2: TAN \(%\):\s+7,9", text)
+    assert re.search(r"Offerta 1: Importo \(€\):\s+10\.000\b", text)
     assert "upfront_fees" not in text and "annual_rate" not in text
 
 
