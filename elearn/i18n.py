@@ -9,7 +9,7 @@ from functools import lru_cache
 from babel import Locale
 from babel.numbers import get_currency_symbol, get_decimal_symbol, get_group_symbol, parse_pattern
 from flask import Flask, current_app, request, session
-from flask_babel import format_date, format_datetime, format_decimal, get_locale
+from flask_babel import format_date, format_decimal, format_time, get_locale
 from flask_login import current_user
 from jinja2 import pass_context
 from jinja2.runtime import Context
@@ -108,10 +108,11 @@ def percent(value: float | None, digits: int = 2) -> str:
 
 
 def when(value: datetime | date | None, style: str = "medium") -> str:
+    """A date, or a date with hours and minutes: seconds only clutter a case file."""
     if value is None:
         return "–"
     if isinstance(value, datetime):
-        return format_datetime(value, style)
+        return f"{format_date(value, style)}, {format_time(value, 'short')}"
     return format_date(value, style)
 
 

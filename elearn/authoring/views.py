@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale, gettext
+from flask_babel import get_locale, gettext, ngettext
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
@@ -159,7 +159,12 @@ def publish(slug: str) -> Response:
     errors = services.publish(found, author_id=current_user.id)
     if errors:
         flash(
-            gettext("Not published: fix the %(n)d problems listed first.", n=len(errors)), "error"
+            ngettext(
+                "Not published: fix the problem listed first.",
+                "Not published: fix the %(num)d problems listed first.",
+                len(errors),
+            ),
+            "error",
         )
     else:
         flash(gettext("Published: learners now see this version."), "success")

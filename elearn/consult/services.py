@@ -335,6 +335,33 @@ def set_sharing(consultation: ConsultationRequest, share: bool) -> None:
     db.session.commit()
 
 
+def asked_from(consultation: ConsultationRequest) -> list[str]:
+    """Where the worker asked from, in titles ("Il bilancio familiare", "Le spese", "Prestito"),
+    never in addresses or library names; a course removed since keeps its address."""
+    from elearn.learning.services import published_course
+    from elearn.simulate.services import simulator_title
+
+    parts: list[str] = []
+    if consultation.context_course_slug:
+        course = published_course(consultation.context_course_slug)
+        parts.append(course.title if course else consultation.context_course_slug)
+        if consultation.context_module_slug:
+            module = next(
+                (
+                    m
+                    for m in (course.modules if course else [])
+                    if m.slug == consultation.context_module_slug
+                ),
+                None,
+            )
+            parts.append(module.title if module else consultation.context_module_slug)
+    if consultation.context_simulator:
+        parts.append(
+            gettext("Simulator: %(name)s", name=simulator_title(consultation.context_simulator))
+        )
+    return parts
+
+
 def attached_scenarios(consultation: ConsultationRequest) -> list[dict[str, Any]]:
     from elearn.simulate.services import scenario_summary
 
@@ -775,6 +802,33 @@ def welfare_days_for_worker(worker: User) -> list[WelfareDayView]:
             WelfareDayView(event, event.capacity - event.seats_taken, registration, position)
         )
     return views
+
+
+def next_appointment_of(worker: User) -> Appointment | None:
+    """The worker's next booked meeting with a Welfare Manager, if any."""
+    return db.session.scalar(
+        select(Appointment)
+        .join(ConsultationRequest, ConsultationRequest.id == Appointment.request_id)
+        .where(
+            ConsultationRequest.worker_id == worker.id,
+            Appointment.status == "booked",
+            Appointment.starts_at > utcnow(),
+        )
+        .order_by(Appointment.starts_at)
+        .limit(1)
+    )
+
+
+def next_welfare_day_of(worker: User) -> WelfareDay | None:
+    """The next Welfare day of the worker's cooperative, if any."""
+    if worker.organization_id is None:
+        return None
+    return db.session.scalar(
+        select(WelfareDay)
+        .where(WelfareDay.organization_id == worker.organization_id, WelfareDay.ends_at > utcnow())
+        .order_by(WelfareDay.starts_at)
+        .limit(1)
+    )
 
 
 def worker_welfare_day(worker: User, event_id: int) -> WelfareDay | None:

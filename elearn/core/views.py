@@ -29,12 +29,24 @@ def _menu() -> dict[str, object]:
 def home() -> str:
     if not current_user.is_authenticated:
         return render_template("core/welcome.html")
-    resume = None
+    resume = start = appointment = welfare_day = None
     if current_user.has_role("worker"):
-        from elearn.learning.services import continue_learning
+        from elearn.consult.services import next_appointment_of, next_welfare_day_of
+        from elearn.learning.services import continue_learning, first_course, has_started_learning
 
         resume = continue_learning(current_user.id)
-    return render_template("core/home.html", sections=home_sections(current_user), resume=resume)
+        if resume is None and not has_started_learning(current_user.id):
+            start = first_course(current_user.language or "it")
+        appointment = next_appointment_of(current_user)
+        welfare_day = next_welfare_day_of(current_user)
+    return render_template(
+        "core/home.html",
+        sections=home_sections(current_user),
+        resume=resume,
+        start=start,
+        appointment=appointment,
+        welfare_day=welfare_day,
+    )
 
 
 @bp.get("/healthz")

@@ -578,6 +578,37 @@ def continue_learning(user_id: int) -> ContinueItem | None:
     return ContinueItem(course, module, round(100 * done / len(outline)) if outline else 0)
 
 
+# The household budget comes before credit or saving: a new learner starts there.
+STARTER_COURSES = ("bilancio-familiare", "household-budget")
+
+
+def has_started_learning(user_id: int) -> bool:
+    return (
+        db.session.scalar(
+            select(ModuleProgress.id).where(ModuleProgress.user_id == user_id).limit(1)
+        )
+        is not None
+    )
+
+
+def first_course(language: str) -> Course | None:
+    """Where a new learner starts: the starter course in their language, else a base course."""
+    courses = list(
+        db.session.scalars(
+            select(Course)
+            .where(Course.published_at.is_not(None), Course.language == language)
+            .order_by(Course.id)
+        )
+    )
+
+    def rank(course: Course) -> tuple[int, int]:
+        starter = 0 if course.slug in STARTER_COURSES else 1
+        level = LEVELS.index(course.level) if course.level in LEVELS else len(LEVELS)
+        return (starter, level)
+
+    return min(courses, key=rank, default=None)
+
+
 # --- simulators embedded in modules ---------------------------------------------------------
 
 SIMULATOR_PATHS = {

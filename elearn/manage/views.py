@@ -128,6 +128,7 @@ def _case_page(consultation: ConsultationRequest, **forms: object) -> str:
         appointment=consult.current_appointment(consultation.id),
         notes=services.read_notes(consultation, current_user, request.remote_addr or ""),
         scenarios=consult.attached_scenarios(consultation),
+        asked_from=consult.asked_from(consultation),
         learning=services.case_learning(consultation, current_user, request.remote_addr or ""),
         assign_form=assign_form,
         message_form=forms.get("message_form") or ManagerMessageForm(formdata=None),

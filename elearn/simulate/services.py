@@ -666,6 +666,58 @@ def scenario_headline(summary: dict[str, Any]) -> list[tuple[str, str]]:
     return rows
 
 
+def simulator_title(name: str | None) -> str:
+    """A simulator's title for people ("Prestito"), never its library name ("loan")."""
+    from flask_babel import gettext
+
+    page = PAGES_BY_NAME.get(name or "")
+    return str(page.title) if page else gettext("a simulator")
+
+
+def _input_text(item: Any, value: object, lang: str) -> str:
+    """An amount with its thousands separator (10.000); anything else as the person typed it."""
+    from elearn.i18n import number
+
+    if item.kind == "money" and isinstance(value, int | float) and not isinstance(value, bool):
+        return number(value, 0 if float(value).is_integer() else 2)
+    return _display(value, lang)
+
+
+def scenario_inputs(summary: dict[str, Any]) -> list[tuple[str, str]]:
+    """The numbers a worker typed into a shared scenario, under the form's own labels.
+
+    Rows of a list (offers, debts, budget lines) are named like on the form ("Offerta 1: TAN");
+    a key the form does not know is left out rather than shown raw."""
+    from flask_babel import get_locale
+
+    page = PAGES_BY_NAME.get(summary.get("simulator") or "")
+    if page is None:
+        return []
+    lang = language(get_locale())
+    inputs = summary.get("inputs") or {}
+    rows: list[tuple[str, str]] = []
+    for item in page.fields:
+        value = inputs.get(item.name)
+        if value is None or isinstance(value, list | dict) or value == "":
+            continue
+        choices = {key: str(label) for key, label in item.choices}
+        rows.append((str(item.label), choices.get(str(value), _input_text(item, value, lang))))
+    for group in page.groups:
+        entries = inputs.get(group.name)
+        if not isinstance(entries, list):
+            continue
+        for index, entry in enumerate(entries):
+            if not isinstance(entry, dict):
+                continue
+            row_name = str(group.row_label) % {"n": index + 1}
+            for item in group.fields:
+                value = entry.get(item.name)
+                if value is None or isinstance(value, list | dict) or value == "":
+                    continue
+                rows.append((f"{row_name}: {item.label}", _input_text(item, value, lang)))
+    return rows
+
+
 def summary_url(summary: dict[str, Any], lang: str = "it") -> str | None:
     """The simulator page filled with a scenario's numbers (the page itself is public)."""
     if summary.get("simulator") not in PAGES_BY_NAME:

@@ -35,6 +35,12 @@ bp.add_app_template_global(budget_form.line_label, "line_label")
 
 
 @bp.app_template_global()
+def scenario_inputs(summary: dict) -> list[tuple[str, str]]:
+    """A shared scenario's inputs under the form's labels (case page)."""
+    return services.scenario_inputs(summary)
+
+
+@bp.app_template_global()
 def scenario_link(summary: dict) -> str | None:
     return services.summary_url(summary, services.language(get_locale()))
 

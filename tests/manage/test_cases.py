@@ -339,9 +339,9 @@ def test_the_case_page_shows_shared_simulations_in_words_and_numbers(
     page = client.get(f"/manage/richieste/{request_id}").get_data(as_text=True)
     shared = page.split('id="shared-title"', 1)[1]
     assert "Auto nuova" in shared
-    assert "<dt>Rata mensile</dt><dd>200,38\xa0€</dd>" in shared
-    assert "<dt>TAEG</dt><dd>7,76\xa0%</dd>" in shared
-    assert "<dt>Interessi totali</dt><dd>2.022,77\xa0€</dd>" in shared
+    assert "<dt>Rata mensile:</dt> <dd>200,38\xa0€</dd>" in shared
+    assert "<dt>TAEG:</dt> <dd>7,76\xa0%</dd>" in shared
+    assert "<dt>Interessi totali:</dt> <dd>2.022,77\xa0€</dd>" in shared
     assert "installment" not in shared and "total_interest" not in shared  # no raw keys
     href = shared.split('<a href="', 1)[1].split('"', 1)[0].replace("&amp;", "&")
     opened = client.get(href).get_data(as_text=True)

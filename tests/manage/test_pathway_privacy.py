@@ -99,7 +99,7 @@ def test_a_closed_request_that_shared_progress_no_longer_shows_pathway_state(
     page = client.get(f"/manage/richieste/{request_id}").get_data(as_text=True)
     assert "Le spese (Corso di prova)" in _pathway(page)
     assert "is-done" not in _pathway(page) and "pathway-mark" not in _pathway(page)
-    assert "1 moduli su 2" not in page  # the course progress went with it
+    assert "1 di 2 moduli" not in page  # the course progress went with it
 
 
 def test_the_pathway_of_a_closed_case_cannot_be_changed(
@@ -169,7 +169,7 @@ def test_the_case_file_records_a_progress_read_only_when_it_shows_progress(
         db.session.get(ConsultationRequest, hidden).share_progress = True
         db.session.commit()
     page = client.get(f"/manage/richieste/{hidden}").get_data(as_text=True)
-    assert "Corso di prova: 1 moduli su 2" in page
+    assert "Corso di prova: 1 di 2 moduli" in page
     with app.app_context():
         entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "progress.read"))
         assert (entry.actor_id, entry.subject_user_id, entry.detail) == (

@@ -45,7 +45,7 @@ HOURS = "342,9"  # seconds spent, as hours the Italian way (1,234,440 s)
 SCORE = "87\u00a0%"  # the average of the best scores 0.83 and 0.91
 CODE = "QZX7Q3WK9P"  # the certificate's verification code
 ANSWER = "Zafferano"  # the worker's free answer to a quiz
-MODULES_DONE = "2 moduli su 2"  # the course progress line of a case file
+MODULES_DONE = "2 di 2 moduli"  # the course progress line of a case file
 MARKERS = (YEAR, HOURS, SCORE, CODE, ANSWER, MODULES_DONE, "pathway-mark", "is-done")
 
 # Random values a page carries (CSRF tokens, CSP nonces) could hold a marker by chance.
