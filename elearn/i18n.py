@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from decimal import ROUND_HALF_EVEN, Decimal
+from decimal import ROUND_HALF_EVEN, Decimal, localcontext
 from functools import lru_cache
 
 from babel import Locale
@@ -67,7 +67,12 @@ def format_euros(value: float | Decimal | int, locale_name: str) -> str:
     same sign rule; a test compares the two on many values in both languages.
     """
     amount = value if isinstance(value, Decimal) else Decimal(str(value))
-    amount = amount.quantize(_CENT, rounding=ROUND_HALF_EVEN)
+    if not amount.is_finite():
+        return "–"
+    # Enough precision for any finite amount: a huge figure typed in a form is shown, not a 500.
+    with localcontext() as context:
+        context.prec = max(28, amount.adjusted() + 4)
+        amount = amount.quantize(_CENT, rounding=ROUND_HALF_EVEN)
     pos_prefix, neg_prefix, pos_suffix, neg_suffix, decimal_sign, group_sign = _euro_pattern(
         locale_name
     )

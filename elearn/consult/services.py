@@ -5,14 +5,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from time import monotonic
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import current_app, url_for
+from flask import current_app, has_app_context, url_for
 from flask_babel import force_locale, gettext, lazy_gettext
 from icalendar import Calendar, Event
-from sqlalchemy import select, update
+from sqlalchemy import event, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from elearn.extensions import db
 from elearn.models import (
@@ -819,16 +821,51 @@ def next_appointment_of(worker: User) -> Appointment | None:
     )
 
 
-def next_welfare_day_of(worker: User) -> WelfareDay | None:
+@dataclass(frozen=True)
+class NextWelfareDay:
+    """What the worker's home page shows of the cooperative's next Welfare day."""
+
+    id: int
+    title: str
+    place: str
+    starts_at: datetime
+    ends_at: datetime
+
+
+# The worker home asks for the cooperative's next Welfare day on every view: the answer is kept
+# per cooperative for a minute, and forgotten at once when this process writes a Welfare day
+# (other processes see a change within the minute).
+_NEXT_DAY_SECONDS = 60.0
+_NEXT_DAY_CACHE = "consult.next_welfare_day"
+
+
+def next_welfare_day_of(worker: User) -> NextWelfareDay | None:
     """The next Welfare day of the worker's cooperative, if any."""
     if worker.organization_id is None:
         return None
-    return db.session.scalar(
-        select(WelfareDay)
-        .where(WelfareDay.organization_id == worker.organization_id, WelfareDay.ends_at > utcnow())
+    cache = current_app.extensions.setdefault(_NEXT_DAY_CACHE, {})
+    hit = cache.get(worker.organization_id)
+    now = utcnow()
+    if hit is not None and hit[0] > monotonic() and (hit[1] is None or hit[1].ends_at > now):
+        return hit[1]
+    row = db.session.execute(
+        select(
+            WelfareDay.id, WelfareDay.title, WelfareDay.place, WelfareDay.starts_at, WelfareDay.ends_at
+        )
+        .where(WelfareDay.organization_id == worker.organization_id, WelfareDay.ends_at > now)
         .order_by(WelfareDay.starts_at)
         .limit(1)
-    )
+    ).first()
+    found = NextWelfareDay(*row) if row is not None else None
+    cache[worker.organization_id] = (monotonic() + _NEXT_DAY_SECONDS, found)
+    return found
+
+
+@event.listens_for(Session, "before_flush")
+def _forget_next_welfare_days(session: Session, flush_context: object, instances: object) -> None:
+    changed = (*session.new, *session.dirty, *session.deleted)
+    if has_app_context() and any(isinstance(obj, WelfareDay) for obj in changed):
+        current_app.extensions.pop(_NEXT_DAY_CACHE, None)
 
 
 def worker_welfare_day(worker: User, event_id: int) -> WelfareDay | None:

@@ -46,3 +46,12 @@ def test_any_amount_matches_babel(locale: str, value: float) -> None:
 def test_italian_and_english_look_as_people_write_them() -> None:
     assert format_euros(1234.5, "it") == "1.234,50\xa0€"
     assert format_euros(-1234.5, "en") == "-€1,234.50"
+
+
+@pytest.mark.parametrize("locale", ["it", "en"])
+def test_amounts_beyond_decimal_precision_or_not_finite_are_shown_not_a_crash(locale):
+    # Found by fuzzing the budget month form: a 40-digit amount made quantize() raise (a 500).
+    shown = format_euros(Decimal("1e40"), locale)
+    assert "".join(c for c in shown if c.isdigit()) == "1" + "0" * 42  # 40 zeros and the cents
+    assert format_euros(float("nan"), locale) == "–"
+    assert format_euros(Decimal("Infinity"), locale) == "–"
