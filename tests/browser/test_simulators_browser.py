@@ -159,3 +159,25 @@ def test_budget_planner_totals_live_and_adds_lines_with_javascript(page, base_ur
         before + 1
     )
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
+
+
+def test_three_compared_offers_fit_a_phone_with_the_answer_first(page, base_url):
+    # Before: the answer came after three long offer cards and the third column was cut off.
+    page.set_viewport_size(PHONE)
+    page.goto(
+        "/simulatori/confronta-prestiti?offers-0-principal=10000&offers-0-annual_rate=6,9"
+        "&offers-0-months=60&offers-0-upfront_fees=300&offers-1-principal=10000"
+        "&offers-1-annual_rate=7,9&offers-1-months=60&offers-2-principal=10000"
+        "&offers-2-annual_rate=5,5&offers-2-months=72&offers-2-upfront_fees=500"
+    )
+    headline = page.locator(".sim-headline")
+    assert headline.bounding_box()["y"] < 740, "the answer is not on the first screen"
+    table = page.locator("table.sim-compare")
+    assert table.evaluate("t => t.scrollWidth <= t.parentElement.clientWidth")
+    third = page.locator('table.sim-compare tbody td[data-label="Offerta 3"]').first
+    box = third.bounding_box()
+    assert box is not None and box["x"] + box["width"] <= 360, "the third offer is cut off"
+    label = third.evaluate("td => getComputedStyle(td, '::before').content")
+    assert label == '"Offerta 3: "'
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert axe_violations(page) == []

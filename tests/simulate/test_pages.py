@@ -200,3 +200,34 @@ def test_consult_link_carries_the_simulator_for_workers_only(app, client, make_u
     other = app.test_client()
     login(make_user("trainer"), other)
     assert "simulator=loan" not in other.get("/simulatori/prestito").get_data(as_text=True)
+
+
+THREE_OFFERS = (
+    "/simulatori/confronta-prestiti?offers-0-principal=10000&offers-0-annual_rate=6,9"
+    "&offers-0-months=60&offers-0-upfront_fees=300&offers-1-principal=10000"
+    "&offers-1-annual_rate=7,9&offers-1-months=60&offers-2-principal=10000"
+    "&offers-2-annual_rate=5,5&offers-2-months=72&offers-2-upfront_fees=500"
+)
+
+
+def test_after_calculate_the_result_comes_before_the_numbers(client) -> None:
+    # On a phone the answer was below three long offer cards: after "Calculate" it is first in the
+    # page (so also for a screen reader), with a link back to the numbers.
+    html = text_of(client.get(THREE_OFFERS, headers=EN))
+    assert html.index('id="sim-results"') < html.index('class="sim-form"')
+    assert 'href="#form-heading">Change the numbers<' in html
+    # A first visit (nothing calculated yet) keeps the form first and no link.
+    first = text_of(client.get("/simulatori/confronta-prestiti", headers=EN))
+    assert first.index('class="sim-form"') < first.index('id="sim-results"')
+    assert "Change the numbers" not in first
+
+
+def test_every_compared_figure_names_its_offer_for_a_phone(client) -> None:
+    # On a phone the table stacks: each figure is a line "Offer 2 (cheapest): 202,29 €".
+    html = text_of(client.get(THREE_OFFERS, headers=EN))
+    table = html[html.index('<table class="sim-table sim-compare stack-table">') :]
+    table = table[table.index("<tbody>") : table.index("</table>")]
+    cells = re.findall(r"<td( data-label=\"[^\"]*\")?>", table)
+    assert len(cells) == 6 * 3
+    assert all(cells), "a value cell without its offer's name"
+    assert table.count('data-label="Offer 2 (cheapest)"') == 6
