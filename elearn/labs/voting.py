@@ -1,0 +1,165 @@
+"""Labs: dot votes, and the results shown once the vote is closed (through the privacy guard)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from flask_babel import gettext, ngettext
+from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
+
+from elearn.extensions import db
+from elearn.labs.rules import LabError, is_participant, phase_of, publish_count
+from elearn.models import (
+    Lab,
+    LabCard,
+    LabOutcome,
+    LabVote,
+    User,
+)
+from elearn.models.labs import MAX_DOTS_PER_CARD
+
+
+def my_dots(lab: Lab, worker: User) -> dict[int, int]:
+    return {
+        card_id: dots
+        for card_id, dots in db.session.execute(
+            select(LabVote.card_id, LabVote.dots).where(
+                LabVote.lab_id == lab.id, LabVote.user_id == worker.id
+            )
+        )
+    }
+
+
+def parse_dots(form: dict[str, str]) -> dict[int, int]:
+    """The `dots-<card id>` fields of the vote form; anything else is a clear refusal."""
+    allocation: dict[int, int] = {}
+    for key, raw in form.items():
+        if not key.startswith("dots-"):
+            continue
+        card_part, value = key[5:], (raw or "0").strip() or "0"
+        if not (card_part.isascii() and card_part.isdigit() and len(card_part) <= 9):
+            raise LabError(gettext("This card is not part of the vote."))
+        if not (value.isascii() and value.isdigit() and len(value) <= 3):
+            raise LabError(gettext("Choose a number of dots from 0 to %(n)d.", n=MAX_DOTS_PER_CARD))
+        allocation[int(card_part)] = int(value)
+    return allocation
+
+
+def save_dots(lab: Lab, worker: User, allocation: dict[int, int]) -> None:
+    """Replace the worker's dots in one go, within the lab's limits."""
+    if not is_participant(worker, lab):
+        raise LabError(gettext("This lab is for the workers of other cooperatives."))
+    if phase_of(lab) != "vote":
+        raise LabError(gettext("The vote is not open."))
+    allocation = {card_id: dots for card_id, dots in allocation.items() if dots}
+    votable = set(
+        db.session.scalars(
+            select(LabCard.id).where(LabCard.lab_id == lab.id, LabCard.status == "visible")
+        )
+    )
+    if set(allocation) - votable:
+        raise LabError(gettext("This card is not part of the vote."))
+    if any(dots > MAX_DOTS_PER_CARD for dots in allocation.values()):
+        raise LabError(
+            gettext("At most %(n)d dots on one card: spread them out.", n=MAX_DOTS_PER_CARD)
+        )
+    used = sum(allocation.values())
+    if used > lab.dots_per_person:
+        raise LabError(
+            gettext(
+                "You have %(total)d dots and you used %(used)d: take some away.",
+                total=lab.dots_per_person,
+                used=used,
+            )
+        )
+    db.session.execute(
+        delete(LabVote).where(LabVote.lab_id == lab.id, LabVote.user_id == worker.id)
+    )
+    for card_id, dots in sorted(allocation.items()):
+        db.session.add(LabVote(lab_id=lab.id, card_id=card_id, user_id=worker.id, dots=dots))
+    try:
+        db.session.commit()
+    except IntegrityError:  # the same vote sent twice at once (double tap, two tabs)
+        db.session.rollback()
+        raise LabError(gettext("Your vote was sent twice at the same moment: try again.")) from None
+
+
+def voters(lab: Lab) -> int | None:
+    """How many people have voted so far (published): turnout, never who voted for what."""
+    n = db.session.scalar(
+        select(func.count(func.distinct(LabVote.user_id))).where(LabVote.lab_id == lab.id)
+    )
+    return publish_count(n or 0)
+
+
+# --- results and outcomes --------------------------------------------------------------------
+
+
+@dataclass
+class RankedCard:
+    card: LabCard
+    people: int | None  # published; None: fewer than 5 people
+    dots: int | None  # published
+    outcome: LabOutcome | None = None
+
+
+@dataclass
+class Results:
+    ranking: list[RankedCard] = field(default_factory=list)
+    # Cards that fewer than 5 people voted for: no count, and no order either.
+    below_threshold: list[LabCard] = field(default_factory=list)
+    voters: int | None = 0
+
+
+def results(lab: Lab) -> Results | None:
+    """The ranking, only once the vote has closed (None before: nobody sees it, managers too)."""
+    if phase_of(lab) != "outcome":
+        return None
+    cards = list(
+        db.session.scalars(
+            select(LabCard)
+            .where(LabCard.lab_id == lab.id, LabCard.status == "visible")
+            .order_by(LabCard.id)
+        )
+    )
+    tally = {
+        card_id: (people, dots)
+        for card_id, people, dots in db.session.execute(
+            select(LabVote.card_id, func.count(LabVote.user_id), func.sum(LabVote.dots))
+            .where(LabVote.lab_id == lab.id)
+            .group_by(LabVote.card_id)
+        )
+    }
+    outcomes = {
+        row.card_id: row
+        for row in db.session.scalars(
+            select(LabOutcome).where(LabOutcome.card_id.in_([c.id for c in cards] or [-1]))
+        )
+    }
+    result = Results(voters=voters(lab))
+    ranked = []
+    for card in cards:
+        people, dots = tally.get(card.id, (0, 0))
+        shown = publish_count(people)
+        if shown:
+            ranked.append((dots, people, card, shown))
+        else:
+            result.below_threshold.append(card)
+    ranked.sort(key=lambda row: (-row[0], -row[1], row[2].id))
+    result.ranking = [
+        RankedCard(card, shown, publish_count(dots), outcomes.get(card.id))
+        for dots, _people, card, shown in ranked
+    ]
+    for card in result.below_threshold:
+        if card.id in outcomes:
+            result.ranking.append(RankedCard(card, None, None, outcomes[card.id]))
+    result.below_threshold = [c for c in result.below_threshold if c.id not in outcomes]
+    return result
+
+
+def dots_left_text(lab: Lab, used: int) -> str:
+    left = lab.dots_per_person - used
+    if left < 0:
+        return gettext("Too many dots: take %(num)s away.", num=-left)
+    return ngettext("You have %(num)d dot left.", "You have %(num)d dots left.", left)
