@@ -350,7 +350,7 @@ def _old_row_conditions(now: datetime, outbox_days: int) -> dict[str, tuple[type
         ),
         "e-mails": (
             OutboxMessage,
-            OutboxMessage.status.in_(("sent", "failed"))
+            OutboxMessage.status.in_(("sent", "failed", "cancelled"))
             & (OutboxMessage.created_at < now - timedelta(days=outbox_days)),
         ),
         "login_attempts": (AuthAttempt, AuthAttempt.created_at < now - timedelta(days=1)),
