@@ -243,10 +243,10 @@ def _pathway_mail(user: User, count: int) -> tuple[str, str]:
         subject = gettext("WELFARE³: a step of your personal pathway")
         body = ngettext(
             "Hello %(name)s,\n\n"
-            "%(num)d step of your personal pathway is past the date you set. You find it, "
+            "%(num)d step of your personal pathway is past its planned date. You find it, "
             "and can tick it off, on your page:\n\n%(link)s\n",
             "Hello %(name)s,\n\n"
-            "%(num)d steps of your personal pathway are past the date you set. You find them, "
+            "%(num)d steps of your personal pathway are past their planned date. You find them, "
             "and can tick them off, on your page:\n\n%(link)s\n",
             count,
             name=user.first_name,
