@@ -52,9 +52,7 @@ def test_confirming_stops_and_later_nudges_are_not_queued(app, learner):
 def test_mail_programs_one_click_unsubscribe_stops(app, learner):
     """RFC 8058: the mail program posts this body, with no page, cookie or CSRF token."""
     anonymous = app.test_client()
-    response = anonymous.post(
-        _stop_path(app, learner), data={"List-Unsubscribe": "One-Click"}
-    )
+    response = anonymous.post(_stop_path(app, learner), data={"List-Unsubscribe": "One-Click"})
     assert response.status_code == 200
     assert not _on(app, learner)
 
