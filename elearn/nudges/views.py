@@ -43,7 +43,7 @@ def stop(token: str) -> Response:
             "You can stop reminders from your profile after logging in."
         )
         body = render_template("error.html", title=gettext("Link not valid"), text=text, code=400)
-        return _no_store(Response(body, 400))
+        return _no_store(Response(body, 400, mimetype="text/html"))
     form = StopLinkForm()
     done = None
     if request.method == "POST":
@@ -58,7 +58,7 @@ def stop(token: str) -> Response:
             done=done,
             stopped=not services.reminders_on(user.id),
         )
-    return _no_store(Response(body, 200))
+    return _no_store(Response(body, 200, mimetype="text/html"))
 
 
 @bp.post("/profilo/promemoria")

@@ -30,6 +30,7 @@ def test_opening_the_link_asks_and_changes_nothing(app, learner):
     anonymous = app.test_client()
     response = anonymous.get(_stop_path(app, learner))
     assert response.status_code == 200
+    assert response.mimetype == "text/html"
     page = response.get_data(as_text=True)
     assert "Interrompere i promemoria" in page  # Giulia reads Italian
     assert 'method="post"' in page
@@ -63,6 +64,7 @@ def test_a_tampered_link_is_refused(app, learner):
     for bad in (path[:-2] + ("AA" if not path.endswith("AA") else "BB"), "/promemoria/stop/x.y"):
         response = anonymous.post(bad, data={"action": "stop"})
         assert response.status_code == 400
+        assert response.mimetype == "text/html"
         assert "non è valido" in response.get_data(as_text=True)
     assert _on(app, learner)
 
