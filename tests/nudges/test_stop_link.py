@@ -163,3 +163,15 @@ def test_welfare_day_reminder_honours_the_stop(app, learner, make_org):
     with app.app_context():
         assert send_reminders(now=datetime(2026, 11, 11, 9, 0, tzinfo=UTC)).welfare_days == 1
         assert db.session.scalar(select(OutboxMessage.id)) is None
+
+
+def test_the_choice_and_the_nudges_sent_are_in_the_data_download(app, learner):
+    from elearn.privacy.services import export_user_data
+
+    with app.app_context():
+        queue_nudges(now=days_later(7))
+    app.test_client().post(_stop_path(app, learner), data={"action": "stop"})
+    with app.app_context():
+        data = export_user_data(db.session.get(User, learner))
+    assert [row["stopped"] for row in data["reminder_choice"]] == [True]
+    assert [row["sequence"] for row in data["nudges_sent"]] == [1]
