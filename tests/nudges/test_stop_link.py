@@ -175,3 +175,19 @@ def test_the_choice_and_the_nudges_sent_are_in_the_data_download(app, learner):
         data = export_user_data(db.session.get(User, learner))
     assert [row["stopped"] for row in data["reminder_choice"]] == [True]
     assert [row["sequence"] for row in data["nudges_sent"]] == [1]
+
+
+def test_odd_bodies_on_a_valid_link_never_fail(app, learner):
+    """What a mail program or a bot might post: the page answers, nothing breaks."""
+    path = _stop_path(app, learner)
+    anonymous = app.test_client()
+    for kwargs in (
+        {"data": {"action": "x" * 5000}},
+        {"data": {"action": ["stop", "resume"]}},
+        {"json": {"action": "resume"}},
+        {"data": b"\xff\xfe", "content_type": "application/octet-stream"},
+        {"data": {}},
+    ):
+        response = anonymous.post(path, **kwargs)
+        assert response.status_code == 200, kwargs
+    assert not _on(app, learner)  # anything but an explicit "resume" form field stops
