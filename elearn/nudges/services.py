@@ -314,7 +314,7 @@ def queue_nudges(now: datetime | None = None) -> NudgeReport:
         ).group_by(ModuleProgress.user_id, ModuleProgress.course_slug)
     ):
         if user_id in workers:
-            visits[user_id].append((course_slug, _aware(last)))
+            visits[user_id].append((course_slug, last))  # aware: max() keeps UTCDateTime
     completed: dict[int, set[str]] = defaultdict(set)
     for user_id, course_slug in db.session.execute(
         select(CourseCompletion.user_id, CourseCompletion.course_slug)
@@ -371,16 +371,6 @@ def queue_nudges(now: datetime | None = None) -> NudgeReport:
             else:
                 report.second += 1
     return report
-
-
-def _aware(moment: datetime) -> datetime:
-    # func.max() bypasses the UTCDateTime column type: SQLite gives back a naive UTC time
-    # (or text), PostgreSQL an aware one.
-    from datetime import UTC
-
-    if isinstance(moment, str):
-        moment = datetime.fromisoformat(moment)
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def resume_target(user_id: int, course_id: int) -> tuple[Course, str | None] | None:
