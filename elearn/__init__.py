@@ -69,6 +69,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from elearn.learning.views import bp as learning_bp
     from elearn.learning.views import glossary_bp
     from elearn.manage.views import bp as manage_bp
+    from elearn.nudges.views import bp as nudges_bp
     from elearn.privacy.views import bp as privacy_bp
     from elearn.reports.views import bp as reports_bp
     from elearn.resources.views import bp as resources_bp
@@ -87,6 +88,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(manage_bp)
     app.register_blueprint(labs_bp)
     app.register_blueprint(resources_bp)
+    app.register_blueprint(nudges_bp)
 
     from elearn.urls import RefuseUnknownHosts
 

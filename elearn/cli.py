@@ -426,6 +426,9 @@ def register_commands(app: Flask) -> None:
     from elearn.consult.cli import consult_group
 
     app.cli.add_command(consult_group)
+    from elearn.nudges.cli import nudges_group
+
+    app.cli.add_command(nudges_group)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1078,6 +1078,9 @@ def send_reminders(now: datetime | None = None) -> ReminderReport:
                 attachment=welfare_day_ics(event),
                 attachment_name="welfare-day.ics",
                 attachment_type="text/calendar",
+                kind="reminder",  # after quiet hours, with the stop link; none once stopped
+                user=worker,
+                now=now,
             )
         db.session.commit()
         report.welfare_days += 1

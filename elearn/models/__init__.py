@@ -23,6 +23,7 @@ from elearn.models.learning import (
     QuizAttempt,
     QuizFirstAnswer,
 )
+from elearn.models.nudges import NudgeSent, ReminderPreference
 from elearn.models.outbox import OutboxMessage
 from elearn.models.progress import (
     ActivityDay,
@@ -84,8 +85,10 @@ __all__ = [
     "ErasureRequest",
     "ManagerOrganization",
     "Organization",
+    "NudgeSent",
     "OutboxMessage",
     "PasswordResetToken",
+    "ReminderPreference",
     "Role",
     "SavedScenario",
     "SocialPoint",

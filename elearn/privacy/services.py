@@ -199,6 +199,11 @@ def export_user_data(user: User, *, remote_addr: str = "") -> dict[str, object]:
         "resources_map": resources_export(user.id),
         "audit_entries": _audit_entries_about(user),
     }
+    from elearn.models import NudgeSent, ReminderPreference
+
+    # Reminder e-mails: the stop choice and which nudges were sent (elearn/nudges).
+    data["reminder_choice"] = _rows(ReminderPreference, ReminderPreference.user_id == user.id)
+    data["nudges_sent"] = _rows(NudgeSent, NudgeSent.user_id == user.id)
     from elearn.labs.services import export_rows as lab_rows
 
     # Co-production labs: the person's cards, "+1"s and dots (kept apart from learning data).
@@ -350,7 +355,7 @@ def _old_row_conditions(now: datetime, outbox_days: int) -> dict[str, tuple[type
         ),
         "e-mails": (
             OutboxMessage,
-            OutboxMessage.status.in_(("sent", "failed"))
+            OutboxMessage.status.in_(("sent", "failed", "cancelled"))
             & (OutboxMessage.created_at < now - timedelta(days=outbox_days)),
         ),
         "login_attempts": (AuthAttempt, AuthAttempt.created_at < now - timedelta(days=1)),

@@ -100,9 +100,10 @@ def smtp_app(app: Flask, smtp_server: Any) -> Flask:
     return app
 
 
-def deliver(app: Flask) -> None:
+def deliver(app: Flask, at: datetime | None = None) -> None:
+    """Send the outbox (`at`: the sender's clock, for reminders that wait for quiet hours)."""
     from elearn.outbox.services import send_pending
 
     with app.app_context():
-        report = send_pending()
+        report = send_pending(now=at)
         assert report.deferred == 0 and report.failed == 0

@@ -18,6 +18,7 @@ from elearn.models import (
     WelfareDayRegistration,
 )
 from elearn.models.base import utcnow
+from elearn.outbox.quiet_hours import next_allowed
 from tests.consult.conftest import deliver
 
 ROME = ZoneInfo("Europe/Rome")
@@ -142,7 +143,8 @@ def test_welfare_day_reminders_are_sent_once(app, coops, login, smtp_app, smtp_s
     with app.app_context():
         assert send_reminders().welfare_days == 1
         assert send_reminders().welfare_days == 0
-    deliver(app)
+    # A reminder waits for the end of quiet hours (nights, Sundays): send as cron would then.
+    deliver(app, at=next_allowed(utcnow()))
     assert [m["Subject"] for m in smtp_server.messages].count(
         "Promemoria: domani c'è il Welfare day"
     ) == 1
