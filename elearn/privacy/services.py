@@ -164,6 +164,7 @@ def export_user_data(user: User, *, remote_addr: str = "") -> dict[str, object]:
         SavedScenario,
         WelfareDayRegistration,
     )
+    from elearn.healthfund.services import export_for as health_needs_export
     from elearn.resources.services import export_for as resources_export
 
     request_ids = select(ConsultationRequest.id).where(ConsultationRequest.worker_id == user.id)
@@ -197,6 +198,7 @@ def export_user_data(user: User, *, remote_addr: str = "") -> dict[str, object]:
         "pathway": _rows(PathwayItem, PathwayItem.worker_id == user.id),
         "welfare_days": _rows(WelfareDayRegistration, WelfareDayRegistration.worker_id == user.id),
         "resources_map": resources_export(user.id),
+        "health_fund_needs": health_needs_export(user.id),
         "audit_entries": _audit_entries_about(user),
     }
     from elearn.labs.services import export_rows as lab_rows
