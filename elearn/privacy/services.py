@@ -151,6 +151,7 @@ def _role_name(actor_id: int | None, roles_of: dict[int, set[str]]) -> str:
 def export_user_data(user: User, *, remote_addr: str = "") -> dict[str, object]:
     """Everything stored about the worker, as JSON-ready data. Case notes are the manager's
     working notes and are listed by count (ask the Welfare Manager for their content)."""
+    from elearn.healthfund.services import export_for as health_needs_export
     from elearn.models import (
         ActivityDay,
         Appointment,
@@ -164,7 +165,6 @@ def export_user_data(user: User, *, remote_addr: str = "") -> dict[str, object]:
         SavedScenario,
         WelfareDayRegistration,
     )
-    from elearn.healthfund.services import export_for as health_needs_export
     from elearn.resources.services import export_for as resources_export
 
     request_ids = select(ConsultationRequest.id).where(ConsultationRequest.worker_id == user.id)
@@ -279,6 +279,7 @@ def _erase_personal_data(user: User) -> None:
         Appointment,
         CaseNote,
         ConsultationRequest,
+        HealthNeedProfile,
         OutboxMessage,
         PasswordResetToken,
         QuizAttempt,
@@ -294,6 +295,7 @@ def _erase_personal_data(user: User) -> None:
         delete(OutboxMessage).where(OutboxMessage.recipient == old_email),
         delete(SavedScenario).where(SavedScenario.user_id == user.id),
         delete(TargetGroupDeclaration).where(TargetGroupDeclaration.user_id == user.id),
+        delete(HealthNeedProfile).where(HealthNeedProfile.user_id == user.id),
         delete(ConsentRecord).where(ConsentRecord.user_id == user.id),
         delete(RequestMessage).where(RequestMessage.request_id.in_(request_ids)),
         delete(CaseNote).where(CaseNote.request_id.in_(request_ids)),
