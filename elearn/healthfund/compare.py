@@ -153,7 +153,7 @@ class GroupPlanResult:
 
 @dataclass
 class GroupRanking:
-    workers: int | None  # workers who declared at least one counted item (published)
+    workers: int | None  # workers who declared any need (published)
     demand: list[ItemDemand]
     plans: list[GroupPlanResult]
 
@@ -216,4 +216,7 @@ def compare_for_group(
             r.plan.plan_id,
         )
     )
-    return GroupRanking(disclosure.count(len(group)), demand, results)
+    declared_any = sum(
+        1 for needs in needs_by_worker if any(float(v or 0) > 0 for v in needs.values())
+    )
+    return GroupRanking(disclosure.count(declared_any), demand, results)

@@ -43,8 +43,20 @@ def whole_euros(form: Form, field: Field) -> None:
         raise ValidationError(_l("Write an amount between 0 and 1.000.000 €."))
 
 
-def euros(label: object, description: object = None) -> AmountField:
-    return AmountField(
+class WholeEurosField(AmountField):
+    """Whole euros: shown back without cents ("600", not "600.00")."""
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return self.raw_data[0]
+        if self.data is None:
+            return ""
+        value = Decimal(self.data)
+        return str(int(value)) if value == value.to_integral_value() else str(value)
+
+
+def euros(label: object, description: object = None) -> WholeEurosField:
+    return WholeEurosField(
         label,
         validators=[Optional(), whole_euros],
         description=description,

@@ -114,7 +114,7 @@ def test_items_declared_by_fewer_than_five_workers_do_not_count_anywhere():
     assert demand["dental"].workers == 5 and demand["dental"].average_cost == 500
     psych = next(r for r in ranking.plans if r.plan.name == "Psiche")
     assert psych.average == 0 and "psychologist" not in psych.by_item
-    # Five workers stand behind the counted needs: the one with only the psychologist is out.
+    # Six workers declared something: published as 5.
     assert ranking.workers == 5
 
 
@@ -124,7 +124,7 @@ def test_with_fewer_than_five_workers_nothing_is_shown():
         [plan(1, "Denti", dental=Coverage("dental", 1000))], workers, COVERAGE_ITEMS
     )
     assert not ranking.shown
-    assert ranking.workers == 0
+    assert ranking.workers is None
     assert ranking.plans[0].average is None
     assert all(d.workers is None for d in ranking.demand if d.item in ("dental", "glasses"))
 
