@@ -293,3 +293,18 @@ def test_health_votes_of_the_cooperatives_labs_are_shown_read_only(
     assert "Dentista troppo caro" in page and "Proposta al fondo" in page
     assert "circa 5 persone" in page.lower() or "5 persone" in page
     assert "Turni troppo lunghi" not in page
+
+
+def test_the_resources_map_leads_to_the_comparison(client, coops, plans, login):
+    login(coops.worker)
+    client.post(
+        "/risorse/questionario/famiglia",
+        data={"children-0-age": "5", "other_parent": "not_working"},
+    )
+    client.post("/risorse/questionario/isee", data={"has_isee": "no"})
+    client.post("/risorse/questionario/lavoro", data={"contract": "permanent"})
+    client.post("/risorse/questionario/consenso", data={"consent": "no"})
+    page = client.get("/risorse").get_data(as_text=True)
+    health = page[page.index('id="res-ccnl_health"') :]
+    health = health[: health.index("</article>")]
+    assert 'href="/fondi-sanitari"' in health
