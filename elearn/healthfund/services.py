@@ -255,6 +255,8 @@ def save_needs(
     for item, cost in needs.items():
         if item not in COVERAGE_ITEMS or not 0 < cost <= AMOUNT_MAX:
             raise HealthFundError(str(_l("Unknown coverage item.")))
+    if profile is None and not needs:
+        raise HealthFundError(str(_l("Write at least one yearly amount to compare the plans.")))
     if profile is None:
         if not consent:
             raise HealthFundError(

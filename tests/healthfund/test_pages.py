@@ -112,6 +112,15 @@ def test_bad_amounts_get_a_clear_message_and_a_4xx(client, coops, plans, login, 
     assert message in response.get_data(as_text=True)
 
 
+def test_an_empty_form_asks_for_an_amount_and_stores_nothing(app, client, coops, plans, login):
+    login(coops.worker)
+    response = client.post("/fondi-sanitari/bisogni", data={"consent": "y"})
+    assert response.status_code == 422
+    assert "almeno un importo" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(HealthNeedProfile, coops.worker) is None
+
+
 def test_withdrawing_consent_deletes_the_amounts(app, client, coops, plans, login):
     login(coops.worker)
     client.post("/fondi-sanitari/bisogni", data={"dental": "600", "consent": "y"})
