@@ -12,6 +12,12 @@ from elearn.models.consult import (
     WelfareDay,
     WelfareDayRegistration,
 )
+from elearn.models.healthfund import (
+    HealthNeed,
+    HealthNeedProfile,
+    HealthPlan,
+    HealthPlanCoverage,
+)
 from elearn.models.labs import Lab, LabCard, LabOrganization, LabOutcome, LabSupport, LabVote
 from elearn.models.learning import (
     Course,
@@ -66,6 +72,10 @@ __all__ = [
     "WelfareDay",
     "WelfareDayRegistration",
     "Course",
+    "HealthNeed",
+    "HealthNeedProfile",
+    "HealthPlan",
+    "HealthPlanCoverage",
     "Lab",
     "LabCard",
     "LabOrganization",

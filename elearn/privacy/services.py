@@ -151,6 +151,7 @@ def _role_name(actor_id: int | None, roles_of: dict[int, set[str]]) -> str:
 def export_user_data(user: User, *, remote_addr: str = "") -> dict[str, object]:
     """Everything stored about the worker, as JSON-ready data. Case notes are the manager's
     working notes and are listed by count (ask the Welfare Manager for their content)."""
+    from elearn.healthfund.services import export_for as health_needs_export
     from elearn.models import (
         ActivityDay,
         Appointment,
@@ -197,6 +198,7 @@ def export_user_data(user: User, *, remote_addr: str = "") -> dict[str, object]:
         "pathway": _rows(PathwayItem, PathwayItem.worker_id == user.id),
         "welfare_days": _rows(WelfareDayRegistration, WelfareDayRegistration.worker_id == user.id),
         "resources_map": resources_export(user.id),
+        "health_fund_needs": health_needs_export(user.id),
         "audit_entries": _audit_entries_about(user),
     }
     from elearn.models import NudgeSent, ReminderPreference
@@ -282,6 +284,7 @@ def _erase_personal_data(user: User) -> None:
         Appointment,
         CaseNote,
         ConsultationRequest,
+        HealthNeedProfile,
         OutboxMessage,
         PasswordResetToken,
         QuizAttempt,
@@ -297,6 +300,7 @@ def _erase_personal_data(user: User) -> None:
         delete(OutboxMessage).where(OutboxMessage.recipient == old_email),
         delete(SavedScenario).where(SavedScenario.user_id == user.id),
         delete(TargetGroupDeclaration).where(TargetGroupDeclaration.user_id == user.id),
+        delete(HealthNeedProfile).where(HealthNeedProfile.user_id == user.id),
         delete(ConsentRecord).where(ConsentRecord.user_id == user.id),
         delete(RequestMessage).where(RequestMessage.request_id.in_(request_ids)),
         delete(CaseNote).where(CaseNote.request_id.in_(request_ids)),

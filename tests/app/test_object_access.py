@@ -78,6 +78,10 @@ OBJECT_ROUTES = {
     "labs.set_outcome": OTHER_MANAGER,
     "resources.manager_map": OTHER_MANAGER,
     "resources.manager_pathway": OTHER_MANAGER,
+    # a cooperative's health-fund plans and the aggregate of its workers' needs
+    "healthfund.edit_plan": OTHER_MANAGER,
+    "healthfund.delete_plan": OTHER_MANAGER,
+    "healthfund.cooperative": OTHER_MANAGER,
 }
 
 # Routes with an id that name no one's private object (role checks cover them: access matrix).

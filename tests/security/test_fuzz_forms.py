@@ -78,6 +78,8 @@ FALLBACK: dict[str, tuple[str, dict[str, FieldInfo]]] = {
     # Attaching the resources map shows only once the worker has filled the questionnaire.
     "resources.attach": ("worker", {}),
     "labs.set_outcome": ("manager", {}),
+    # Deleting declared health needs shows only once the worker has saved some.
+    "healthfund.forget_needs": ("worker", {}),
 }
 
 # A POST answered with a page (200) instead of a redirect: only where the page *is* the answer.

@@ -1,0 +1,1 @@
+"""Health fund comparison: plans on one coverage sheet, ranked for a household or a cooperative."""
