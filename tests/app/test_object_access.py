@@ -105,6 +105,8 @@ NOT_OWNED = {
     "resources.step": "names a questionnaire step; the answers are always the worker's own",
     "resources.admin_edit": "admins manage every cooperative's resources",
     "resources.admin_delete": "admins manage every cooperative's resources",
+    "nudges.resume": "names a published course open to every worker; reads only their own progress",
+    "nudges.stop": "the signed token is the authority (per person, checked by itsdangerous)",
 }
 
 
