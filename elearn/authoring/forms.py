@@ -60,3 +60,14 @@ class SourceForm(FlaskForm):
 
 class UploadForm(FlaskForm):
     file = FileField(_l("File"), validators=[FileRequired(_l("Choose a file."))])
+
+
+class GlossaryForm(FlaskForm):
+    source = TextAreaField(
+        _l("glossary.yml"),
+        validators=[
+            InputRequired(_l("The text cannot be empty.")),
+            Length(max=200_000, message=_l("The text is too long (at most %(max)d characters).")),
+        ],
+        description=_l("One term a line: “Term: definition”. Shared by every course."),
+    )
