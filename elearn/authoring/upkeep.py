@@ -280,15 +280,16 @@ def current_glossary() -> coursefmt.Glossary:
     return services.current_glossary()
 
 
-def _course_problems(glossary: coursefmt.Glossary) -> set[coursefmt.CourseError]:
-    """Glossary-term problems of every course (published texts and working copies)."""
-    found: set[coursefmt.CourseError] = set()
+def _course_problems(glossary: coursefmt.Glossary) -> dict[str, coursefmt.CourseError]:
+    """Glossary-term problems of every course (published texts and working copies), by their
+    `path:line: message`."""
+    found: dict[str, coursefmt.CourseError] = {}
     for course in db.session.scalars(select(Course).order_by(Course.slug)):
         for drafts in (False, True):
             _parsed, errors = coursefmt.course_from_files(
                 services.course_files(course, drafts=drafts), course.slug, glossary=glossary
             )
-            found.update(e for e in errors if e.code == "unknown_term")
+            found.update((str(e), e) for e in errors if e.code == "unknown_term")
     return found
 
 
@@ -298,8 +299,9 @@ def check_glossary(text: str) -> tuple[coursefmt.Glossary, list[coursefmt.Course
     glossary, errors = coursefmt.parse_glossary(text.encode("utf-8"), GLOSSARY_OVERWRITE_NAME)
     if errors:
         return glossary, list(errors)
-    lost = _course_problems(glossary) - _course_problems(current_glossary())
-    return glossary, coursefmt.sort_errors(list(lost))
+    before = _course_problems(current_glossary())
+    lost = [error for key, error in _course_problems(glossary).items() if key not in before]
+    return glossary, sorted(lost, key=lambda e: (e.path, e.line))
 
 
 def save_glossary(
