@@ -32,7 +32,7 @@ def _publish_change(client, old: str, new: str) -> None:
 def test_history_shows_what_the_last_publication_changed(client, trainer):
     _publish_change(client, "Una spesa fissa torna ogni mese.", "Una spesa fissa arriva ogni mese.")
     page = client.get("/editor/prova/01-spese/versioni").get_data(as_text=True)
-    assert "Versione 1 → Versione 2 (pubblicato)" in page
+    assert "Versione 1 → Versione 2 (pubblicata)" in page
     assert "1 riga aggiunta" in page and "1 riga tolta" in page
     # The changed word itself is marked, and each line says in words what happened to it.
     assert "<del>torna</del>" in page and "<ins>arriva</ins>" in page
@@ -47,7 +47,7 @@ def test_any_two_versions_and_the_draft_can_be_compared(client, trainer):
     client.post("/editor/prova/01-spese", data={"source": source, "action": "save"})
     # By default: the draft against the newest version.
     page = client.get("/editor/prova/01-spese/versioni").get_data(as_text=True)
-    assert "Versione 3 (pubblicato) → Bozza (non pubblicata)" in page
+    assert "Versione 3 (pubblicata) → Bozza (non pubblicata)" in page
     page = client.get("/editor/prova/01-spese/versioni?da=1&a=3").get_data(as_text=True)
     assert "Una spesa fissa torna ogni mese." in page and "Seconda modifica." in page
     same = client.get("/editor/prova/01-spese/versioni?da=2&a=2").get_data(as_text=True)
