@@ -16,7 +16,14 @@ from sqlalchemy import func, select
 from elearn import audit, coursefmt
 from elearn.authoring import services
 from elearn.extensions import db
-from elearn.models import Course, CourseMedia, CourseModule, GlossaryFile, ModuleProgress
+from elearn.models import (
+    Course,
+    CourseCompletion,
+    CourseMedia,
+    CourseModule,
+    GlossaryFile,
+    ModuleProgress,
+)
 from elearn.models.base import utcnow
 
 GLOSSARY_OVERWRITE_NAME = "glossary.yml"
@@ -156,6 +163,8 @@ def remove_module(
     if plan.archive:
         record.archived = True
         course.updated_at = course.edited_on_web_at = utcnow()
+        db.session.flush()
+        _complete_courses_now_done(course)
     else:
         course.modules.remove(record)
         db.session.delete(record)
@@ -167,6 +176,33 @@ def remove_module(
     )
     db.session.commit()
     return plan
+
+
+def _complete_courses_now_done(course: Course) -> None:
+    """Learners who had completed every module left in the course complete it now (with their
+    certificate), as they would have on finishing their last module."""
+    from elearn.learning import services as learning
+
+    remaining = [m.slug for m in course.modules if m.is_visible]
+    if not remaining:
+        return
+    done = (
+        select(ModuleProgress.user_id)
+        .where(
+            ModuleProgress.course_slug == course.slug,
+            ModuleProgress.module_slug.in_(remaining),
+            ModuleProgress.completed_at.is_not(None),
+        )
+        .group_by(ModuleProgress.user_id)
+        .having(func.count(ModuleProgress.id) == len(remaining))
+        .where(
+            ~ModuleProgress.user_id.in_(
+                select(CourseCompletion.user_id).where(CourseCompletion.course_slug == course.slug)
+            )
+        )
+    )
+    for user_id in db.session.scalars(done).all():
+        learning._complete_course_if_due(user_id, course)
 
 
 def archived_modules(course: Course) -> list[CourseModule]:

@@ -201,3 +201,17 @@ def test_an_uploaded_image_survives_a_rerun_import(app, client, trainer, runner)
     runner.invoke(args=["courses", "import", str(FIXTURES)])
     with app.app_context():
         assert db.session.scalar(select(func.count(CourseMedia.id))) == 1
+
+
+def test_learners_who_finished_every_other_module_complete_the_course_when_one_is_deleted(
+    app, client, trainer, make_user, login
+):
+    worker = app.test_client()
+    worker_id = make_user("worker")
+    login(worker_id, worker)
+    worker.get("/corsi/prova/01-spese")
+    worker.post("/corsi/prova/01-spese/quiz/spesa-fissa", data={"choice": "0"})
+    worker.post("/corsi/prova/01-spese/letto", data={})
+    assert worker.get("/certificati/prova.pdf").status_code == 404  # 02-rate still to do
+    client.post("/editor/prova/02-rate/elimina", data={})
+    assert worker.get("/certificati/prova.pdf").status_code == 200
