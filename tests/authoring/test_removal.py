@@ -215,3 +215,46 @@ def test_learners_who_finished_every_other_module_complete_the_course_when_one_i
     assert worker.get("/certificati/prova.pdf").status_code == 404  # 02-rate still to do
     client.post("/editor/prova/02-rate/elimina", data={})
     assert worker.get("/certificati/prova.pdf").status_code == 200
+
+
+def test_a_deleted_module_whose_image_is_gone_is_not_restored(app, client, trainer):
+    _upload(client)
+    source = _source(client, "02-rate").replace(
+        "Il [[TAEG]] conta anche le spese.",
+        "Il [[TAEG]] conta anche le spese.\n\n![Grafico](media/grafico.png)",
+    )
+    client.post("/editor/prova/02-rate", data={"source": source, "action": "save"})
+    client.post("/editor/prova/pubblica", data={})
+    client.post("/editor/prova/02-rate/elimina", data={})
+    # Only a deleted module shows the image: deleting it is allowed, with a warning.
+    page = client.get("/editor/prova/immagini/grafico.png/elimina").get_data(as_text=True)
+    assert "La mostrano moduli eliminati" in page and "02-rate.md" in page
+    client.post("/editor/prova/immagini/grafico.png/elimina", data={})
+    response = client.post("/editor/prova/moduli-eliminati/02-rate/ripristina", data={})
+    page = client.get(response.location).get_data(as_text=True)
+    assert "Non ripristinato" in page and "media/grafico.png" in page
+    with app.app_context():
+        assert db.session.scalar(
+            select(CourseModule.archived).where(CourseModule.slug == "02-rate")
+        )
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        (
+            "modules:\n  - 01-a.md\n  - 02-b.md\n  - 03-c.md\n",
+            "modules:\n  - 01-a.md\n  - 03-c.md\n",
+        ),
+        ("modules:\n- '01-a.md'\n- \"02-b\"  # due\n", "modules:\n- '01-a.md'\n"),
+        ("modules: [01-a.md, 02-b.md, 03-c.md]\n", "modules: [01-a.md, 03-c.md]\n"),
+        ("modules: [01-a.md, 02-b.md]\n", "modules: [01-a.md]\n"),
+        ("title: T\n", "title: T\n"),
+    ],
+)
+def test_a_module_leaves_the_module_list_of_course_yml_and_nothing_else_changes(before, after):
+    from elearn.authoring.upkeep import with_module_entry, without_module_entry
+
+    assert without_module_entry(before, "02-b.md") == after
+    if "02-b" in before and "03-c" not in before:
+        assert without_module_entry(with_module_entry(after, "02-b.md"), "02-b.md") == after
