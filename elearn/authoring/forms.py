@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import SelectField, StringField, TextAreaField
+from wtforms import HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Regexp
 
 from elearn.forms import LANGUAGE_CHOICES, choices, no_control_chars
@@ -71,3 +71,6 @@ class GlossaryForm(FlaskForm):
         ],
         description=_l("One term a line: “Term: definition”. Shared by every course."),
     )
+    # The SHA-256 of the text the trainer started from: a save over someone else's newer save
+    # is refused instead of silently undoing it.
+    base = HiddenField()

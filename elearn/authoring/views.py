@@ -20,6 +20,7 @@ from elearn.authoring.forms import (
     UploadForm,
 )
 from elearn.authoring.media import ImageError, clean_image
+from elearn.coursefmt.model import sha256_hex
 from elearn.extensions import db
 from elearn.models import Course, CourseMedia, CourseModule, ModuleVersion
 from elearn.models.base import utcnow
@@ -338,7 +339,6 @@ def upload_media(slug: str) -> Response:
         )
         return redirect(url_for("authoring.course", slug=slug) + "#media")
     existing = next((item for item in found.media if item.filename == name), None)
-    from elearn.coursefmt.model import sha256_hex
 
     if existing is None:
         found.media.append(
@@ -491,20 +491,32 @@ def delete_media(slug: str, media_name: str) -> str | Response | tuple[str, int]
 @role_required(*EDITORS)
 def glossary() -> str | Response | tuple[str, int]:
     """glossary.yml, shared by every course, edited as text and saved only when valid."""
-    form = GlossaryForm(source=upkeep.glossary_text())
+    stored = upkeep.glossary_text()
+    form = GlossaryForm(source=stored)
     errors: list = []
     status = 200
     if form.validate_on_submit():
-        text = (form.source.data or "").replace("\r\n", "\n")
-        errors = upkeep.save_glossary(
-            text, actor_id=current_user.id, remote_addr=request.remote_addr or ""
-        )
-        if not errors:
-            flash(gettext("Glossary saved. Every course shows the new definitions."), "success")
-            return redirect(url_for("authoring.glossary"))
-        status = 422
+        if form.base.data and form.base.data != sha256_hex(stored.encode("utf-8")):
+            form.source.errors.append(
+                gettext(
+                    "Someone saved the glossary while you were editing it: your text was not "
+                    "saved. Copy your changes, reload the page and make them again."
+                )
+            )
+            status = 409
+        else:
+            text = (form.source.data or "").replace("\r\n", "\n")
+            errors = upkeep.save_glossary(
+                text, actor_id=current_user.id, remote_addr=request.remote_addr or ""
+            )
+            if not errors:
+                flash(gettext("Glossary saved. Every course shows the new definitions."), "success")
+                return redirect(url_for("authoring.glossary"))
+            status = 422
     elif form.errors:
         status = 422
+    if status != 409:
+        form.base.data = sha256_hex(stored.encode("utf-8"))
     return render_template(
         "authoring/glossary.html",
         form=form,

@@ -106,3 +106,18 @@ def test_a_glossary_with_a_yaml_mistake_names_its_line(app, client, trainer):
     assert response.status_code == 422
     assert "Non salvato" in page and "Riga 3" in page
     assert _stored(app) == before
+
+
+def test_a_save_over_someone_elses_newer_glossary_is_refused(app, client, trainer):
+    import re
+
+    page = client.get("/editor/glossario").get_data(as_text=True)
+    base = re.search(r'name="base" type="hidden" value="([0-9a-f]+)"', page).group(1)
+    client.post("/editor/glossario", data={"source": NEW_GLOSSARY, "base": base})
+    late = NEW_GLOSSARY.replace("tutto compreso", "versione vecchia")
+    response = client.post("/editor/glossario", data={"source": late, "base": base})
+    assert response.status_code == 409
+    page = response.get_data(as_text=True)
+    assert "Qualcuno ha salvato il glossario mentre lo modificavi" in page
+    assert "versione vecchia" in page  # the late text is still there to copy
+    assert _stored(app) == NEW_GLOSSARY
