@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import SelectField, StringField, TextAreaField
+from wtforms import HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Regexp
 
 from elearn.forms import LANGUAGE_CHOICES, choices, no_control_chars
@@ -60,3 +60,17 @@ class SourceForm(FlaskForm):
 
 class UploadForm(FlaskForm):
     file = FileField(_l("File"), validators=[FileRequired(_l("Choose a file."))])
+
+
+class GlossaryForm(FlaskForm):
+    source = TextAreaField(
+        _l("glossary.yml"),
+        validators=[
+            InputRequired(_l("The text cannot be empty.")),
+            Length(max=200_000, message=_l("The text is too long (at most %(max)d characters).")),
+        ],
+        description=_l("One term a line: “Term: definition”. Shared by every course."),
+    )
+    # The SHA-256 of the text the trainer started from: a save over someone else's newer save
+    # is refused instead of silently undoing it.
+    base = HiddenField()

@@ -40,19 +40,26 @@ def current_glossary() -> coursefmt.Glossary:
     return glossary
 
 
-def _store_glossary(glossary: coursefmt.Glossary) -> bool:
-    """Save the glossary; True when it changed."""
+GLOSSARY_FILE = "glossary.yml"
+
+
+def _store_glossary(glossary: coursefmt.Glossary, *, overwrite: bool = False) -> bool | None:
+    """Save the imported glossary; True when it changed, None when the copy edited in the web
+    editor since the last import was kept (unless `overwrite`)."""
     if glossary.raw is None:
         return False
     text = glossary.raw.decode("utf-8")
     row = db.session.get(GlossaryFile, 1)
     if row is not None and row.raw == text:
         return False
+    if row is not None and row.edited_on_web_at is not None and not overwrite:
+        return None
     if row is None:
         db.session.add(GlossaryFile(id=1, raw=text))
     else:
         row.raw = text
         row.updated_at = utcnow()
+        row.edited_on_web_at = None
     return True
 
 
@@ -281,12 +288,17 @@ def import_courses(
     """Import every valid course under `root` (idempotent); invalid ones are reported, not saved.
 
     A course that a trainer published from the web since it was imported keeps the web version
-    when its files differ (listed in `skipped`), unless its slug is in `overwrite`.
+    when its files differ (listed in `skipped`), unless its slug is in `overwrite`; so does
+    the glossary saved in the web editor (`glossary.yml` in `skipped` and in `overwrite`).
     """
     report = ImportReport()
     loaded = coursefmt.load_courses(root)
     report.errors = [str(error) for error in loaded.errors]
-    glossary_changed = _store_glossary(loaded.glossary)
+    glossary_changed = _store_glossary(loaded.glossary, overwrite=GLOSSARY_FILE in overwrite)
+    glossary = loaded.glossary
+    if glossary_changed is None:
+        report.skipped.append(GLOSSARY_FILE)
+        glossary = current_glossary()
     invalid_slugs = {Path(e.path).parts[-2] for e in loaded.errors if len(Path(e.path).parts) >= 2}
     for parsed in loaded.courses:
         if parsed.slug in invalid_slugs:
@@ -303,7 +315,7 @@ def import_courses(
             else:
                 report.unchanged.append(parsed.slug)
             continue
-        course, changed, versions = store_course(parsed, loaded.glossary, author_id=author_id)
+        course, changed, versions = store_course(parsed, glossary, author_id=author_id)
         course.edited_on_web_at = None
         report.new_versions += versions
         (report.created if is_new else report.updated if changed else report.unchanged).append(
@@ -311,7 +323,7 @@ def import_courses(
         )
     if glossary_changed:
         db.session.flush()
-        rerender_all(loaded.glossary)
+        rerender_all(glossary)
     db.session.commit()
     refresh_stale_renderings()
     return report

@@ -167,6 +167,9 @@ class GlossaryFile(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     raw: Mapped[str] = mapped_column(Text)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Set when a trainer saves the glossary in the web editor: an import of course folders keeps
+    # that text (and says so) instead of overwriting it with the folders' glossary.yml.
+    edited_on_web_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class ModuleProgress(db.Model):

@@ -66,6 +66,8 @@ FALLBACK: dict[str, tuple[str, dict[str, FieldInfo]]] = {
     "admin.reset_second_factor": ("admin", {}),  # shown only for people with an authenticator
     "authoring.preview": ("trainer", {"source": FieldInfo("source", "textarea", [MODULE_SOURCE])}),
     "authoring.restore": ("trainer", {}),
+    # Shown only beside a deleted module (the world has none).
+    "authoring.restore_module": ("trainer", {}),
     "consult.register": ("worker", {}),
     "learning.heartbeat": ("worker", {}),
     "manage.reopen": ("manager", {}),

@@ -426,3 +426,25 @@ def test_glossary_definitions_from_files_are_inert_for_everyone(fresh, tmp_path)
         page = world.clients[role].get("/glossario").get_data(as_text=True)
         assert not inert_problems(page), (role, inert_problems(page))
         assert shows(page, "Zoë 😀") and shows(page, "مرحبا"), role
+
+
+def test_glossary_definitions_written_in_the_web_editor_are_inert_for_everyone(fresh) -> None:
+    """The trainer's glossary editor saves what is typed; every page showing it stays inert."""
+    from elearn.models import GlossaryFile
+
+    app, world = fresh
+    definition = " ".join(PAYLOADS.values()).replace("\n", " ")
+    with app.app_context():
+        current = db.session.get(GlossaryFile, 1).raw
+    source = current.rstrip("\n") + f"\nXSS: {json.dumps(definition, ensure_ascii=False)}\n"
+    response = world.clients["trainer"].post(
+        "/editor/glossario",
+        data={"source": source, "csrf_token": world.csrf["trainer"]},
+        csrf=False,
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)[:600]
+    for role, path in [(role, "/glossario") for role in ROLES] + [("trainer", "/editor/glossario")]:
+        page = world.clients[role].get(path).get_data(as_text=True)
+        assert not inert_problems(page), (role, path, inert_problems(page))
+    editor = world.clients["trainer"].get("/editor/glossario").get_data(as_text=True)
+    assert shows(editor, source.rstrip("\n").splitlines()[-1])
