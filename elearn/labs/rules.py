@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app, has_app_context
-from flask_babel import lazy_gettext
+from flask_babel import lazy_gettext, lazy_pgettext
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
@@ -32,7 +32,10 @@ KIND_LABELS = {
     "need": lazy_gettext("Need: what is hard"),
     "resource": lazy_gettext("Resource: what could help, what I can offer"),
 }
-KIND_SHORT = {"need": lazy_gettext("Need"), "resource": lazy_gettext("Resource")}
+KIND_SHORT = {
+    "need": lazy_pgettext("lab card kind", "Need"),
+    "resource": lazy_pgettext("lab card kind", "Resource"),
+}
 TOPIC_LABELS = {
     "childcare": lazy_gettext("Childcare"),
     "care": lazy_gettext("Care of relatives"),
