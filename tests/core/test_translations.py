@@ -70,3 +70,28 @@ def test_compiled_catalogue_matches_the_po_file():
     with (CATALOGUE / "messages.mo").open("rb") as handle:
         mo = {_plain(m.id): _plain(m.string) for m in read_mo(handle) if m.id}
     assert po == mo, "run pybabel compile -d elearn/translations"
+
+
+def test_no_string_is_translated_twice():
+    # Branches append their entries; a string appended twice keeps only the last translation,
+    # so one screen's word silently changes another's ("Need" of the budget vs of a lab card).
+    text = (CATALOGUE / "messages.po").read_text(encoding="utf-8")
+    seen: dict[tuple[str, str], int] = {}
+    duplicates = []
+    for entry in text.split("\n\n"):
+        lines = [line for line in entry.splitlines() if not line.startswith("#")]
+        context = next((line for line in lines if line.startswith("msgctxt ")), "")
+        start = next((i for i, line in enumerate(lines) if line.startswith("msgid ")), None)
+        if start is None:
+            continue
+        end = next(
+            (i for i, line in enumerate(lines) if line.startswith(("msgstr", "msgid_plural"))),
+            len(lines),
+        )
+        key = (context, "\n".join(lines[start:end]))
+        if key == ("", 'msgid ""'):
+            continue  # the header
+        seen[key] = seen.get(key, 0) + 1
+        if seen[key] == 2:
+            duplicates.append(key[1])
+    assert duplicates == []
