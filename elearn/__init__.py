@@ -64,11 +64,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from elearn.auth.views import bp as auth_bp
     from elearn.authoring.views import bp as authoring_bp
     from elearn.consult.views import bp as consult_bp
+    from elearn.consult.views import manager_bp as manage_bp
     from elearn.core.views import bp as core_bp
     from elearn.labs.views import bp as labs_bp
     from elearn.learning.views import bp as learning_bp
     from elearn.learning.views import glossary_bp
-    from elearn.manage.views import bp as manage_bp
     from elearn.privacy.views import bp as privacy_bp
     from elearn.reports.views import bp as reports_bp
     from elearn.resources.views import bp as resources_bp

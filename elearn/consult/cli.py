@@ -17,7 +17,7 @@ def remind_command() -> None:
     """Queue reminders for tomorrow (run daily from cron; running twice sends nothing twice).
 
     Deliver them with `elearn outbox send`."""
-    from elearn.consult.services import send_reminders
+    from elearn.consult.reminders import send_reminders
 
     report = send_reminders()
     click.echo(

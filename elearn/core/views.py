@@ -31,7 +31,8 @@ def home() -> str:
         return render_template("core/welcome.html")
     resume = start = appointment = welfare_day = None
     if current_user.has_role("worker"):
-        from elearn.consult.services import next_appointment_of, next_welfare_day_of
+        from elearn.consult.appointments import next_appointment_of
+        from elearn.consult.welfare_days import next_welfare_day_of
         from elearn.learning.services import continue_learning, first_course, has_started_learning
 
         resume = continue_learning(current_user.id)

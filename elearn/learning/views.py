@@ -173,7 +173,7 @@ def my_path() -> str:
     path = services.my_path(current_user.id, str(get_locale() or "it"))
     pathway = None
     if "consult.new_request" in current_app.view_functions:
-        from elearn.consult.services import pathway_for
+        from elearn.consult.pathway import pathway_for
 
         pathway = pathway_for(current_user.id)
     return render_template("learning/my_path.html", path=path, pathway=pathway)

@@ -82,6 +82,16 @@ class ConsultationRequest(db.Model):
         CheckConstraint(f"length(description) <= {DESCRIPTION_MAX}", name="description_length"),
     )
 
+    def touch(self) -> None:
+        """Something happened on the case: it moves up in "last changed"."""
+        self.updated_at = utcnow()
+
+    def mark_answered(self) -> None:
+        """A Welfare Manager answered: the first time is kept for the statistics."""
+        self.touch()
+        if self.first_answer_at is None:
+            self.first_answer_at = self.updated_at
+
 
 class RequestScenario(db.Model):
     """A saved simulator scenario the worker attached to a request (their own only)."""
@@ -201,6 +211,11 @@ class Appointment(db.Model):
         CheckConstraint(_in("channel", CHANNELS), name="channel_known"),
         CheckConstraint("status IN ('booked', 'cancelled', 'held')", name="status_known"),
     )
+
+    def cancel(self) -> None:
+        """Cancelled: the slot is free for someone else, the appointment stays in the history."""
+        self.status = "cancelled"
+        self.slot_id = None
 
 
 class PathwayItem(db.Model):
