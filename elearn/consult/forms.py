@@ -14,7 +14,6 @@ from wtforms import (
     IntegerField,
     RadioField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
     TimeField,
@@ -27,10 +26,9 @@ from wtforms.validators import (
     Optional,
     ValidationError,
 )
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from elearn.consult.rules import CHANNEL_LABELS, STATUS_LABELS, TOPIC_LABELS
-from elearn.forms import choices, no_control_chars
+from elearn.forms import CheckboxListField, choices, no_control_chars
 from elearn.models.consult import DESCRIPTION_MAX, MESSAGE_MAX, NOTE_MAX
 
 MAX_ID_DIGITS = 9  # below 2**31: fits an INTEGER column on PostgreSQL and SQLite
@@ -54,11 +52,6 @@ def id_or_none(value: str | None) -> int | None:
         return record_id(value or "")
     except ValueError:
         return None
-
-
-class CheckboxListField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 class ConsultationRequestForm(FlaskForm):
