@@ -1,17 +1,25 @@
-"""WELFARE³ financial-education platform: the Flask application factory."""
+"""WELFARE³ financial-education platform: the Flask application factory.
+
+Importing the package loads no Flask: the pure packages inside it (`elearn.coursefmt`,
+`elearn.resources.rules`) are imported on their own by the course checker and the tests. Flask
+and every domain are imported by `create_app`, the one place that wires them (`flask --app elearn`
+and the `elearn` command both call it)."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
-
-from flask import Flask
+from typing import TYPE_CHECKING, Any
 
 from elearn.paths import resource_dir
+
+if TYPE_CHECKING:
+    from flask import Flask
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the application: settings, extensions, blueprints. No side effects beyond wiring."""
+    from flask import Flask
+
     instance_path = Path((config or {}).get("INSTANCE_PATH") or Path.cwd() / "instance").resolve()
     app = Flask(
         __name__,
