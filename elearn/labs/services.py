@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from flask import current_app, has_app_context
 from flask_babel import gettext, lazy_gettext, ngettext
 from rapidfuzz import fuzz, process, utils
-from sqlalchemy import delete, event, func, select
+from sqlalchemy import delete, event, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -919,8 +919,6 @@ def export_rows(user: User) -> dict[str, list[dict[str, object]]]:
 
 def forget_author(user_id: int) -> None:
     """Erasure: the cards stay, anonymous and unsigned, and still count their author (no commit)."""
-    from sqlalchemy import update
-
     db.session.execute(
         update(LabCard)
         .where(LabCard.author_id == user_id)
