@@ -4,6 +4,7 @@ filters, case actions, slots, Welfare days)."""
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -94,6 +95,10 @@ class ConsultationRequestForm(FlaskForm):
     share_progress = BooleanField(
         _l("Show my course progress to the Welfare Manager for this request"),
         description=_l("Only for this request. You can stop sharing at any time."),
+    )
+    attach_numbers = BooleanField(
+        _l("Send these numbers with my request"),
+        description=_l("Untick to send the request without them."),
     )
     attach_resources = BooleanField(
         _l("Attach my resources map"),
@@ -282,3 +287,21 @@ class WelfareDayForm(FlaskForm):
             NumberRange(1, 5000, message=_l("Between %(min)s and %(max)s.")),
         ],
     )
+
+    def day_fields(self) -> dict[str, Any]:
+        """The day as `create_welfare_day` and `update_welfare_day` take it."""
+        return {
+            "title": self.title.data,
+            "day": self.day.data,
+            "start": self.start.data,
+            "end": self.end.data,
+            "place": self.place.data,
+            "programme": self.programme.data or "",
+            "capacity": self.capacity.data,
+        }
+
+
+class WelfareDayEditForm(WelfareDayForm):
+    """The same fields but the organization, which a Welfare day keeps."""
+
+    organization = None

@@ -283,3 +283,24 @@ def mail_welfare_day_reminder(registration: WelfareDayRegistration) -> None:
                 place=event.place,
             ),
         )
+
+
+def mail_welfare_day_changed(registration: WelfareDayRegistration) -> None:
+    """The day, the time or the place of a Welfare day the worker has a place (or waits) for
+    changed: the new details, and a calendar file that replaces the old one."""
+    worker, event = registration.worker, registration.welfare_day
+    with force_locale(language_of(worker)):
+        _send_welfare_day(
+            worker,
+            event,
+            gettext("The Welfare day has changed"),
+            gettext(
+                "Hello %(name)s,\n\nthe Welfare day you signed up for has changed. "
+                "Now it is:\n%(details)s\n\n"
+                "If you can no longer come, free your place for someone else:\n%(link)s\n",
+                name=worker.first_name,
+                details=_welfare_day_details(event),
+                link=public_url("consult.welfare_days"),
+            ),
+            calendar=registration.status == "registered",
+        )

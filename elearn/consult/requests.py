@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -27,7 +28,14 @@ from elearn.models import (
     User,
 )
 from elearn.models.base import utcnow
-from elearn.simulate.services import scenario_summary, scenarios_for, simulator_title
+from elearn.simulate.services import (
+    numbers_summary,
+    scenario_summary,
+    scenarios_for,
+    simulator_title,
+    validated_inputs,
+)
+from simulators import InvalidInput, UnknownSimulator
 
 # --- asking (worker) -----------------------------------------------------------------------------
 
@@ -111,6 +119,17 @@ def request_context(
     return context
 
 
+def carried_numbers(simulator: str, args: Mapping[str, str], lang: str) -> dict[str, Any] | None:
+    """The numbers a simulator page sends along with "Talk to the Welfare Manager about this",
+    validated as a saved scenario's would be; None when there are none or they do not hold."""
+    if simulator not in SIMULATOR_TOPICS or not args:
+        return None
+    try:
+        return validated_inputs(simulator, args, lang)
+    except (InvalidInput, UnknownSimulator):
+        return None
+
+
 def create_request(
     worker: User,
     *,
@@ -122,6 +141,7 @@ def create_request(
     scenario_ids: list[int],
     share_progress: bool,
     context: RequestContext,
+    numbers: dict[str, Any] | None = None,
 ) -> ConsultationRequest:
     if worker.organization_id is None:
         raise ConsultError(
@@ -156,6 +176,7 @@ def create_request(
         context_course_slug=context.course_slug,
         context_module_slug=context.module_slug,
         context_simulator=context.simulator,
+        context_inputs=numbers if numbers and context.simulator else None,
     )
     db.session.add(consultation)
     db.session.flush()
@@ -290,6 +311,13 @@ def attached_scenarios(consultation: ConsultationRequest) -> list[dict[str, Any]
         .order_by(SavedScenario.name)
     )
     return [scenario_summary(row) for row in rows]
+
+
+def carried_summary(consultation: ConsultationRequest) -> dict[str, Any] | None:
+    """The simulator numbers the request carries, with their main results, or None."""
+    if not consultation.context_inputs or not consultation.context_simulator:
+        return None
+    return numbers_summary(consultation.context_simulator, consultation.context_inputs)
 
 
 # --- the queue and the case file (manager) -------------------------------------------------------

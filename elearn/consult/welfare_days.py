@@ -15,7 +15,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from elearn.consult.mail import mail_welfare_day
+from elearn.consult.mail import mail_welfare_day, mail_welfare_day_changed
 from elearn.consult.rules import ConsultError, local_zone, managed_org_ids
 from elearn.extensions import db
 from elearn.learning.services import record_activity
@@ -270,6 +270,70 @@ def create_welfare_day(
     db.session.add(event)
     db.session.commit()
     return event
+
+
+def update_welfare_day(
+    event: WelfareDay,
+    *,
+    title: str,
+    day: date,
+    start: time,
+    end: time,
+    place: str,
+    programme: str,
+    capacity: int,
+) -> int:
+    """Change a Welfare day that has not started yet. When the day, the times or the place
+    change, everyone with a place or on the waiting list gets an e-mail (and tomorrow's
+    reminder again). Returns how many people were told."""
+    if event.starts_at <= utcnow():
+        raise ConsultError(gettext("This Welfare day has already started."), "day")
+    if end <= start:
+        raise ConsultError(gettext("The end must come after the start."), "end")
+    zone = local_zone()
+    starts_at = datetime.combine(day, start, tzinfo=zone)
+    if starts_at <= utcnow():
+        raise ConsultError(gettext("Choose a day in the future."), "day")
+    if capacity < event.seats_taken:
+        raise ConsultError(
+            gettext(
+                "%(n)d people already have a place: keep at least %(n)d places.",
+                n=event.seats_taken,
+            ),
+            "capacity",
+        )
+    ends_at = datetime.combine(day, end, tzinfo=zone)
+    moved = (
+        starts_at != event.starts_at
+        or ends_at != event.ends_at
+        or " ".join(place.split()) != " ".join(event.place.split())
+    )
+    event.title = title.strip()
+    event.starts_at = starts_at
+    event.ends_at = ends_at
+    event.place = place.strip()
+    event.programme = programme.strip()
+    event.capacity = capacity
+    told = 0
+    if moved:
+        db.session.flush()
+        for registration in db.session.scalars(
+            select(WelfareDayRegistration)
+            .where(
+                WelfareDayRegistration.welfare_day_id == event.id,
+                WelfareDayRegistration.status != "cancelled",
+            )
+            .order_by(WelfareDayRegistration.id)
+        ):
+            registration.reminder_sent_at = None
+            mail_welfare_day_changed(registration)
+            told += 1
+    # More places: the first on the waiting list get them now.
+    db.session.flush()
+    while event.seats_taken < event.capacity and _promote_first(event.id) is not None:
+        db.session.refresh(event)
+    db.session.commit()
+    return told
 
 
 @dataclass

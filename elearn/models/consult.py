@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import (
+    JSON,
     Boolean,
     CheckConstraint,
     Date,
@@ -61,6 +63,9 @@ class ConsultationRequest(db.Model):
     context_course_slug: Mapped[str | None] = mapped_column(String(80))
     context_module_slug: Mapped[str | None] = mapped_column(String(120))
     context_simulator: Mapped[str | None] = mapped_column(String(32))
+    # The numbers on the simulator's screen when the worker asked (validated inputs, as a saved
+    # scenario stores them), without saving a scenario; None when the worker removed them.
+    context_inputs: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     reschedule_requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     first_answer_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     first_appointment_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

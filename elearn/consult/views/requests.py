@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
-from flask_babel import format_datetime, gettext
+from flask_babel import format_datetime, get_locale, gettext
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -38,6 +38,7 @@ from elearn.forms import choices
 from elearn.models import ConsultationRequest
 from elearn.outbox.services import deliver_inline_if_configured
 from elearn.resources import services as resources
+from elearn.simulate.services import language, numbers_summary
 
 # --- worker --------------------------------------------------------------------------------------
 
@@ -45,7 +46,12 @@ from elearn.resources import services as resources
 @bp.route("/nuova", methods=["GET", "POST"])
 @worker_only
 def new_request() -> str | Response | tuple[str, int]:
-    form = ConsultationRequestForm()
+    # "Talk to the Welfare Manager about this" on a simulator page posts its numbers here: the
+    # form opens with them as a summary, nothing checked yet (only the page's CSRF token).
+    carrying = request.method == "POST" and request.form.get("carry") == "1"
+    if carrying:
+        checked()
+    form = ConsultationRequestForm(formdata=None) if carrying else ConsultationRequestForm()
     args = request.form if request.method == "POST" else request.args
     context = consultations.request_context(
         current_user.id,
@@ -54,12 +60,16 @@ def new_request() -> str | Response | tuple[str, int]:
         args.get("simulator", ""),
         args.get("scenario", ""),
     )
+    carried_args = _carried_args() if request.method == "POST" else {}
+    numbers = consultations.carried_numbers(
+        context.simulator or "", carried_args, language(get_locale())
+    )
     points = consultations.social_points_of(current_user.organization_id)
     scenarios = consultations.own_scenarios(current_user.id)
     has_resources = bool(resources.inputs_of(current_user.id))
     form.social_point.choices = choices([(p.id, f"{p.name} – {p.address}") for p in points])
     form.scenarios.choices = choices([(s.id, s.name) for s in scenarios])
-    if request.method == "GET":
+    if request.method == "GET" or carrying:
         form.course.data = context.course_slug or ""
         form.module.data = context.module_slug or ""
         form.simulator.data = context.simulator or ""
@@ -68,7 +78,8 @@ def new_request() -> str | Response | tuple[str, int]:
         if context.scenario_id is not None:
             form.scenarios.data = [context.scenario_id]
         form.attach_resources.data = request.args.get("risorse") == "1"
-    if form.validate_on_submit():
+        form.attach_numbers.data = True
+    if not carrying and form.validate_on_submit():
         try:
             consultation = consultations.create_request(
                 current_user,
@@ -80,6 +91,7 @@ def new_request() -> str | Response | tuple[str, int]:
                 scenario_ids=list(form.scenarios.data or []),
                 share_progress=bool(form.share_progress.data),
                 context=context,
+                numbers=numbers if form.attach_numbers.data else None,
             )
         except rules.ConsultError as error:
             target = getattr(form, error.field or "description")
@@ -99,7 +111,19 @@ def new_request() -> str | Response | tuple[str, int]:
         context=context,
         has_points=bool(points),
         has_resources=has_resources,
+        numbers=numbers_summary(context.simulator or "", numbers) if numbers else None,
+        carried_args=carried_args if numbers else {},
     ), status
+
+
+# A simulator page has at most a few dozen inputs; more is not a page of ours.
+MAX_CARRIED_INPUTS = 200
+
+
+def _carried_args() -> dict[str, str]:
+    """The simulator inputs posted along (`in-<name>` fields), as the page's own query."""
+    carried = [(key[3:], value) for key, value in request.form.items() if key.startswith("in-")]
+    return {key[:80]: value[:200] for key, value in carried[:MAX_CARRIED_INPUTS]}
 
 
 @bp.get("/")
@@ -282,6 +306,7 @@ def _case_page(consultation: ConsultationRequest, **forms: object) -> str:
         appointment=appointments.current_appointment(consultation.id),
         notes=consultations.read_notes(consultation, current_user, request.remote_addr or ""),
         scenarios=consultations.attached_scenarios(consultation),
+        carried=consultations.carried_summary(consultation),
         asked_from=consultations.asked_from(consultation),
         learning=pathway.case_learning(consultation, current_user, request.remote_addr or ""),
         assign_form=assign_form,

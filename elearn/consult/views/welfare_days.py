@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext
+from flask_babel import gettext, ngettext
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from elearn.consult import rules, welfare_days
-from elearn.consult.forms import ActionForm, WelfareDayForm
+from elearn.consult.forms import ActionForm, WelfareDayEditForm, WelfareDayForm
+from elearn.consult.rules import local_zone
 from elearn.consult.views.common import (
     bp,
     checked,
@@ -19,6 +20,7 @@ from elearn.consult.views.common import (
     worker_only,
 )
 from elearn.forms import choices
+from elearn.models.base import utcnow
 from elearn.outbox.services import deliver_inline_if_configured
 
 # --- worker --------------------------------------------------------------------------------------
@@ -92,13 +94,7 @@ def new_welfare_day() -> str | Response | tuple[str, int]:
             event = welfare_days.create_welfare_day(
                 current_user,
                 organization_id=form.organization.data,
-                title=form.title.data,
-                day=form.day.data,
-                start=form.start.data,
-                end=form.end.data,
-                place=form.place.data,
-                programme=form.programme.data or "",
-                capacity=form.capacity.data,
+                **form.day_fields(),
             )
         except rules.ConsultError as error:
             target = getattr(form, error.field or "day")
@@ -111,6 +107,48 @@ def new_welfare_day() -> str | Response | tuple[str, int]:
     return render_template("manage/welfare_day_form.html", form=form), (422 if form.errors else 200)
 
 
+@manager_bp.route("/welfare-day/<int:event_id>/modifica", methods=["GET", "POST"])
+@manager_only
+def edit_welfare_day(event_id: int) -> str | Response | tuple[str, int]:
+    event = welfare_day_or_404(event_id)
+    if request.method == "GET":
+        local = event.starts_at.astimezone(local_zone())
+        form = WelfareDayEditForm(
+            formdata=None,
+            obj=event,
+            day=local.date(),
+            start=local.time().replace(tzinfo=None),
+            end=event.ends_at.astimezone(local_zone()).time().replace(tzinfo=None),
+        )
+    else:
+        form = WelfareDayEditForm()
+    if form.validate_on_submit():
+        try:
+            told = welfare_days.update_welfare_day(
+                event,
+                **form.day_fields(),
+            )
+        except rules.ConsultError as error:
+            target = getattr(form, error.field or "day")
+            target.errors = [*target.errors, error.message]
+        else:
+            deliver_inline_if_configured()
+            flash(
+                ngettext(
+                    "Welfare day saved. We wrote to the %(num)d person signed up.",
+                    "Welfare day saved. We wrote to the %(num)d people signed up.",
+                    told,
+                )
+                if told
+                else gettext("Welfare day saved."),
+                "success",
+            )
+            return redirect(url_for("manage.welfare_day", event_id=event.id))
+    return render_template("manage/welfare_day_form.html", form=form, event=event), (
+        422 if form.errors else 200
+    )
+
+
 @manager_bp.get("/welfare-day/<int:event_id>")
 @manager_only
 def welfare_day(event_id: int) -> str:
@@ -119,6 +157,7 @@ def welfare_day(event_id: int) -> str:
     return render_template(
         "manage/welfare_day.html",
         event=event,
+        editable=event.starts_at > utcnow(),
         registered=registered,
         waitlist=waitlist,
         action_form=ActionForm(),
