@@ -1,17 +1,25 @@
-"""WELFARE³ financial-education platform: the Flask application factory."""
+"""WELFARE³ financial-education platform: the Flask application factory.
+
+Importing the package loads no Flask: the pure packages inside it (`elearn.coursefmt`,
+`elearn.resources.rules`) are imported on their own by the course checker and the tests. Flask
+and every domain are imported by `create_app`, the one place that wires them (`flask --app elearn`
+and the `elearn` command both call it)."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
-
-from flask import Flask
+from typing import TYPE_CHECKING, Any
 
 from elearn.paths import resource_dir
+
+if TYPE_CHECKING:
+    from flask import Flask
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the application: settings, extensions, blueprints. No side effects beyond wiring."""
+    from flask import Flask
+
     instance_path = Path((config or {}).get("INSTANCE_PATH") or Path.cwd() / "instance").resolve()
     app = Flask(
         __name__,
@@ -64,12 +72,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from elearn.auth.views import bp as auth_bp
     from elearn.authoring.views import bp as authoring_bp
     from elearn.consult.views import bp as consult_bp
+    from elearn.consult.views import manager_bp as manage_bp
     from elearn.core.views import bp as core_bp
     from elearn.healthfund.views import bp as healthfund_bp
     from elearn.labs.views import bp as labs_bp
     from elearn.learning.views import bp as learning_bp
     from elearn.learning.views import glossary_bp
-    from elearn.manage.views import bp as manage_bp
     from elearn.nudges.views import bp as nudges_bp
     from elearn.privacy.views import bp as privacy_bp
     from elearn.reports.views import bp as reports_bp

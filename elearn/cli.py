@@ -81,7 +81,7 @@ def demo_command(host: str, port: int, no_serve: bool, learners: int) -> None:
     _echo_skipped(report.skipped)
     for error in report.errors:
         click.echo(f"  {error}", err=True)
-    from elearn.consult.services import seed_demo_consultations
+    from elearn.consult.demo import seed_demo_consultations
     from elearn.demo import seed_demo_learning
 
     added = seed_demo_learning(learners)

@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import Flask, g, has_app_context
 from sqlalchemy import event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 
 from elearn.extensions import db
@@ -104,7 +105,5 @@ def write_done() -> None:
 
 def dialect_insert(model: Any) -> Any:
     """INSERT for `model` with ON CONFLICT support on both SQLite and PostgreSQL."""
-    from sqlalchemy.dialects import postgresql, sqlite
-
     is_postgres = db.session.get_bind().dialect.name == "postgresql"
     return (postgresql.insert if is_postgres else sqlite.insert)(model)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from wtforms import Field, Form, PasswordField
+from wtforms import Field, Form, PasswordField, SelectMultipleField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import EqualTo, InputRequired, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from elearn.passwords import is_weak
 
@@ -85,3 +86,10 @@ def repeat_password_field(of: str) -> PasswordField:
         ],
         render_kw={"autocomplete": "new-password"},
     )
+
+
+class CheckboxListField(SelectMultipleField):
+    """A multiple choice shown as a list of checkboxes."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()

@@ -17,6 +17,7 @@ import re
 import traceback
 
 from flask import Flask
+from flask.logging import default_handler
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u2028\u2029\u0085]")
 CONTINUATION = "\n  | "
@@ -78,8 +79,6 @@ def init_app(app: Flask) -> None:
     `app.logger` is the `elearn` logger; module loggers propagate to it, and Flask's default
     handler writes to the server's error stream (gunicorn's error log).
     """
-    from flask.logging import default_handler
-
     default_handler.setFormatter(SafeFormatter(FORMAT))
     # Flask adds its handler only when no other handler is configured (a test runner's may
     # be); ours is added always, so the format holds wherever the app runs.

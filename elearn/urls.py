@@ -18,7 +18,8 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlsplit
 
-from flask import Flask, current_app
+from flask import Flask, current_app, render_template
+from flask_babel import force_locale, gettext
 from werkzeug.datastructures import LanguageAccept
 from werkzeug.exceptions import SecurityError
 from werkzeug.http import parse_accept_header
@@ -127,9 +128,6 @@ class RefuseUnknownHosts:
         return self.wsgi_app(environ, start_response)
 
     def _refuse(self, environ: WSGIEnvironment) -> Response:
-        from flask import render_template
-        from flask_babel import force_locale, gettext
-
         host = environ.get("HTTP_HOST", "")
         log.warning("refused a request for the host %r: not in TRUSTED_HOSTS", host[:100])
         languages = self.app.config["LANGUAGES"]

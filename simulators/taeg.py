@@ -17,11 +17,19 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from scipy.optimize import brentq
 
 from simulators.errors import InvalidInput, Problem
 from simulators.numbers import round_half_up
 from simulators.validation import MAX_AMOUNT, FieldReader
+
+
+def _brentq(*args: Any, **kwargs: Any) -> float:
+    """SciPy's root finder, imported at the first TAEG computed: importing `simulators` (and the
+    course checker with it) must not pay the second SciPy takes to load."""
+    from scipy.optimize import brentq  # noqa: PLC0415 - deliberate: heavy, needed only here
+
+    return float(brentq(*args, **kwargs))
+
 
 MAX_CASHFLOWS = 1200
 MAX_YEARS = 60.0
@@ -87,9 +95,9 @@ def solve_log_rate(times: np.ndarray, amounts: np.ndarray) -> float:
             if f_low == 0.0:
                 return low
             if f_high * f0 < 0:
-                return float(brentq(f, 0.0, high, xtol=1e-15, rtol=1e-15, maxiter=500))
+                return _brentq(f, 0.0, high, xtol=1e-15, rtol=1e-15, maxiter=500)
             if f_low * f0 < 0:
-                return float(brentq(f, low, 0.0, xtol=1e-15, rtol=1e-15, maxiter=500))
+                return _brentq(f, low, 0.0, xtol=1e-15, rtol=1e-15, maxiter=500)
             if step >= _Y_HIGH:
                 raise NoUniqueRate("no root in range")
             step *= 2
@@ -106,7 +114,7 @@ def solve_log_rate(times: np.ndarray, amounts: np.ndarray) -> float:
     if len(exact):
         return float(grid[exact[0]])
     i = int(crossings[0])
-    return float(brentq(f, grid[i], grid[i + 1], xtol=1e-15, rtol=1e-15, maxiter=500))
+    return _brentq(f, grid[i], grid[i + 1], xtol=1e-15, rtol=1e-15, maxiter=500)
 
 
 def taeg_from_flows(times: np.ndarray, amounts: np.ndarray) -> float:

@@ -11,6 +11,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from elearn.auth import throttle
 from elearn.extensions import db
 from elearn.models import Organization, PasswordResetToken, Role, User
 from elearn.models.base import utcnow
@@ -206,8 +207,6 @@ def reset_password(token: str, new_password: str) -> User | None:
     # Every session ends (models.users: a password change does): the link may have been stolen.
     user.password_hash = hash_password(new_password)
     # Whoever proved they own the mailbox gets their account back at once.
-    from elearn.auth import throttle
-
     throttle.clear_account(user.email)
     throttle.clear_account(f"code:{user.id}")
     db.session.commit()

@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from elearn import audit, coursefmt
 from elearn.authoring import services
 from elearn.extensions import db
+from elearn.learning import services as learning
 from elearn.models import (
     Course,
     CourseCompletion,
@@ -181,8 +182,6 @@ def remove_module(
 def _complete_courses_now_done(course: Course) -> None:
     """Learners who had completed every module left in the course complete it now (with their
     certificate), as they would have on finishing their last module."""
-    from elearn.learning import services as learning
-
     remaining = [m.slug for m in course.modules if m.is_visible]
     if not remaining:
         return

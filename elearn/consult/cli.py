@@ -5,6 +5,8 @@ from __future__ import annotations
 import click
 from flask.cli import with_appcontext
 
+from elearn.consult.reminders import send_reminders
+
 
 @click.group("consult")
 def consult_group() -> None:
@@ -17,8 +19,6 @@ def remind_command() -> None:
     """Queue reminders for tomorrow (run daily from cron; running twice sends nothing twice).
 
     Deliver them with `elearn outbox send`."""
-    from elearn.consult.services import send_reminders
-
     report = send_reminders()
     click.echo(
         f"reminders queued: {report.appointments} appointments, "

@@ -1,24 +1,36 @@
-"""Forms of the worker's side: asking for a consultation, messages, sharing."""
+"""Forms of consultations: the worker's (asking, messages, sharing) and the manager's (queue
+filters, case actions, slots, Welfare days)."""
 
 from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
+    DateField,
     HiddenField,
+    IntegerField,
     RadioField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
+    TimeField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
-from wtforms.widgets import CheckboxInput, ListWidget
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
-from elearn.consult.services import CHANNEL_LABELS, TOPIC_LABELS
-from elearn.forms import choices, no_control_chars
-from elearn.models.consult import DESCRIPTION_MAX, MESSAGE_MAX
+from elearn.consult.rules import CHANNEL_LABELS, STATUS_LABELS, TOPIC_LABELS
+from elearn.forms import CheckboxListField, choices, no_control_chars
+from elearn.models.consult import DESCRIPTION_MAX, MESSAGE_MAX, NOTE_MAX
 
 MAX_ID_DIGITS = 9  # below 2**31: fits an INTEGER column on PostgreSQL and SQLite
 
@@ -41,11 +53,6 @@ def id_or_none(value: str | None) -> int | None:
         return record_id(value or "")
     except ValueError:
         return None
-
-
-class CheckboxListField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 class ConsultationRequestForm(FlaskForm):
@@ -89,6 +96,10 @@ class ConsultationRequestForm(FlaskForm):
         _l("Show my course progress to the Welfare Manager for this request"),
         description=_l("Only for this request. You can stop sharing at any time."),
     )
+    attach_numbers = BooleanField(
+        _l("Send these numbers with my request"),
+        description=_l("Untick to send the request without them."),
+    )
     attach_resources = BooleanField(
         _l("Attach my resources map"),
         description=_l("Your answers and the estimates, to prepare the meeting."),
@@ -128,3 +139,169 @@ class SharingForm(FlaskForm):
 
 class ActionForm(FlaskForm):
     """A button without fields: only the CSRF token."""
+
+
+# --- the manager's forms -------------------------------------------------------------------------
+
+
+def _max(n: int) -> Length:
+    return Length(max=n, message=_l("Use at most %(max)d characters."))
+
+
+class QueueFilterForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    status = SelectField(
+        _l("Status"),
+        choices=lambda: choices(
+            [("open", _l("All open")), *STATUS_LABELS.items(), ("all", _l("All"))]
+        ),
+        default="open",
+        validate_choice=False,
+    )
+    topic = SelectField(
+        _l("Topic"),
+        choices=lambda: choices([("", _l("All topics")), *TOPIC_LABELS.items()]),
+        validate_choice=False,
+    )
+    organization = SelectField(_l("Organization"), validate_choice=False)
+    assigned = SelectField(
+        _l("Assigned to"),
+        choices=lambda: choices(
+            [("", _l("Anyone")), ("me", _l("Me")), ("nobody", _l("Nobody yet"))]
+        ),
+        validate_choice=False,
+    )
+
+
+class AssignForm(FlaskForm):
+    manager = SelectField(_l("Welfare Manager in charge"), coerce=record_id, validate_choice=False)
+
+
+class ManagerMessageForm(FlaskForm):
+    body = TextAreaField(
+        _l("Message to the worker"),
+        validators=[DataRequired(_l("Write a message.")), _max(MESSAGE_MAX), no_control_chars],
+        description=_l("The worker sees it and gets an e-mail that a message is waiting."),
+        render_kw={"rows": 3, "maxlength": MESSAGE_MAX},
+    )
+    wait_for_worker = BooleanField(_l("I am waiting for an answer from the worker"), default=True)
+
+
+class NoteForm(FlaskForm):
+    note = TextAreaField(
+        _l("Private note"),
+        validators=[DataRequired(_l("Write the note.")), _max(NOTE_MAX), no_control_chars],
+        description=_l("Only Welfare Managers of this organization can read notes."),
+        render_kw={"rows": 3, "maxlength": NOTE_MAX},
+    )
+
+
+class BookingForm(FlaskForm):
+    slot = SelectField(
+        _l("Free slot"),
+        coerce=record_id,
+        validate_choice=False,
+        validators=[InputRequired(_l("Choose a slot."))],
+    )
+    channel = SelectField(
+        _l("How you meet"),
+        choices=lambda: choices(list(CHANNEL_LABELS.items())),
+        validators=[InputRequired(_l("Choose how to meet."))],
+    )
+
+
+class CloseForm(FlaskForm):
+    outcome = TextAreaField(
+        _l("Outcome"),
+        validators=[DataRequired(_l("Write the outcome.")), _max(2000), no_control_chars],
+        description=_l("Shown to the worker: write it in plain words."),
+        render_kw={"rows": 3, "maxlength": 2000},
+    )
+
+
+class PathwayForm(FlaskForm):
+    module = SelectField(_l("Recommended module"), validate_choice=False)
+    title = StringField(
+        _l("Or an action to do"),
+        validators=[Optional(), _max(200), no_control_chars],
+        description=_l("For example: bring your last three payslips."),
+    )
+    due_date = DateField(
+        _l("By (optional)"),
+        validators=[Optional()],
+        render_kw={"placeholder": "2026-06-30"},
+    )
+
+
+def within_two_years(form: FlaskForm, field: DateField) -> None:
+    # Slots repeat for weeks after the day: a day in the year 9999 would overflow the calendar.
+    if field.data and field.data > date.today() + timedelta(days=731):
+        raise ValidationError(_l("Choose a day within the next two years."))
+
+
+class SlotForm(FlaskForm):
+    point = SelectField(_l("Social point"), coerce=record_id, validate_choice=False)
+    day = DateField(_l("Day"), validators=[InputRequired(_l("Choose the day.")), within_two_years])
+    start = TimeField(_l("From"), validators=[InputRequired(_l("Choose the start time."))])
+    end = TimeField(_l("To"), validators=[InputRequired(_l("Choose the end time."))])
+    minutes = IntegerField(
+        _l("Minutes per meeting"),
+        default=45,
+        validators=[
+            InputRequired(_l("Enter the length of a meeting.")),
+            NumberRange(10, 240, message=_l("Between %(min)s and %(max)s.")),
+        ],
+    )
+    weeks = IntegerField(
+        _l("Repeat for how many weeks"),
+        default=1,
+        validators=[
+            InputRequired(_l("Enter a number of weeks.")),
+            NumberRange(1, 12, message=_l("Between %(min)s and %(max)s.")),
+        ],
+    )
+
+
+class WelfareDayForm(FlaskForm):
+    organization = SelectField(_l("Organization"), coerce=record_id, validate_choice=False)
+    title = StringField(
+        _l("Title"), validators=[DataRequired(_l("Enter a title.")), _max(160), no_control_chars]
+    )
+    day = DateField(_l("Day"), validators=[InputRequired(_l("Choose the day."))])
+    start = TimeField(_l("From"), validators=[InputRequired(_l("Choose the start time."))])
+    end = TimeField(_l("To"), validators=[InputRequired(_l("Choose the end time."))])
+    place = StringField(
+        _l("Place"), validators=[DataRequired(_l("Enter the place.")), _max(255), no_control_chars]
+    )
+    programme = TextAreaField(
+        _l("Programme"),
+        validators=[Optional(), _max(4000), no_control_chars],
+        render_kw={"rows": 5},
+    )
+    capacity = IntegerField(
+        _l("Places"),
+        validators=[
+            InputRequired(_l("Enter the number of places.")),
+            NumberRange(1, 5000, message=_l("Between %(min)s and %(max)s.")),
+        ],
+    )
+
+    def day_fields(self) -> dict[str, Any]:
+        """The day as `create_welfare_day` and `update_welfare_day` take it."""
+        return {
+            "title": self.title.data,
+            "day": self.day.data,
+            "start": self.start.data,
+            "end": self.end.data,
+            "place": self.place.data,
+            "programme": self.programme.data or "",
+            "capacity": self.capacity.data,
+        }
+
+
+class WelfareDayEditForm(WelfareDayForm):
+    """The same fields but the organization, which a Welfare day keeps."""
+
+    organization = None

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from flask import current_app, url_for
 from flask_babel import gettext, lazy_gettext
 
+from elearn.extensions import db
+from elearn.labs.services import current_labs_for_worker, has_open_lab
 from elearn.models import Role, User
 
 
@@ -52,8 +54,6 @@ def home_sections(user: User) -> list[HomeSection]:
             )
         )
     if user.has_role(Role.WORKER):
-        from elearn.labs.services import current_labs_for_worker
-
         labs = current_labs_for_worker(user)
         if labs:
             sections.append(
@@ -131,8 +131,6 @@ MENU = (
 
 def _shows_labs(user: User) -> bool:
     """Managers always reach their labs; workers once a lab of their cooperative is running."""
-    from elearn.labs.services import has_open_lab
-
     return user.has_role("manager") or has_open_lab(user)
 
 
@@ -203,3 +201,15 @@ def theme_css(accent: str | None) -> str:
         f"  --pico-primary-underline: {color}80;\n  --pico-primary-focus: {color}59;\n"
         f"  --w3-ok-border: {color};\n}}\n"
     )
+
+
+def update_profile(user: User, full_name: str, language: str) -> None:
+    """Save the name and the language a person chose on their profile."""
+    user.full_name = full_name.strip()
+    save_language(user, language)
+
+
+def save_language(user: User, language: str) -> None:
+    """Keep the language a signed-in person chose (e-mails follow it too)."""
+    user.language = language
+    db.session.commit()

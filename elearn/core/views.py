@@ -5,12 +5,24 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext, refresh
 from flask_login import current_user
+from sqlalchemy import text
 from werkzeug.wrappers import Response
 
 from elearn.auth.services import change_password
+from elearn.consult.appointments import next_appointment_of
+from elearn.consult.welfare_days import next_welfare_day_of
 from elearn.core.forms import ChangePasswordForm, LanguageForm, ProfileForm
-from elearn.core.services import accent_for, home_sections, main_menu, role_labels, theme_css
+from elearn.core.services import (
+    accent_for,
+    home_sections,
+    main_menu,
+    role_labels,
+    save_language,
+    theme_css,
+    update_profile,
+)
 from elearn.extensions import db
+from elearn.learning.services import continue_learning, first_course, has_started_learning
 from elearn.security import keep_only_this_session, login_required, safe_next
 
 bp = Blueprint("core", __name__)
@@ -31,9 +43,6 @@ def home() -> str:
         return render_template("core/welcome.html")
     resume = start = appointment = welfare_day = None
     if current_user.has_role("worker"):
-        from elearn.consult.services import next_appointment_of, next_welfare_day_of
-        from elearn.learning.services import continue_learning, first_course, has_started_learning
-
         resume = continue_learning(current_user.id)
         if resume is None and not has_started_learning(current_user.id):
             start = first_course(current_user.language or "it")
@@ -52,8 +61,6 @@ def home() -> str:
 @bp.get("/healthz")
 def health() -> tuple[dict[str, str], int]:
     """For load balancers and monitoring: the app answers and the database too."""
-    from sqlalchemy import text
-
     try:
         db.session.execute(text("SELECT 1"))
     except Exception:  # any database failure means "not ready"
@@ -77,8 +84,7 @@ def set_language() -> Response:
     if form.validate_on_submit():
         session["language"] = form.language.data
         if current_user.is_authenticated:
-            current_user.language = form.language.data
-            db.session.commit()
+            save_language(current_user, form.language.data)
         refresh()
     return redirect(safe_next(form.next.data))
 
@@ -90,10 +96,8 @@ def profile() -> str | Response | tuple[str, int]:
     password_form = ChangePasswordForm(prefix="password")
     if request.method == "POST" and "profile-full_name" in request.form:
         if profile_form.validate_on_submit():
-            current_user.full_name = profile_form.full_name.data.strip()
-            current_user.language = profile_form.language.data
+            update_profile(current_user, profile_form.full_name.data, profile_form.language.data)
             session["language"] = current_user.language
-            db.session.commit()
             refresh()
             flash(gettext("Your profile has been saved."), "success")
             return redirect(url_for("core.profile"))

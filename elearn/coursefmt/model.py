@@ -9,8 +9,13 @@ from dataclasses import dataclass, field
 QUIZ_TYPES = ("single", "multiple", "number")
 LANGUAGES = ("it", "en")
 LEVELS = ("base", "intermedio", "avanzato")
-AUDIENCES = ("tutti", "maternita", "figli", "legge104", "svantaggiati")
+# The target groups a worker may declare (elearn.models.progress) and a course may address:
+# the one list of their codes; "tutti" addresses everyone.
+TARGET_GROUPS = ("maternita", "figli", "legge104", "svantaggiati")
+AUDIENCES = ("tutti", *TARGET_GROUPS)
 DEFAULT_PASS_SCORE = 80
+# A number typed as 0.3 must match 0.1 + 0.2 stored as the answer, even with tolerance 0.
+NUMBER_SLACK = 1e-9
 
 
 def sha256_hex(data: bytes) -> str:
@@ -54,15 +59,32 @@ class Quiz:
 
     def is_correct(self, response: Collection[int] | int | float | None) -> bool:
         """Grade a response: choice indexes (authored order) for single/multiple, a number else."""
-        if self.type == "number":
-            if isinstance(response, bool) or not isinstance(response, int | float):
-                return False
-            return self.answer is not None and abs(response - self.answer) <= self.tolerance
-        if response is None or isinstance(response, int | float):
+        return grade_response(
+            self.type,
+            {i for i, choice in enumerate(self.choices) if choice.correct},
+            self.answer,
+            self.tolerance,
+            response,
+        )
+
+
+def grade_response(
+    quiz_type: str,
+    correct: Collection[int],
+    answer: int | float | None,
+    tolerance: int | float | None,
+    response: Collection[int] | int | float | None,
+) -> bool:
+    """The one grading rule, for the checker and the site: the chosen indexes must be exactly
+    the correct ones (at least one), a number must be within the tolerance of the answer."""
+    if quiz_type == "number":
+        if isinstance(response, bool) or not isinstance(response, int | float):
             return False
-        selected = set(response)
-        correct = {i for i, choice in enumerate(self.choices) if choice.correct}
-        return bool(selected) and selected == correct
+        return answer is not None and abs(response - answer) <= (tolerance or 0) + NUMBER_SLACK
+    if response is None or isinstance(response, int | float):
+        return False
+    selected = set(response)
+    return bool(selected) and selected == set(correct)
 
 
 @dataclass

@@ -21,6 +21,7 @@ from elearn.healthfund.compare import (
     compare_for_household,
 )
 from elearn.i18n import money
+from elearn.labs import services as labs
 from elearn.models import Organization, User, UserRole
 from elearn.models.base import utcnow
 from elearn.models.healthfund import (
@@ -420,8 +421,6 @@ class LabWeight:
 def health_lab_weights(manager: User, organization_id: int) -> list[LabWeight]:
     """Cards on health, or with a "health fund" outcome, from the closed votes of the labs the
     manager facilitates with this cooperative; figures as the labs publish them (read-only)."""
-    from elearn.labs import services as labs
-
     weights = []
     for lab in labs.labs_for_manager(manager):
         if organization_id not in {o.id for o in lab.organizations}:

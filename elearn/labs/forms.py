@@ -18,8 +18,8 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, ValidationError
 
-from elearn.consult.forms import CheckboxListField, record_id
-from elearn.forms import choices, no_control_chars
+from elearn.consult.forms import record_id
+from elearn.forms import CheckboxListField, choices, no_control_chars
 from elearn.labs.services import KIND_LABELS, OUTCOME_LABELS, TOPIC_LABELS
 from elearn.models.labs import CARD_TEXT_MAX
 

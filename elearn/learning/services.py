@@ -13,6 +13,7 @@ from typing import Any
 from babel.numbers import NumberFormatError, parse_decimal
 from sqlalchemy import and_, case, func, select, update
 
+from elearn.coursefmt.model import AUDIENCES, grade_response
 from elearn.database import dialect_insert, write_done, write_transaction
 from elearn.extensions import db
 from elearn.models import (
@@ -26,7 +27,6 @@ from elearn.models import (
 from elearn.models.base import utcnow
 
 LEVELS = ("base", "intermedio", "avanzato")
-AUDIENCES = ("tutti", "maternita", "figli", "legge104", "svantaggiati")
 MAX_NUMBER_INPUT = 40
 
 
@@ -456,14 +456,14 @@ def parse_response(quiz: dict[str, Any], form: dict[str, list[str]], locale: str
 
 
 def grade(quiz: dict[str, Any], response: dict[str, Any]) -> bool:
-    if quiz["type"] == "number":
-        answer = quiz.get("answer")
-        return (
-            answer is not None
-            and abs(response["number"] - answer) <= (quiz.get("tolerance") or 0) + 1e-9
-        )
-    correct = {i for i, choice in enumerate(quiz["choices"]) if choice["correct"]}
-    return set(response["choices"]) == correct
+    """A stored quiz and a parsed answer, graded by the course format's one rule."""
+    return grade_response(
+        quiz["type"],
+        {i for i, choice in enumerate(quiz.get("choices") or []) if choice["correct"]},
+        quiz.get("answer"),
+        quiz.get("tolerance"),
+        response["number"] if quiz["type"] == "number" else response["choices"],
+    )
 
 
 def _record_first_answer(

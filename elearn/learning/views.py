@@ -23,6 +23,7 @@ from elearn.learning import services
 from elearn.models import Course, CourseMedia
 from elearn.privacy.services import declared_groups
 from elearn.security import login_required
+from elearn.target_groups import AUDIENCE_WORDS
 from elearn.urls import public_url
 
 bp = Blueprint("learning", __name__)
@@ -173,7 +174,7 @@ def my_path() -> str:
     path = services.my_path(current_user.id, str(get_locale() or "it"))
     pathway = None
     if "consult.new_request" in current_app.view_functions:
-        from elearn.consult.services import pathway_for
+        from elearn.consult.pathway import pathway_for
 
         pathway = pathway_for(current_user.id)
     return render_template("learning/my_path.html", path=path, pathway=pathway)
@@ -269,13 +270,6 @@ def _learning_helpers() -> dict[str, object]:
         "intermedio": lazy_gettext("intermediate"),
         "avanzato": lazy_gettext("advanced"),
     }
-    audiences = {
-        "tutti": lazy_gettext("everyone"),
-        "maternita": lazy_gettext("pregnancy and maternity"),
-        "figli": lazy_gettext("parents of children under 14"),
-        "legge104": lazy_gettext("caregivers (Law 104)"),
-        "svantaggiati": lazy_gettext("workers in a difficult situation"),
-    }
     simulators = {
         "loan": lazy_gettext("Loan simulator"),
         "savings": lazy_gettext("Savings simulator"),
@@ -293,7 +287,7 @@ def _learning_helpers() -> dict[str, object]:
     return {
         "mastery_label": lambda level: str(mastery.get(level, level)),
         "level_label": lambda level: str(levels.get(level, level)),
-        "audience_label": lambda tag: str(audiences.get(tag, tag)),
+        "audience_label": lambda tag: str(AUDIENCE_WORDS.get(tag, tag)),
         "simulator_title": lambda name: str(simulators.get(name, name)),
         "simulator_link": services.simulator_link,
         "has_endpoint": lambda endpoint: endpoint in current_app.view_functions,

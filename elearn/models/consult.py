@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import (
+    JSON,
     Boolean,
     CheckConstraint,
     Date,
@@ -61,6 +63,9 @@ class ConsultationRequest(db.Model):
     context_course_slug: Mapped[str | None] = mapped_column(String(80))
     context_module_slug: Mapped[str | None] = mapped_column(String(120))
     context_simulator: Mapped[str | None] = mapped_column(String(32))
+    # The numbers on the simulator's screen when the worker asked (validated inputs, as a saved
+    # scenario stores them), without saving a scenario; None when the worker removed them.
+    context_inputs: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     reschedule_requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     first_answer_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     first_appointment_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -81,6 +86,16 @@ class ConsultationRequest(db.Model):
         CheckConstraint(_in("status", REQUEST_STATUSES), name="status_known"),
         CheckConstraint(f"length(description) <= {DESCRIPTION_MAX}", name="description_length"),
     )
+
+    def touch(self) -> None:
+        """Something happened on the case: it moves up in "last changed"."""
+        self.updated_at = utcnow()
+
+    def mark_answered(self) -> None:
+        """A Welfare Manager answered: the first time is kept for the statistics."""
+        self.touch()
+        if self.first_answer_at is None:
+            self.first_answer_at = self.updated_at
 
 
 class RequestScenario(db.Model):
@@ -201,6 +216,11 @@ class Appointment(db.Model):
         CheckConstraint(_in("channel", CHANNELS), name="channel_known"),
         CheckConstraint("status IN ('booked', 'cancelled', 'held')", name="status_known"),
     )
+
+    def cancel(self) -> None:
+        """Cancelled: the slot is free for someone else, the appointment stays in the history."""
+        self.status = "cancelled"
+        self.slot_id = None
 
 
 class PathwayItem(db.Model):

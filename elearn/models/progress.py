@@ -16,11 +16,11 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
+from elearn.coursefmt.model import TARGET_GROUPS
 from elearn.extensions import db
 from elearn.models.base import UTCDateTime, utcnow
 
 CONSENT_KINDS = ("progress_sharing", "target_groups", "resources_special")
-TARGET_GROUPS = ("maternita", "figli", "legge104", "svantaggiati")
 ACTIVITY_KINDS = ("module", "quiz", "simulator", "welfare_day")
 
 
@@ -59,7 +59,7 @@ class TargetGroupDeclaration(db.Model):
 
     __table_args__ = (
         CheckConstraint(
-            "target_group IN ('maternita', 'figli', 'legge104', 'svantaggiati')",
+            f"target_group IN ({', '.join(repr(group) for group in TARGET_GROUPS)})",
             name="group_known",
         ),
     )

@@ -5,6 +5,8 @@ from __future__ import annotations
 import click
 from flask.cli import with_appcontext
 
+from elearn.nudges.services import queue_nudges
+
 
 @click.group("nudges")
 def nudges_group() -> None:
@@ -17,8 +19,6 @@ def queue_command() -> None:
     """Queue the nudges due today (run daily; running twice sends nothing twice).
 
     `elearn outbox send` delivers them outside quiet hours."""
-    from elearn.nudges.services import queue_nudges
-
     report = queue_nudges()
     click.echo(
         f"nudges queued: {report.first} first and {report.second} second about a course, "

@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 
 from elearn.database import dialect_insert
 from elearn.extensions import db
+from elearn.learning.services import course_outline, next_module_slug
 from elearn.models import (
     Course,
     CourseCompletion,
@@ -101,8 +102,6 @@ def _is_general(course: Course) -> bool:
 
 def _where_left_off(user_id: int, course: Course) -> tuple[str, int] | None:
     """The next visible module not completed (slug, minutes), or None for a finished course."""
-    from elearn.learning.services import course_outline, next_module_slug
-
     outline = course_outline(course, user_id)
     slug = next_module_slug(outline)
     if slug is None:

@@ -17,6 +17,7 @@ from sqlalchemy import or_, select, update
 from elearn.extensions import db
 from elearn.models import OutboxMessage, ReminderPreference, User
 from elearn.models.base import utcnow
+from elearn.nudges.tokens import stop_url
 from elearn.outbox.quiet_hours import is_quiet, next_allowed
 
 log = logging.getLogger(__name__)
@@ -60,8 +61,6 @@ def enqueue(
             raise ValueError("a reminder needs the person it is for")
         if not user.active or reminders_stopped(user.id):
             return None
-        from elearn.nudges.tokens import stop_url
-
         unsubscribe_url = stop_url(user)
         with force_locale(user.language if user.language in ("it", "en") else "it"):
             body_text = (

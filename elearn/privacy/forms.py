@@ -7,8 +7,8 @@ from flask_wtf import FlaskForm
 from wtforms import RadioField
 from wtforms.validators import InputRequired
 
-from elearn.admin.forms import CheckboxListField
-from elearn.forms import choices
+from elearn.forms import CheckboxListField, choices
+from elearn.target_groups import SELF_DESCRIPTIONS
 
 
 def yes_no() -> list:
@@ -36,12 +36,5 @@ class PrivacySettingsForm(FlaskForm):
     )
     target_groups = CheckboxListField(
         _l("Situations that apply to you (optional)"),
-        choices=lambda: choices(
-            [
-                ("maternita", _l("I am pregnant or a new mother")),
-                ("figli", _l("I have children under 14")),
-                ("legge104", _l("I care for a relative under Law 104/1992")),
-                ("svantaggiati", _l("I am a disadvantaged worker")),
-            ]
-        ),
+        choices=lambda: choices(list(SELF_DESCRIPTIONS.items())),
     )

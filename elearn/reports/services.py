@@ -14,10 +14,12 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import Date, and_, case, cast, func, or_, select
+from sqlalchemy import Date, and_, cast, func, or_, select
 from sqlalchemy.sql import ColumnElement
 
+from elearn import audit
 from elearn.extensions import db
+from elearn.learning.question_stats import first_answers
 from elearn.models import (
     ActivityDay,
     Course,
@@ -34,6 +36,7 @@ from elearn.models.base import utcnow
 from elearn.models.progress import TARGET_GROUPS
 from elearn.privacy import disclosure
 from elearn.privacy.learning_access import learning_visible_ids, learning_visible_to
+from elearn.target_groups import GROUP_NAMES
 
 WEEKS = 12
 PAGE_SIZE = 25
@@ -124,14 +127,7 @@ def _labels() -> dict[str, str]:
 
 
 def group_label(group: str) -> str:
-    from flask_babel import gettext
-
-    return {
-        "maternita": gettext("Pregnancy and maternity"),
-        "figli": gettext("Children under 14"),
-        "legge104": gettext("Caregivers (Law 104)"),
-        "svantaggiati": gettext("Disadvantaged workers"),
-    }[group]
+    return str(GROUP_NAMES[group])
 
 
 def dashboard(org_ids: list[int], course_slug: str | None = None) -> Dashboard:
@@ -283,24 +279,9 @@ def _hardest_questions(workers: Any, labels: dict[str, str]) -> Table:
     Ranked on the published figures, not the true ones, so that the order of two questions
     with the same published share says nothing more. One row per question, so the ranking in
     Python costs no more than the query."""
-    wrong = func.sum(case((QuizFirstAnswer.correct.is_(False), 1), else_=0)).label("wrong")
-    grouped = db.session.execute(
-        select(
-            QuizFirstAnswer.course_slug,
-            QuizFirstAnswer.module_slug,
-            QuizFirstAnswer.quiz_id,
-            func.count().label("learners"),
-            wrong,
-        )
-        .where(QuizFirstAnswer.user_id.in_(select(workers.c.id)))
-        .group_by(QuizFirstAnswer.course_slug, QuizFirstAnswer.module_slug, QuizFirstAnswer.quiz_id)
-        .having(func.count() >= disclosure.MIN_GROUP)
-    ).all()
+    grouped = first_answers(QuizFirstAnswer.user_id.in_(select(workers.c.id)))
     rows = disclosure.ranked_shares(
-        [
-            ((r.course_slug, r.module_slug, r.quiz_id), int(r.learners), int(r.wrong or 0))
-            for r in grouped
-        ]
+        [((r.course_slug, r.module_slug, r.quiz_id), r.learners, r.wrong) for r in grouped]
     )[:HARDEST]
     table = Table(
         "hardest",
@@ -637,3 +618,14 @@ def refresh_snapshots(locales: tuple[str, ...] = ("it", "en")) -> int:
             with force_locale(locale):
                 cached_dashboard(list(scope_ids), None, locale, max_age_seconds=1, force=True)
     return len(scopes) * len(locales)
+
+
+def record_export(manager: User, table: str, scope: object, remote_addr: str = "") -> None:
+    """A CSV download of the dashboard goes to the audit log before the file leaves."""
+    audit.record(
+        "report.export",
+        actor_id=manager.id,
+        detail=f"{table} org={scope}",
+        remote_addr=remote_addr,
+    )
+    db.session.commit()

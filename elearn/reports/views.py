@@ -6,7 +6,6 @@ from flask import Blueprint, Response, abort, render_template, request
 from flask_babel import format_date, gettext
 from flask_login import current_user
 
-from elearn import audit
 from elearn.charts import SVG_CSP, bar_chart, funnel_chart
 from elearn.learning.services import my_path
 from elearn.privacy import disclosure
@@ -108,15 +107,7 @@ def export(table: str) -> Response:
         chosen = tables[table]
     else:
         abort(404)
-    audit.record(
-        "report.export",
-        actor_id=current_user.id,
-        detail=f"{table} org={selected}",
-        remote_addr=request.remote_addr or "",
-    )
-    from elearn.extensions import db
-
-    db.session.commit()
+    services.record_export(current_user, table, selected, request.remote_addr or "")
     hidden = gettext("fewer than %(n)d", n=disclosure.MIN_GROUP)
     body = "\ufeff" + services.table_csv(chosen, hidden)
     response = Response(body, mimetype="text/csv")

@@ -9,10 +9,11 @@ from flask_babel import gettext
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from elearn.consult import services as consult
+from elearn.consult import rules as consult
+from elearn.consult.pathway import add_pathway_item
+from elearn.consult.requests import get_case
 from elearn.extensions import db
 from elearn.forms import choices
-from elearn.manage import services as manage
 from elearn.models import ConsultationRequest, Organization
 from elearn.models.resources import CoopResource, RequestResourceMap
 from elearn.resources import services
@@ -249,7 +250,7 @@ def attach() -> Response:
 
 
 def _case_or_404(request_id: int) -> ConsultationRequest:
-    found = manage.get_case(current_user, request_id)
+    found = get_case(current_user, request_id)
     if found is None:
         abort(404)
     return found
@@ -284,7 +285,7 @@ def manager_pathway(request_id: int) -> Response:
     item = next((i for i in resource_map.items if i.key == form.resource.data), None)
     if item is None:
         abort(400)
-    manage.add_pathway_item(
+    add_pathway_item(
         consultation,
         current_user,
         module="",

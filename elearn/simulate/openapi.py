@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from elearn.simulate.forms import PAGES_BY_NAME
+
 _MONEY = {"type": "number", "minimum": 0, "maximum": 1_000_000_000, "description": "euros"}
 _POSITIVE = {**_MONEY, "exclusiveMinimum": True, "description": "euros, more than 0"}
 _RATE = {"type": "number", "minimum": 0, "maximum": 100, "description": "annual %"}
@@ -318,8 +320,6 @@ _ERRORS = {
 
 def _chart_parameters(name: str) -> list[dict[str, Any]]:
     """The chart's inputs: the simulator page's fields, list rows as <list>-<index>-<field>."""
-    from elearn.simulate.forms import PAGES_BY_NAME
-
     page = PAGES_BY_NAME[name]
     if name == "budget":  # the planner's rows, as course links and saved budgets write them
         names = ["savings"] + [

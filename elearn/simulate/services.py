@@ -573,8 +573,20 @@ def scenario_url(scenario: SavedScenario, lang: str = "it") -> str:
 
 def scenario_summary(scenario: SavedScenario) -> dict[str, Any]:
     """A JSON-ready description of a scenario with its main results (for consultations)."""
+    return {
+        "id": scenario.id,
+        "name": scenario.name,
+        "month": scenario.month,
+        "created_at": scenario.created_at.isoformat(),
+        **numbers_summary(scenario.simulator, scenario.inputs),
+    }
+
+
+def numbers_summary(simulator: str, inputs: dict[str, Any]) -> dict[str, Any]:
+    """A simulator's stored inputs with its main results, saved as a scenario or not (numbers
+    carried into a consultation request); `scenario_headline` and `scenario_inputs` read it."""
     try:
-        result = get(scenario.simulator).run(scenario.inputs)
+        result = get(simulator).run(inputs)
     except InvalidInput:
         result = {}
     headline_keys = {
@@ -591,17 +603,13 @@ def scenario_summary(scenario: SavedScenario) -> dict[str, Any]:
             "new_installment",
             "new_months_left",
         ),
-    }.get(scenario.simulator, ())
-    if scenario.simulator == "budget" and "debt_service" in result:
+    }.get(simulator, ())
+    if simulator == "budget" and "debt_service" in result:
         result["debt_share"] = result["debt_service"]["share"]
     return {
-        "id": scenario.id,
-        "name": scenario.name,
-        "month": scenario.month,
-        "simulator": scenario.simulator,
-        "title": str(PAGES_BY_NAME[scenario.simulator].title),
-        "created_at": scenario.created_at.isoformat(),
-        "inputs": scenario.inputs,
+        "simulator": simulator,
+        "title": str(PAGES_BY_NAME[simulator].title),
+        "inputs": inputs,
         "results": {key: result[key] for key in headline_keys if key in result},
     }
 

@@ -141,12 +141,17 @@
         var next = doc.querySelector(".sim-next");
         var current = document.querySelector(".sim-next");
         if (next && current) {
-          var copies = next.querySelectorAll("[data-input-copy]");
-          var saveForm = current.querySelector("[data-save-form]");
-          if (saveForm) {
-            saveForm.querySelectorAll("[data-input-copy]").forEach(function (node) { node.remove(); });
-            copies.forEach(function (node) { saveForm.appendChild(document.importNode(node, true)); });
-          }
+          // The save form and the "talk to the Welfare Manager" form carry the numbers now shown.
+          ["[data-save-form]", "[data-consult-form]"].forEach(function (selector) {
+            var fresh = next.querySelector(selector);
+            var form = current.querySelector(selector);
+            if (fresh && form) {
+              form.querySelectorAll("[data-input-copy]").forEach(function (node) { node.remove(); });
+              fresh.querySelectorAll("[data-input-copy]").forEach(function (node) {
+                form.appendChild(document.importNode(node, true));
+              });
+            }
+          });
         }
         window.history.replaceState(null, "", url);
       });

@@ -60,6 +60,7 @@ OBJECT_ROUTES = {
     "manage.reopen": OTHER_MANAGER,
     "manage.delete_slot": OTHER_MANAGER,
     "manage.welfare_day": OTHER_MANAGER,
+    "manage.edit_welfare_day": OTHER_MANAGER,
     "manage.check_in": OTHER_MANAGER,
     "reports.learner": OTHER_MANAGER,
     "privacy.confirm_erasure": OTHER_MANAGER,

@@ -27,6 +27,7 @@ RULES = {
     "manage.welfare_days": MANAGER,
     "manage.new_welfare_day": MANAGER,
     "manage.welfare_day": MANAGER,
+    "manage.edit_welfare_day": MANAGER,
     "manage.check_in": MANAGER,
 }
 

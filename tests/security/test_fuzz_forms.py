@@ -91,6 +91,7 @@ ANSWERS_WITH_A_PAGE = {
     "learning.heartbeat",  # 204/202, no body
     "labs.check_text",  # JSON for the live hints while typing
     "auth.forgot_password",  # "if the address is ours, we sent a link" (same page either way)
+    "consult.new_request",  # a simulator's numbers posted along open the form with them
 }
 
 TRACEBACK_MARKERS = (

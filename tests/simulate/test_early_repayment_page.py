@@ -242,7 +242,12 @@ def test_the_welfare_manager_link_names_this_simulator(app, client, make_user, l
         pytest.skip("the consult domain is not installed")
     login(make_user("worker"))
     page = text_of(client.get(query(), headers=IT))
-    match = re.search(r'<a href="([^"]+)" role="button" class="secondary">', page)
+    # The button posts the numbers on the screen along (issue 15), to the same address.
+    match = re.search(
+        r'<form method="post" action="([^"]+)"[^>]*data-consult-form>(.*?)</form>', page, re.S
+    )
     assert match and "simulator=loan-early-repayment" in match.group(1)
-    form = text_of(client.get(html_lib.unescape(match.group(1)), headers=IT))
+    fields = dict(re.findall(r'name="([^"]+)" value="([^"]*)"', match.group(2)))
+    posted = client.post(html_lib.unescape(match.group(1)), data=fields, headers=IT)
+    form = text_of(posted)
     assert '<option selected value="credit">' in form

@@ -1,0 +1,88 @@
+"""What the consultation features share: the error, labels, time zone, who manages whom."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from flask import current_app, has_app_context
+from flask_babel import lazy_gettext
+from sqlalchemy import select
+
+from elearn.extensions import db
+from elearn.models import ManagerOrganization, User, UserRole
+
+DEFAULT_TIMEZONE = "Europe/Rome"
+
+TOPIC_LABELS = {
+    "budget": lazy_gettext("Household budget"),
+    "debts": lazy_gettext("Debts"),
+    "savings": lazy_gettext("Savings"),
+    "credit": lazy_gettext("Credit and loans"),
+    "maternity": lazy_gettext("Maternity and children"),
+    "care104": lazy_gettext("Law 104 and care of relatives"),
+    "health_fund": lazy_gettext("Supplementary health fund"),
+    "other": lazy_gettext("Something else"),
+}
+CHANNEL_LABELS = {
+    "in_person": lazy_gettext("In person at a Social point"),
+    "phone": lazy_gettext("Phone call"),
+    "video": lazy_gettext("Video call"),
+}
+STATUS_LABELS = {
+    "new": lazy_gettext("New"),
+    "waiting": lazy_gettext("Waiting for the worker"),
+    "scheduled": lazy_gettext("Appointment booked"),
+    "done": lazy_gettext("Meeting held"),
+    "closed": lazy_gettext("Closed"),
+}
+# The same statuses in the worker's words.
+WORKER_STATUS_LABELS = {
+    "new": lazy_gettext("Sent: the Welfare Manager will answer soon"),
+    "waiting": lazy_gettext("The Welfare Manager is waiting for your answer"),
+    "scheduled": lazy_gettext("Appointment booked"),
+    "done": lazy_gettext("Meeting held"),
+    "closed": lazy_gettext("Closed"),
+}
+OPEN_STATUSES = ("new", "waiting", "scheduled", "done")
+
+
+class ConsultError(Exception):
+    """A change refused for a reason the user can fix; ``message`` is already translated."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+def local_zone() -> ZoneInfo:
+    """The time zone of wall-clock times (slots, Welfare days, "tomorrow"): the TIMEZONE
+    setting, the same one the pages display in."""
+    name = current_app.config.get("BABEL_DEFAULT_TIMEZONE") if has_app_context() else None
+    return ZoneInfo(name or DEFAULT_TIMEZONE)
+
+
+def language_of(user: User) -> str:
+    """The language of the e-mails a person gets."""
+    return user.language if user.language in ("it", "en") else "it"
+
+
+def managed_org_ids(manager: User) -> list[int]:
+    return [org.id for org in manager.managed_organizations]
+
+
+def managers_of(organization_id: int) -> list[User]:
+    """The active Welfare Managers who follow an organization, by name."""
+    return list(
+        db.session.scalars(
+            select(User)
+            .join(ManagerOrganization, ManagerOrganization.user_id == User.id)
+            .join(UserRole, UserRole.user_id == User.id)
+            .where(
+                ManagerOrganization.organization_id == organization_id,
+                UserRole.role == "manager",
+                User.active.is_(True),
+            )
+            .order_by(User.full_name)
+        )
+    )

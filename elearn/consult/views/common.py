@@ -1,0 +1,73 @@
+"""The two blueprints of consultations (the worker's and the manager's) and their access checks."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, redirect, url_for
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from werkzeug.wrappers import Response
+
+from elearn.consult.appointments import get_slot
+from elearn.consult.forms import ActionForm
+from elearn.consult.requests import get_case, get_own_request
+from elearn.consult.welfare_days import get_welfare_day, worker_welfare_day
+from elearn.models import AppointmentSlot, ConsultationRequest, WelfareDay
+from elearn.security import role_required
+
+# The names and prefixes stay those of the audience: endpoints ("consult.…", "manage.…") and
+# addresses are the same whichever feature module registers a route.
+bp = Blueprint("consult", __name__, url_prefix="/consulenza")
+manager_bp = Blueprint("manage", __name__, url_prefix="/manage")
+
+worker_only = role_required("worker")
+manager_only = role_required("manager")
+
+
+def checked(form: FlaskForm | None = None) -> None:
+    """A button's POST: 400 unless its CSRF token (and fields, if any) are valid."""
+    if not (form or ActionForm()).validate_on_submit():
+        abort(400)
+
+
+# --- object-level checks: 404 for what the person may not see ------------------------------------
+
+
+def own_request_or_404(request_id: int) -> ConsultationRequest:
+    found = get_own_request(current_user.id, request_id)
+    if found is None:
+        abort(404)
+    return found
+
+
+def own_welfare_day_or_404(event_id: int) -> WelfareDay:
+    found = worker_welfare_day(current_user, event_id)
+    if found is None:
+        abort(404)
+    return found
+
+
+def case_or_404(request_id: int) -> ConsultationRequest:
+    found = get_case(current_user, request_id)
+    if found is None:
+        abort(404)
+    return found
+
+
+def slot_or_404(slot_id: int) -> AppointmentSlot:
+    found = get_slot(current_user, slot_id)
+    if found is None:
+        abort(404)
+    return found
+
+
+def welfare_day_or_404(event_id: int) -> WelfareDay:
+    found = get_welfare_day(current_user, event_id)
+    if found is None:
+        abort(404)
+    return found
+
+
+def to_case(consultation: ConsultationRequest, anchor: str = "") -> Response:
+    return redirect(
+        url_for("manage.case", request_id=consultation.id) + (f"#{anchor}" if anchor else "")
+    )
