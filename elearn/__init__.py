@@ -65,6 +65,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from elearn.authoring.views import bp as authoring_bp
     from elearn.consult.views import bp as consult_bp
     from elearn.core.views import bp as core_bp
+    from elearn.impact.views import bp as impact_bp
     from elearn.labs.views import bp as labs_bp
     from elearn.learning.views import bp as learning_bp
     from elearn.learning.views import glossary_bp
@@ -87,6 +88,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(manage_bp)
     app.register_blueprint(labs_bp)
     app.register_blueprint(resources_bp)
+    app.register_blueprint(impact_bp)
 
     from elearn.urls import RefuseUnknownHosts
 

@@ -12,6 +12,7 @@ from elearn.models.consult import (
     WelfareDay,
     WelfareDayRegistration,
 )
+from elearn.models.impact import ImpactPrompt, ImpactResponse
 from elearn.models.labs import Lab, LabCard, LabOrganization, LabOutcome, LabSupport, LabVote
 from elearn.models.learning import (
     Course,
@@ -65,6 +66,8 @@ __all__ = [
     "WelfareDay",
     "WelfareDayRegistration",
     "Course",
+    "ImpactPrompt",
+    "ImpactResponse",
     "Lab",
     "LabCard",
     "LabOrganization",

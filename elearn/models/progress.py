@@ -19,7 +19,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from elearn.extensions import db
 from elearn.models.base import UTCDateTime, utcnow
 
-CONSENT_KINDS = ("progress_sharing", "target_groups", "resources_special")
+CONSENT_KINDS = ("progress_sharing", "target_groups", "resources_special", "impact_measure")
 TARGET_GROUPS = ("maternita", "figli", "legge104", "svantaggiati")
 ACTIVITY_KINDS = ("module", "quiz", "simulator", "welfare_day")
 
@@ -40,7 +40,7 @@ class ConsentRecord(db.Model):
 
     __table_args__ = (
         CheckConstraint(
-            "kind IN ('progress_sharing', 'target_groups', 'resources_special')",
+            "kind IN ('progress_sharing', 'target_groups', 'resources_special', 'impact_measure')",
             name="kind_known",
         ),
     )
