@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from datetime import date
 
 import click
@@ -58,7 +59,10 @@ def impact_command(
     audit.record("report.impact_export", actor_id=None, detail=f"cli {fmt} {start}..{end}")
     db.session.commit()
     if output is None and fmt == "csv":
-        click.echo(body.decode("utf-8"), nl=False)
+        # Bytes as they are: the CSV's CRLF line ends and BOM survive a redirect to a file.
+        sys.stdout.flush()
+        sys.stdout.buffer.write(body)
+        sys.stdout.buffer.flush()
         return
     target = output or f"impatto-{start.isoformat()}-{end.isoformat()}.pdf"
     with open(target, "wb") as handle:
