@@ -7,7 +7,7 @@ import csv
 import io
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import timedelta
 from html.parser import HTMLParser
 
 import pytest
