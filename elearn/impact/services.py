@@ -150,8 +150,7 @@ def next_allowed_at(user_id: int) -> datetime | None:
 def check_may_answer(user: User) -> None:
     if consent_of(user.id) is not True:
         raise ImpactError(
-            gettext("First say yes to the questionnaire: nothing is stored without your consent."),
-            403,
+            gettext("First say yes to the questionnaire: nothing is stored without your consent.")
         )
     if next_allowed_at(user.id) is not None:
         raise ImpactError(

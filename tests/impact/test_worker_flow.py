@@ -18,7 +18,7 @@ def test_without_consent_nothing_is_stored(app, client, make_user, login):
     worker = make_user("worker")
     login(worker)
     response = client.post("/benessere/questionario", data=form_data())
-    assert response.status_code == 403
+    assert response.status_code == 409
     assert "consenso" in response.get_data(as_text=True)
     assert count_responses(app) == 0
     # Opening the questionnaire without consent leads back to the explanation.
@@ -68,7 +68,7 @@ def test_withdrawing_consent_deletes_the_answers(app, client, make_user, login):
         ]
     assert kinds[-2:] == [("impact_measure", True), ("impact_measure", False)]
     # And nothing more can be stored until the worker says yes again.
-    assert client.post("/benessere/questionario", data=form_data()).status_code == 403
+    assert client.post("/benessere/questionario", data=form_data()).status_code == 409
     assert count_responses(app, worker) == 0
 
 
