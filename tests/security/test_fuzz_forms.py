@@ -75,6 +75,8 @@ FALLBACK: dict[str, tuple[str, dict[str, FieldInfo]]] = {
     # Attaching the resources map shows only once the worker has filled the questionnaire.
     "resources.attach": ("worker", {}),
     "labs.set_outcome": ("manager", {}),
+    # The impact questionnaire shows only once the worker has said yes to it.
+    "impact.questionnaire": ("worker", {}),
 }
 
 # A POST answered with a page (200) instead of a redirect: only where the page *is* the answer.
