@@ -99,7 +99,7 @@ def questionnaire() -> Response | tuple[str, int]:
         services.check_may_answer(current_user)
     except services.ImpactError as refusal:
         if request.method == "GET":
-            flash(refusal.message, "warning")
+            flash(refusal.message, "error")
             return redirect(url_for("impact.index"))
         return _index_page(refusal.status, refusal.message)
     if request.method == "GET":
