@@ -75,6 +75,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from elearn.consult.views import manager_bp as manage_bp
     from elearn.core.views import bp as core_bp
     from elearn.healthfund.views import bp as healthfund_bp
+    from elearn.impact.views import bp as impact_bp
     from elearn.labs.views import bp as labs_bp
     from elearn.learning.views import bp as learning_bp
     from elearn.learning.views import glossary_bp
@@ -99,6 +100,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(resources_bp)
     app.register_blueprint(nudges_bp)
     app.register_blueprint(healthfund_bp)
+    app.register_blueprint(impact_bp)
 
     from elearn.urls import RefuseUnknownHosts
 

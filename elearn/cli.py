@@ -422,6 +422,9 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(courses_group)
     app.cli.add_command(privacy_group)
     app.cli.add_command(backup_command)
+    from elearn.impact.cli import impact_command
+
+    reports_group.add_command(impact_command)
     app.cli.add_command(reports_group)
     from elearn.consult.cli import consult_group
 

@@ -85,6 +85,7 @@ def home_sections(user: User) -> list[HomeSection]:
                 gettext("You follow these organizations: %(names)s.", names=names),
                 _link(gettext("Consultation queue"), "manage.queue"),
                 _link(gettext("Learning reports"), "reports.dashboard"),
+                _link(gettext("Impact report"), "impact.report"),
             )
         )
     if user.has_role(Role.ADMIN):

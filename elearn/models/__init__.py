@@ -18,6 +18,7 @@ from elearn.models.healthfund import (
     HealthPlan,
     HealthPlanCoverage,
 )
+from elearn.models.impact import ImpactPrompt, ImpactResponse
 from elearn.models.labs import Lab, LabCard, LabOrganization, LabOutcome, LabSupport, LabVote
 from elearn.models.learning import (
     Course,
@@ -76,6 +77,8 @@ __all__ = [
     "HealthNeedProfile",
     "HealthPlan",
     "HealthPlanCoverage",
+    "ImpactPrompt",
+    "ImpactResponse",
     "Lab",
     "LabCard",
     "LabOrganization",

@@ -20,7 +20,7 @@ from elearn.coursefmt.model import TARGET_GROUPS
 from elearn.extensions import db
 from elearn.models.base import UTCDateTime, utcnow
 
-CONSENT_KINDS = ("progress_sharing", "target_groups", "resources_special")
+CONSENT_KINDS = ("progress_sharing", "target_groups", "resources_special", "impact_measure")
 ACTIVITY_KINDS = ("module", "quiz", "simulator", "welfare_day")
 
 
@@ -40,7 +40,7 @@ class ConsentRecord(db.Model):
 
     __table_args__ = (
         CheckConstraint(
-            "kind IN ('progress_sharing', 'target_groups', 'resources_special')",
+            "kind IN ('progress_sharing', 'target_groups', 'resources_special', 'impact_measure')",
             name="kind_known",
         ),
     )

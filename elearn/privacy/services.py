@@ -210,6 +210,9 @@ def export_user_data(user: User, *, remote_addr: str = "") -> dict[str, object]:
 
     # Co-production labs: the person's cards, "+1"s and dots (kept apart from learning data).
     data.update(lab_rows(user))
+    from elearn.impact.services import export_rows as impact_rows
+
+    data["impact_measure"] = impact_rows(user.id)
     audit.record(
         "privacy.export", actor_id=user.id, subject_user_id=user.id, remote_addr=remote_addr
     )
@@ -285,6 +288,8 @@ def _erase_personal_data(user: User) -> None:
         CaseNote,
         ConsultationRequest,
         HealthNeedProfile,
+        ImpactPrompt,
+        ImpactResponse,
         OutboxMessage,
         PasswordResetToken,
         QuizAttempt,
@@ -302,6 +307,8 @@ def _erase_personal_data(user: User) -> None:
         delete(TargetGroupDeclaration).where(TargetGroupDeclaration.user_id == user.id),
         delete(HealthNeedProfile).where(HealthNeedProfile.user_id == user.id),
         delete(ConsentRecord).where(ConsentRecord.user_id == user.id),
+        delete(ImpactResponse).where(ImpactResponse.user_id == user.id),
+        delete(ImpactPrompt).where(ImpactPrompt.user_id == user.id),
         delete(RequestMessage).where(RequestMessage.request_id.in_(request_ids)),
         delete(CaseNote).where(CaseNote.request_id.in_(request_ids)),
         delete(PasswordResetToken).where(PasswordResetToken.user_id == user.id),

@@ -106,6 +106,7 @@ def _privacy_helpers() -> dict[str, object]:
         "progress_sharing": lazy_gettext("progress visible to the Welfare Manager"),
         "target_groups": lazy_gettext("keep my situation"),
         "resources_special": lazy_gettext("pregnancy and Law 104 answers for the resources map"),
+        "impact_measure": lazy_gettext("answers to the questionnaire on your money and you"),
     }
     return {"consent_label": lambda kind: str(labels.get(kind, kind))}
 

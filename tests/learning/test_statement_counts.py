@@ -20,8 +20,9 @@ PAGES = {
     # session + account + roles + organization in one; course and modules; the visit (2 writes);
     # the published text, this learner's attempts and progress
     "module page": ("/corsi/prova/01-spese", 8),
-    # the worker home also asks for the next booked meeting (Welfare days: cached per cooperative)
-    "worker home": ("/", 6),
+    # the worker home also asks for the next booked meeting (the Welfare day is cached per
+    # cooperative) and, in one statement, whether to invite to the impact questionnaire
+    "worker home": ("/", 7),
     "catalogue": ("/corsi/", 5),
     "course page": ("/corsi/prova/", 4),
 }

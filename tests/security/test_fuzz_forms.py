@@ -82,6 +82,8 @@ FALLBACK: dict[str, tuple[str, dict[str, FieldInfo]]] = {
     "labs.set_outcome": ("manager", {}),
     # Deleting declared health needs shows only once the worker has saved some.
     "healthfund.forget_needs": ("worker", {}),
+    # The impact questionnaire shows only once the worker has said yes to it.
+    "impact.questionnaire": ("worker", {}),
 }
 
 # A POST answered with a page (200) instead of a redirect: only where the page *is* the answer.
