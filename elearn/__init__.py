@@ -72,6 +72,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from elearn.privacy.views import bp as privacy_bp
     from elearn.reports.views import bp as reports_bp
     from elearn.resources.views import bp as resources_bp
+    from elearn.roster.views import bp as roster_bp
     from elearn.simulate.views import bp as simulate_bp
 
     app.register_blueprint(core_bp)
@@ -87,6 +88,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(manage_bp)
     app.register_blueprint(labs_bp)
     app.register_blueprint(resources_bp)
+    app.register_blueprint(roster_bp)
 
     from elearn.urls import RefuseUnknownHosts
 

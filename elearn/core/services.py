@@ -121,6 +121,7 @@ MENU = (
     ("reports.dashboard", lazy_gettext("Reports"), ("manager",)),
     ("admin.organizations", lazy_gettext("Organizations"), ("admin",)),
     ("admin.users", lazy_gettext("Users"), ("admin",)),
+    ("roster.overview", lazy_gettext("Roster"), ("admin",)),
     ("admin.audit_log", lazy_gettext("Audit"), ("admin",)),
     ("resources.admin_list", lazy_gettext("Coop resources"), ("admin",)),
     ("privacy.erasure_queue", lazy_gettext("Erasure requests"), ("admin", "manager")),

@@ -32,6 +32,12 @@ from elearn.models.progress import (
     TargetGroupDeclaration,
 )
 from elearn.models.resources import CoopResource, RequestResourceMap, ResourceProfile
+from elearn.models.roster import (
+    RegistrationReview,
+    RosterEntry,
+    RosterImport,
+    RosterInvitation,
+)
 from elearn.models.scenarios import SavedScenario
 from elearn.models.users import (
     ROLE_VALUES,
@@ -87,6 +93,10 @@ __all__ = [
     "OutboxMessage",
     "PasswordResetToken",
     "Role",
+    "RegistrationReview",
+    "RosterEntry",
+    "RosterImport",
+    "RosterInvitation",
     "SavedScenario",
     "SocialPoint",
     "User",
