@@ -444,7 +444,16 @@ def accept(secret: str, *, full_name: str, email: str, password: str, language: 
 
 def attach_shared_code_account(user: User, organization: Organization) -> bool:
     """A new account made with the shared code: tied to the roster entry with the same e-mail
-    in that cooperative (True), or put in the admins' confirmation list (False). No commit."""
+    in that cooperative (True), or put in the admins' confirmation list (False). No commit.
+
+    A cooperative without a roster yet has nothing to check against: its shared code works as
+    it always did (True), rather than holding every new worker until payroll sends a file.
+    """
+    has_roster = db.session.scalar(
+        select(RosterEntry.id).where(RosterEntry.organization_id == organization.id).limit(1)
+    )
+    if has_roster is None:
+        return True
     entry = db.session.scalar(
         select(RosterEntry).where(
             RosterEntry.email == user.email,
