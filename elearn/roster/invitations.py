@@ -126,7 +126,7 @@ def send_email_invitation(entry: RosterEntry, *, actor_id: int | None) -> None:
     """A new link by e-mail, in the person's language; older invitations stop working."""
     assert entry.email
     invitation, token = _issue(entry, "email", actor_id)
-    link = public_url("roster.accept", token=token)
+    link = public_url("roster.accept", secret=token)
     with force_locale(entry.language):
         subject = gettext(
             "WELFARE³: your personal invitation from %(organization)s",
@@ -204,7 +204,7 @@ def make_letters(entries: list[RosterEntry], *, actor_id: int) -> list[Letter]:
         if not invitable(entry):
             continue
         invitation, code = _issue(entry, "letter", actor_id)
-        link = public_url("roster.accept", token=code)
+        link = public_url("roster.accept", secret=code)
         letters.append(Letter(entry, code, link, _qr_data_uri(link), invitation.expires_at))
     if letters:
         audit.record(

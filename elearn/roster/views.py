@@ -110,14 +110,14 @@ def import_file() -> str | Response | tuple[str, int]:
         except services.RosterFileError as error:
             form.file.errors = [*form.file.errors, str(error)]
         else:
-            return redirect(url_for("roster.preview", token=token))
+            return redirect(url_for("roster.preview", import_token=token))
     return render_template("roster/import.html", form=form), (422 if form.errors else 200)
 
 
-@bp.get("/admin/roster/import/<token>")
+@bp.get("/admin/roster/import/<import_token>")
 @role_required("admin")
-def preview(token: str) -> str | tuple[str, int]:
-    row = services.find_import(token)
+def preview(import_token: str) -> str | tuple[str, int]:
+    row = services.find_import(import_token)
     if row is None:
         abort(404)
     if row.applied_at is not None or not row.plan:
@@ -126,16 +126,16 @@ def preview(token: str) -> str | tuple[str, int]:
         "roster/preview.html",
         row=row,
         plan=services.Plan.from_json(row.plan),
-        token=token,
+        token=import_token,
         form=FlaskForm(),
         change_labels=services.CHANGE_LABELS,
     )
 
 
-@bp.post("/admin/roster/import/<token>/confirm")
+@bp.post("/admin/roster/import/<import_token>/confirm")
 @role_required("admin")
-def confirm_import(token: str) -> Response | tuple[str, int]:
-    row = services.find_import(token)
+def confirm_import(import_token: str) -> Response | tuple[str, int]:
+    row = services.find_import(import_token)
     if row is None:
         abort(404)
     _checked_post()
@@ -341,17 +341,17 @@ def code_entry() -> str | Response | tuple[str, int]:
             form.code.errors.append(error.message)
         else:
             attempt.succeeded(clear=())
-            return redirect(url_for("roster.accept", token=form.code.data.strip().upper()))
+            return redirect(url_for("roster.accept", secret=form.code.data.strip().upper()))
     return render_template("roster/code.html", form=form), (422 if form.errors else 200)
 
 
-@bp.route("/invito/<token>", methods=["GET", "POST"])
+@bp.route("/invito/<secret>", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"])
-def accept(token: str) -> str | Response | tuple[str, int]:
+def accept(secret: str) -> str | Response | tuple[str, int]:
     if current_user.is_authenticated:
         return redirect(url_for("core.home"))
     try:
-        invitation = invitations.check(invitations.find(token))
+        invitation = invitations.check(invitations.find(secret))
     except invitations.InvitationError as error:
         return _refused(error)
     entry = invitation.entry
@@ -365,7 +365,7 @@ def accept(token: str) -> str | Response | tuple[str, int]:
 
         try:
             invitations.accept(
-                token,
+                secret,
                 full_name=form.full_name.data,
                 email=form.email.data,
                 password=form.password.data,

@@ -31,14 +31,56 @@ RULES.update(
 
 
 def sample_values(app, people, values):
-    from elearn.extensions import db
-    from elearn.models import RosterEntry, User
+    """Objects whose pages show every roster form: a previewed import, a person whose
+    invitation is worth sending again, a fresh letter code, an account waiting for review."""
+    from datetime import timedelta
 
-    with app.app_context():
-        org_id = db.session.get(User, people["worker"]).organization_id
-        entry = RosterEntry(
-            organization_id=org_id, full_name="Persona Roster", phone="+393331112222"
+    from sqlalchemy import update
+
+    from elearn.auth.services import hash_password
+    from elearn.extensions import db
+    from elearn.models import (
+        Organization,
+        RegistrationReview,
+        RosterEntry,
+        RosterInvitation,
+        User,
+    )
+    from elearn.models.base import utcnow
+    from elearn.roster import invitations, services
+
+    with app.test_request_context():
+        org = db.session.get(Organization, db.session.get(User, people["worker"]).organization_id)
+        stale = RosterEntry(
+            organization_id=org.id, full_name="Persona Roster", phone="+393331112222"
         )
-        db.session.add(entry)
+        fresh = RosterEntry(
+            organization_id=org.id, full_name="Persona Lettera", phone="+393331113333"
+        )
+        db.session.add_all([stale, fresh])
         db.session.commit()
-        values.update(entry_id=entry.id)
+        invitations.make_letters([stale], actor_id=people["admin"])
+        db.session.execute(
+            update(RosterInvitation)
+            .where(RosterInvitation.roster_entry_id == stale.id)
+            .values(created_at=utcnow() - timedelta(days=8))
+        )
+        [letter] = invitations.make_letters([fresh], actor_id=people["admin"])
+        _row, import_token, _plan = services.preview_import(
+            org,
+            b"Nome e cognome;Cellulare\nPersona Roster;3331112222\nNuova Persona;3331114444\n",
+            file_name="roster.csv",
+            actor_id=people["admin"],
+        )
+        waiting = User(
+            email="in.attesa@example.org",
+            full_name="Persona In Attesa",
+            password_hash=hash_password("not the password of anyone"),
+            organization_id=org.id,
+        )
+        waiting.set_roles({"worker"})
+        db.session.add(waiting)
+        db.session.flush()
+        db.session.add(RegistrationReview(user_id=waiting.id, organization_id=org.id))
+        db.session.commit()
+        values.update(entry_id=stale.id, import_token=import_token, secret=letter.code)

@@ -84,6 +84,8 @@ ANSWERS_WITH_A_PAGE = {
     "learning.heartbeat",  # 204/202, no body
     "labs.check_text",  # JSON for the live hints while typing
     "auth.forgot_password",  # "if the address is ours, we sent a link" (same page either way)
+    "roster.letters",  # the letters to print: their codes are shown only on this answer
+    "roster.resend",  # a new letter to print, for someone without e-mail
 }
 
 TRACEBACK_MARKERS = (
