@@ -88,6 +88,10 @@ def demo_command(host: str, port: int, no_serve: bool, learners: int) -> None:
     seed_demo_consultations()
     if added:
         click.echo(f"Added {added} synthetic learners with progress.")
+    from elearn.roster.demo import seed_demo_roster
+
+    if seed_demo_roster():
+        click.echo("Added a payroll roster for Il Girasole (admin: Roster).")
     from elearn.models import Organization
 
     click.echo(f"\nWELFARE³ demo is ready. Accounts (password for all: {DEMO_PASSWORD}):")

@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, field
 
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext, lazy_gettext
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from elearn import audit
 from elearn.extensions import db
@@ -321,6 +321,18 @@ def _cooperative_of(
         if key in {_key(org.name), _key(org.slug)}:
             return org
     return None
+
+
+def current_count(organization_id: int) -> int:
+    """People on the cooperative's roster now (not those who left)."""
+    return (
+        db.session.scalar(
+            select(func.count(RosterEntry.id)).where(
+                RosterEntry.organization_id == organization_id, RosterEntry.left_at.is_(None)
+            )
+        )
+        or 0
+    )
 
 
 def fingerprint() -> str:

@@ -3,6 +3,8 @@ invited person), the waiting page (shared-code accounts) and reach (welfare mana
 
 from __future__ import annotations
 
+from datetime import date, datetime
+
 from flask import (
     Blueprint,
     abort,
@@ -14,7 +16,7 @@ from flask import (
     session,
     url_for,
 )
-from flask_babel import force_locale, gettext, ngettext
+from flask_babel import force_locale, gettext, ngettext, to_user_timezone
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from markupsafe import Markup
@@ -36,6 +38,12 @@ from elearn.security import login_required, role_required
 from elearn.urls import public_url
 
 bp = Blueprint("roster", __name__)
+
+
+@bp.app_template_filter("local_date")
+def local_date(moment: datetime) -> date:
+    """The day of `moment` where people live (for "until 2 January"; the hour adds nothing)."""
+    return to_user_timezone(moment).date()
 
 
 def _get_or_404(model: type, object_id: int) -> object:
@@ -122,12 +130,16 @@ def preview(import_token: str) -> str | tuple[str, int]:
         abort(404)
     if row.applied_at is not None or not row.plan:
         return render_template("roster/preview_done.html", row=row), 410
+    current = services.current_count(row.organization_id)
     return render_template(
         "roster/preview.html",
         row=row,
         plan=services.Plan.from_json(row.plan),
         token=import_token,
         form=FlaskForm(),
+        current_count=current,
+        # A partial file (one site only, a wrong export) would mark many people as left.
+        many_leaving=row.left >= 5 and row.left * 4 >= current,
         change_labels=services.CHANGE_LABELS,
     )
 
