@@ -427,6 +427,9 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(privacy_group)
     app.cli.add_command(backup_command)
     app.cli.add_command(reports_group)
+    from elearn.roster.cli import roster_group
+
+    app.cli.add_command(roster_group)
     from elearn.consult.cli import consult_group
 
     app.cli.add_command(consult_group)
