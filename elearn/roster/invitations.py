@@ -536,6 +536,7 @@ def reject(review: RegistrationReview, *, actor_id: int) -> None:
     email, language, name = user.email, user.language, user.first_name
     organization_name = review.organization.name
     db.session.delete(review)
+    db.session.flush()
     _erase_personal_data(user)
     audit.record(
         "roster.account_rejected",

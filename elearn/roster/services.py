@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, field
 
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext, lazy_gettext
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 
 from elearn import audit
 from elearn.extensions import db
@@ -607,6 +607,7 @@ def forget_account(user_id: int) -> None:
     """On a person's erasure: the roster no longer says which account was theirs, and their
     invitations never work again (no commit)."""
     now = utcnow()
+    db.session.execute(delete(RegistrationReview).where(RegistrationReview.user_id == user_id))
     entry_ids = list(
         db.session.scalars(select(RosterEntry.id).where(RosterEntry.user_id == user_id))
     )

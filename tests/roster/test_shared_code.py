@@ -163,3 +163,19 @@ def test_without_a_roster_the_shared_code_works_as_before(app, client, coop):
     with app.app_context():
         user_id = db.session.scalar(select(User.id).where(User.email == "prima@example.org"))
         assert db.session.get(RegistrationReview, user_id) is None
+
+
+def test_an_erased_waiting_account_leaves_the_confirmation_list(
+    app, client, admin, coop, import_roster, login
+):
+    from elearn.privacy import services as privacy
+
+    import_roster(ROSTER, coop)
+    client.post("/logout", data={})
+    _register(client, "ripensamento@example.org", name="Chi Ci Ripensa")
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.email == "ripensamento@example.org"))
+        privacy.erase_user(privacy.request_erasure(user), db.session.get(User, admin))
+        assert db.session.get(RegistrationReview, user.id) is None
+    login(admin)
+    assert "Chi Ci Ripensa" not in client.get("/admin/roster/reviews").get_data(as_text=True)
