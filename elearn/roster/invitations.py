@@ -61,6 +61,12 @@ def _normal_code(value: str) -> str | None:
     return None
 
 
+def printed_form(value: str) -> str:
+    """A typed letter code as printed (ABCDE-23456); anything else unchanged."""
+    code = _normal_code(value)
+    return f"{code[:5]}-{code[5:]}" if code else value.strip()
+
+
 def secret_hash(secret: str) -> str:
     """Keyed hash of a link token or a letter code: a copy of the database alone does not
     let anyone try the (short) codes offline."""

@@ -353,7 +353,9 @@ def code_entry() -> str | Response | tuple[str, int]:
             form.code.errors.append(error.message)
         else:
             attempt.succeeded(clear=())
-            return redirect(url_for("roster.accept", secret=form.code.data.strip().upper()))
+            return redirect(
+                url_for("roster.accept", secret=invitations.printed_form(form.code.data))
+            )
     return render_template("roster/code.html", form=form), (422 if form.errors else 200)
 
 
