@@ -83,6 +83,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from elearn.privacy.views import bp as privacy_bp
     from elearn.reports.views import bp as reports_bp
     from elearn.resources.views import bp as resources_bp
+    from elearn.roster.views import bp as roster_bp
     from elearn.simulate.views import bp as simulate_bp
 
     app.register_blueprint(core_bp)
@@ -101,6 +102,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(nudges_bp)
     app.register_blueprint(healthfund_bp)
     app.register_blueprint(impact_bp)
+    app.register_blueprint(roster_bp)
 
     from elearn.urls import RefuseUnknownHosts
 

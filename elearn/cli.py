@@ -88,6 +88,10 @@ def demo_command(host: str, port: int, no_serve: bool, learners: int) -> None:
     seed_demo_consultations()
     if added:
         click.echo(f"Added {added} synthetic learners with progress.")
+    from elearn.roster.demo import seed_demo_roster
+
+    if seed_demo_roster():
+        click.echo("Added a payroll roster for Il Girasole (admin: Roster).")
     from elearn.models import Organization
 
     click.echo(f"\nWELFARE³ demo is ready. Accounts (password for all: {DEMO_PASSWORD}):")
@@ -426,6 +430,9 @@ def register_commands(app: Flask) -> None:
 
     reports_group.add_command(impact_command)
     app.cli.add_command(reports_group)
+    from elearn.roster.cli import roster_group
+
+    app.cli.add_command(roster_group)
     from elearn.consult.cli import consult_group
 
     app.cli.add_command(consult_group)

@@ -63,9 +63,29 @@ def register_worker(
     """
     organization = organization_for_invite(invite_code)
     if organization is None:
+        # roster builds on auth (passwords, accounts): auth reaches it only from registration.
+        from elearn.roster.invitations import find as find_invitation  # noqa: PLC0415
+
+        if find_invitation(invite_code) is not None:
+            raise AccountError(
+                "invite_code",
+                gettext(
+                    "This is a personal invitation code: enter it under “I have a letter "
+                    "with a personal code”."
+                ),
+            )
         raise AccountError(
             "invite_code",
             gettext("This invite code is not valid. Check it or ask at your Social point."),
+        )
+    if not organization.shared_code_enabled:
+        raise AccountError(
+            "invite_code",
+            gettext(
+                "%(organization)s now invites each worker personally: use the link in your "
+                "invitation e-mail or the code on your letter, or ask at your Social point.",
+                organization=organization.name,
+            ),
         )
     password_hash = hash_password(password)
     existing = find_user_by_email(email)
@@ -79,8 +99,13 @@ def register_worker(
         )
         user.set_roles({Role.WORKER.value})
         db.session.add(user)
-        _enqueue_welcome(user, organization)
         try:
+            db.session.flush()
+            from elearn.roster.invitations import attach_shared_code_account  # noqa: PLC0415
+
+            # Tied to the roster when the e-mail is on it, else waiting for confirmation.
+            on_roster = attach_shared_code_account(user, organization)
+            _enqueue_welcome(user, organization, waiting=not on_roster)
             db.session.commit()
         except IntegrityError:
             # The same address registered a moment ago by another request.
@@ -95,7 +120,7 @@ def register_worker(
     return None
 
 
-def _enqueue_welcome(user: User, organization: Organization) -> None:
+def _enqueue_welcome(user: User, organization: Organization, *, waiting: bool = False) -> None:
     with force_locale(user.language):
         subject = gettext("WELFARE³: your account is ready")
         body = gettext(
@@ -107,6 +132,12 @@ def _enqueue_welcome(user: User, organization: Organization) -> None:
             name=user.first_name,
             organization=organization.name,
         )
+        if waiting:
+            body += "\n" + gettext(
+                "This e-mail is not on the cooperative's list of workers, so the cooperative "
+                "will confirm your account (usually within a working day). Until then you can "
+                "read the courses and use the calculators.\n"
+            )
     enqueue(user.email, subject, body)
 
 

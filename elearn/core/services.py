@@ -124,6 +124,7 @@ MENU = (
     ("healthfund.plans", lazy_gettext("Health funds"), ("manager",)),
     ("admin.organizations", lazy_gettext("Organizations"), ("admin",)),
     ("admin.users", lazy_gettext("Users"), ("admin",)),
+    ("roster.overview", lazy_gettext("Roster"), ("admin",)),
     ("admin.audit_log", lazy_gettext("Audit"), ("admin",)),
     ("resources.admin_list", lazy_gettext("Coop resources"), ("admin",)),
     ("privacy.erasure_queue", lazy_gettext("Erasure requests"), ("admin", "manager")),

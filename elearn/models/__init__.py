@@ -40,6 +40,12 @@ from elearn.models.progress import (
     TargetGroupDeclaration,
 )
 from elearn.models.resources import CoopResource, RequestResourceMap, ResourceProfile
+from elearn.models.roster import (
+    RegistrationReview,
+    RosterEntry,
+    RosterImport,
+    RosterInvitation,
+)
 from elearn.models.scenarios import SavedScenario
 from elearn.models.users import (
     ROLE_VALUES,
@@ -103,6 +109,10 @@ __all__ = [
     "PasswordResetToken",
     "ReminderPreference",
     "Role",
+    "RegistrationReview",
+    "RosterEntry",
+    "RosterImport",
+    "RosterInvitation",
     "SavedScenario",
     "SocialPoint",
     "User",

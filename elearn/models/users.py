@@ -18,6 +18,7 @@ from sqlalchemy import (
     UniqueConstraint,
     event,
     inspect,
+    true,
 )
 from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
@@ -44,6 +45,8 @@ class Organization(db.Model):
     slug: Mapped[str] = mapped_column(String(60), unique=True)
     invite_code: Mapped[str] = mapped_column(String(32), unique=True)
     accent_color: Mapped[str] = mapped_column(String(7), default="#1f6f5c")
+    # The admin can turn the shared code off once everyone has a personal invitation.
+    shared_code_enabled: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     social_points: Mapped[list[SocialPoint]] = relationship(

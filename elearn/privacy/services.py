@@ -324,6 +324,10 @@ def _erase_personal_data(user: User) -> None:
 
     # Lab cards stay on the board, anonymous; they keep counting their author as a supporter.
     forget_author(user.id)
+    from elearn.roster.services import forget_account
+
+    # The roster no longer says which account was theirs; their invitations never work again.
+    forget_account(user.id)
     # The account stays as an anonymous row so counts and funnels do not change.
     user.email = f"erased-{user.id}-{secrets.token_hex(4)}@invalid.local"
     user.full_name = "—"

@@ -107,6 +107,16 @@ NOT_OWNED = {
     "resources.admin_edit": "admins manage every cooperative's resources",
     "resources.admin_delete": "admins manage every cooperative's resources",
     "nudges.resume": "names a published course open to every worker; reads only their own progress",
+    "roster.preview": "admins manage every cooperative's roster",
+    "roster.confirm_import": "admins manage every cooperative's roster",
+    "roster.cooperative": "admins manage every cooperative's roster",
+    "roster.invite": "admins manage every cooperative's roster",
+    "roster.letters": "admins manage every cooperative's roster",
+    "roster.resend": "admins manage every cooperative's roster",
+    "roster.shared_code": "admins manage every cooperative's roster",
+    "roster.confirm_account": "admins manage every cooperative's roster",
+    "roster.reject_account": "admins manage every cooperative's roster",
+    "roster.accept": "the invitation secret is the authority (keyed hash, single use, expiring)",
     "nudges.stop": "the signed token is the authority (per person, checked by itsdangerous)",
 }
 

@@ -94,6 +94,8 @@ ANSWERS_WITH_A_PAGE = {
     "labs.check_text",  # JSON for the live hints while typing
     "auth.forgot_password",  # "if the address is ours, we sent a link" (same page either way)
     "consult.new_request",  # a simulator's numbers posted along open the form with them
+    "roster.letters",  # the letters to print: their codes are shown only on this answer
+    "roster.resend",  # a new letter to print, for someone without e-mail
 }
 
 TRACEBACK_MARKERS = (
@@ -258,8 +260,9 @@ def test_every_post_route_is_fuzzed_by_an_allowed_role(fresh) -> None:
     stale = sorted(set(FALLBACK) - {e for e, _ in POST_ROUTES})
     assert not stale, f"FALLBACK entries for routes that no longer exist: {stale}"
     assert not problems, "\n".join(problems)
-    # the pages really offer most forms: the fallbacks stay the exception
-    assert len([e for e, _ in POST_ROUTES if (e in FALLBACK)]) <= 11
+    # the pages really offer most forms: the fallbacks stay the exception (14 of about 100
+    # POST routes, each with the reason the crawler cannot reach its form)
+    assert len([e for e, _ in POST_ROUTES if (e in FALLBACK)]) <= 14
 
 
 # --- GET -------------------------------------------------------------------------------------

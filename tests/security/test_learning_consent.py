@@ -186,6 +186,9 @@ def scene(app: Flask, make_org, make_user, course: str) -> dict:
                 "simulator": ["loan"],
                 "filename": ["immagine.png"],
                 "token": ["nessuno"],
+                # Roster: a preview and an invitation hold no learning data (a 404 is fine).
+                "import_token": ["nessuno"],
+                "secret": ["nessuno"],
                 # The public certificate check answers only to the code printed on the
                 # worker's own certificate; that code appears on no page (a marker above).
                 "code": ["ABCDEF1234"],

@@ -1,0 +1,1 @@
+"""The workforce roster: payroll imports, personal invitations, shared-code confirmations, reach."""

@@ -1,0 +1,574 @@
+"""Personal invitations (e-mailed links, printed letters with a code), accounts made from them,
+and the shared invite code's path: tied to the roster, or waiting for an admin's confirmation."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import io
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import qrcode
+from flask import current_app
+from flask_babel import force_locale, format_date, gettext
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+
+from elearn import audit
+from elearn.auth.services import AccountError, find_user_by_email, hash_password
+from elearn.auth.services import normalise_email as clean_email
+from elearn.extensions import db
+from elearn.models import (
+    Organization,
+    RegistrationReview,
+    Role,
+    RosterEntry,
+    RosterInvitation,
+    User,
+)
+from elearn.models.base import utcnow
+from elearn.outbox.services import enqueue
+from elearn.privacy.services import _erase_personal_data
+from elearn.urls import public_url
+
+VALID_DAYS = 30
+# Worth sending again: never used, and expired or older than this.
+RESEND_AFTER = timedelta(days=7)
+# No 0/O or 1/I: the code is read from paper and typed on a phone.
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+CODE_LENGTH = 10
+
+
+class InvitationError(Exception):
+    """Why an invitation cannot be used, in words for the person holding it."""
+
+    def __init__(self, reason: str, message: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+        self.message = message
+
+
+def new_code() -> str:
+    code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+    return f"{code[:5]}-{code[5:]}"
+
+
+def _normal_code(value: str) -> str | None:
+    """A typed letter code without spaces and dashes, upper case; None if it cannot be one."""
+    cleaned = re.sub(r"[\s\-]", "", value).upper()
+    if len(cleaned) == CODE_LENGTH and all(ch in CODE_ALPHABET for ch in cleaned):
+        return cleaned
+    return None
+
+
+def printed_form(value: str) -> str:
+    """A typed letter code as printed (ABCDE-23456); anything else unchanged."""
+    code = _normal_code(value)
+    return f"{code[:5]}-{code[5:]}" if code else value.strip()
+
+
+def secret_hash(secret: str) -> str:
+    """Keyed hash of a link token or a letter code: a copy of the database alone does not
+    let anyone try the (short) codes offline."""
+    code = _normal_code(secret)
+    value = code if code is not None else secret
+    key = current_app.config["SECRET_KEY"].encode("utf-8")
+    return hmac.new(
+        key, b"roster-invitation\x1f" + value.encode("utf-8"), hashlib.sha256
+    ).hexdigest()
+
+
+def _revoke_open(entry_id: int, reason: str) -> None:
+    db.session.execute(
+        update(RosterInvitation)
+        .where(
+            RosterInvitation.roster_entry_id == entry_id,
+            RosterInvitation.used_at.is_(None),
+            RosterInvitation.revoked_at.is_(None),
+        )
+        .values(revoked_at=utcnow(), revoked_reason=reason)
+    )
+
+
+@dataclass
+class Letter:
+    entry: RosterEntry
+    code: str
+    link: str
+    qr: str
+    expires_at: datetime
+
+
+def _issue(entry: RosterEntry, channel: str, actor_id: int | None) -> tuple[RosterInvitation, str]:
+    _revoke_open(entry.id, "resent")
+    secret = secrets.token_urlsafe(32) if channel == "email" else new_code()
+    invitation = RosterInvitation(
+        roster_entry_id=entry.id,
+        organization_id=entry.organization_id,
+        secret_hash=secret_hash(secret),
+        channel=channel,
+        expires_at=utcnow() + timedelta(days=VALID_DAYS),
+        created_by_id=actor_id,
+    )
+    db.session.add(invitation)
+    return invitation, secret
+
+
+def _qr_data_uri(link: str) -> str:
+    """The link as a QR code (the same library as the certificates and the second-step setup)."""
+
+    image = qrcode.make(link, box_size=4, border=2)
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def invitable(entry: RosterEntry) -> bool:
+    return entry.left_at is None and entry.user_id is None
+
+
+def send_email_invitation(entry: RosterEntry, *, actor_id: int | None) -> None:
+    """A new link by e-mail, in the person's language; older invitations stop working."""
+    assert entry.email
+    invitation, token = _issue(entry, "email", actor_id)
+    link = public_url("roster.accept", secret=token)
+    with force_locale(entry.language):
+        subject = gettext(
+            "WELFARE³: your personal invitation from %(organization)s",
+            organization=entry.organization.name,
+        )
+        body = gettext(
+            "Hello %(name)s,\n\n"
+            "%(organization)s invites you to WELFARE³, free short courses and calculators "
+            "about the household budget, saving and credit, with the help of the Welfare "
+            "Manager.\n\n"
+            "Open this personal link to create your account; you only choose a password:\n\n"
+            "%(link)s\n\n"
+            "The link works once and until %(date)s. Do not share it: it is only for you.\n"
+            "Questions? Ask at your cooperative's Social point.\n",
+            name=entry.full_name.split(" ", 1)[0],
+            organization=entry.organization.name,
+            link=link,
+            date=_date(invitation.expires_at),
+        )
+    enqueue(entry.email, subject, body)
+
+
+def _date(moment: datetime) -> str:
+
+    return format_date(moment, "long")
+
+
+def invite_by_email(organization: Organization, *, actor_id: int) -> int:
+    """E-mail an invitation to everyone of the cooperative with an e-mail who was never invited."""
+    entries = db.session.scalars(
+        select(RosterEntry)
+        .where(
+            RosterEntry.organization_id == organization.id,
+            RosterEntry.email.is_not(None),
+            RosterEntry.left_at.is_(None),
+            RosterEntry.user_id.is_(None),
+            RosterEntry.erased_at.is_(None),
+            RosterEntry.id.not_in(select(RosterInvitation.roster_entry_id)),
+        )
+        .order_by(RosterEntry.id)
+    ).all()
+    for entry in entries:
+        send_email_invitation(entry, actor_id=actor_id)
+    audit.record(
+        "roster.invite",
+        actor_id=actor_id,
+        detail=f"organization={organization.id} channel=email count={len(entries)}",
+    )
+    db.session.commit()
+    return len(entries)
+
+
+def letter_candidates(organization: Organization) -> list[RosterEntry]:
+    """People without e-mail who have no account yet: they get a printed letter."""
+    return list(
+        db.session.scalars(
+            select(RosterEntry)
+            .where(
+                RosterEntry.organization_id == organization.id,
+                RosterEntry.email.is_(None),
+                RosterEntry.left_at.is_(None),
+                RosterEntry.user_id.is_(None),
+                RosterEntry.erased_at.is_(None),
+            )
+            .order_by(RosterEntry.site, RosterEntry.full_name)
+        )
+    )
+
+
+def make_letters(entries: list[RosterEntry], *, actor_id: int) -> list[Letter]:
+    """Fresh codes for printed letters (the codes are shown once: only their hash is kept)."""
+    letters = []
+    for entry in entries:
+        if not invitable(entry):
+            continue
+        invitation, code = _issue(entry, "letter", actor_id)
+        link = public_url("roster.accept", secret=code)
+        letters.append(Letter(entry, code, link, _qr_data_uri(link), invitation.expires_at))
+    if letters:
+        audit.record(
+            "roster.invite",
+            actor_id=actor_id,
+            detail=f"organization={entries[0].organization_id} channel=letter count={len(letters)}",
+        )
+    db.session.commit()
+    return letters
+
+
+def resend(entry: RosterEntry, *, actor_id: int) -> Letter | None:
+    """A new invitation for one person (the old one stops working): by e-mail when there is
+    one (None), else a letter to print."""
+    if not invitable(entry):
+        return None
+    if entry.email:
+        send_email_invitation(entry, actor_id=actor_id)
+        audit.record(
+            "roster.invite",
+            actor_id=actor_id,
+            detail=f"organization={entry.organization_id} channel=email count=1 resend",
+        )
+        db.session.commit()
+        return None
+    return make_letters([entry], actor_id=actor_id)[0]
+
+
+def to_resend(organization_ids: list[int]) -> list[tuple[RosterEntry, RosterInvitation]]:
+    """People whose latest invitation was not used and has expired or is a week old."""
+    latest = (
+        select(RosterInvitation.roster_entry_id, func.max(RosterInvitation.id).label("last_id"))
+        .group_by(RosterInvitation.roster_entry_id)
+        .subquery()
+    )
+    now = utcnow()
+    rows = db.session.execute(
+        select(RosterEntry, RosterInvitation)
+        .join(latest, latest.c.roster_entry_id == RosterEntry.id)
+        .join(RosterInvitation, RosterInvitation.id == latest.c.last_id)
+        .where(
+            RosterEntry.organization_id.in_(organization_ids),
+            RosterEntry.left_at.is_(None),
+            RosterEntry.user_id.is_(None),
+            RosterEntry.erased_at.is_(None),
+            RosterInvitation.used_at.is_(None),
+            (RosterInvitation.expires_at <= now)
+            | (RosterInvitation.created_at <= now - RESEND_AFTER),
+        )
+        .order_by(RosterInvitation.created_at, RosterEntry.full_name)
+    ).all()
+    return [(entry, invitation) for entry, invitation in rows]
+
+
+def latest_by_entry(entry_ids: list[int]) -> dict[int, RosterInvitation]:
+    """The most recent invitation of each entry, for the admin's roster list."""
+    if not entry_ids:
+        return {}
+    latest = (
+        select(func.max(RosterInvitation.id))
+        .where(RosterInvitation.roster_entry_id.in_(entry_ids))
+        .group_by(RosterInvitation.roster_entry_id)
+    )
+    return {
+        invitation.roster_entry_id: invitation
+        for invitation in db.session.scalars(
+            select(RosterInvitation).where(RosterInvitation.id.in_(latest))
+        )
+    }
+
+
+def never_invited_count(organization_id: int) -> int:
+    """People with an e-mail, no account and no invitation yet (the e-mail button's count)."""
+    return (
+        db.session.scalar(
+            select(func.count(RosterEntry.id)).where(
+                RosterEntry.organization_id == organization_id,
+                RosterEntry.email.is_not(None),
+                RosterEntry.left_at.is_(None),
+                RosterEntry.user_id.is_(None),
+                RosterEntry.erased_at.is_(None),
+                RosterEntry.id.not_in(select(RosterInvitation.roster_entry_id)),
+            )
+        )
+        or 0
+    )
+
+
+# --- using an invitation ----------------------------------------------------------------------
+
+
+def find(secret: str) -> RosterInvitation | None:
+    if not secret or len(secret) > 100:
+        return None
+    return db.session.scalar(
+        select(RosterInvitation).where(RosterInvitation.secret_hash == secret_hash(secret))
+    )
+
+
+def check(invitation: RosterInvitation | None) -> RosterInvitation:
+    """The invitation if it can still make an account, else InvitationError saying why."""
+    if invitation is None:
+        raise InvitationError(
+            "unknown",
+            gettext(
+                "This invitation is not valid. Check the link or the code, or ask at your "
+                "Social point."
+            ),
+        )
+    entry = invitation.entry
+    if invitation.revoked_reason == "erased" or entry.erased_at is not None:
+        raise InvitationError(
+            "erased",
+            gettext(
+                "The account made with this invitation was erased at its owner's request, so "
+                "the invitation cannot be used again. To come back, ask your Social point for "
+                "a new invitation."
+            ),
+        )
+    if invitation.used_at is not None or entry.user_id is not None:
+        raise InvitationError(
+            "used",
+            gettext(
+                "This invitation has already been used: an account exists. Log in with its "
+                "e-mail and password, or choose “Forgot your password?”."
+            ),
+        )
+    if invitation.revoked_reason == "resent":
+        raise InvitationError(
+            "replaced",
+            gettext(
+                "A newer invitation replaced this one. Use the latest e-mail or letter you "
+                "received, or ask at your Social point."
+            ),
+        )
+    if invitation.revoked_reason == "left" or entry.left_at is not None:
+        raise InvitationError(
+            "left",
+            gettext(
+                "Your cooperative's roster no longer lists you, so this invitation does not "
+                "work. If this is a mistake, ask at your Social point."
+            ),
+        )
+    if entry.organization_id != invitation.organization_id:
+        raise InvitationError(
+            "wrong_cooperative",
+            gettext(
+                "This invitation was made for %(old)s, but the roster now lists you with "
+                "%(new)s. Ask %(new)s's Social point for a new invitation.",
+                old=db.session.get(Organization, invitation.organization_id).name,
+                new=entry.organization.name,
+            ),
+        )
+    if invitation.expires_at <= utcnow():
+        raise InvitationError(
+            "expired",
+            gettext(
+                "This invitation expired on %(date)s. Ask at your Social point for a new one.",
+                date=_date(invitation.expires_at),
+            ),
+        )
+    return invitation
+
+
+def accept(secret: str, *, full_name: str, email: str, password: str, language: str) -> User:
+    """Create the account from a valid invitation, tied to its cooperative and roster entry.
+
+    The invitation is consumed by one conditional UPDATE in the same transaction as the new
+    account: of two uses at once, only one gets an account (the other InvitationError).
+    """
+
+    invitation = check(find(secret))
+    if find_user_by_email(email) is not None:
+        raise AccountError(
+            "email",
+            gettext("This e-mail already has an account. Use another one, or log in with it."),
+        )
+    password_hash = hash_password(password)
+    now = utcnow()
+    consumed = db.session.execute(
+        update(RosterInvitation)
+        .where(
+            RosterInvitation.id == invitation.id,
+            RosterInvitation.used_at.is_(None),
+            RosterInvitation.revoked_at.is_(None),
+            RosterInvitation.expires_at > now,
+        )
+        .values(used_at=now)
+    )
+    if consumed.rowcount != 1:
+        db.session.rollback()
+        db.session.expire_all()
+        check(find(secret))  # says why (used a moment ago, replaced, ...)
+        raise InvitationError("used", gettext("This invitation has already been used."))
+    entry = invitation.entry
+    user = User(
+        email=clean_email(email),
+        full_name=" ".join(full_name.split()),
+        password_hash=password_hash,
+        language=language if language in ("it", "en") else "it",
+        organization_id=entry.organization_id,
+    )
+    user.set_roles({Role.WORKER.value})
+    db.session.add(user)
+    try:
+        db.session.flush()
+        claimed = db.session.execute(
+            update(RosterEntry)
+            .where(RosterEntry.id == entry.id, RosterEntry.user_id.is_(None))
+            .values(user_id=user.id)
+        )
+        if claimed.rowcount != 1:
+            raise InvitationError("used", gettext("This invitation has already been used."))
+        audit.record(
+            "roster.invitation_used",
+            actor_id=user.id,
+            subject_user_id=user.id,
+            detail=f"invitation={invitation.id} organization={entry.organization_id}",
+        )
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise AccountError(
+            "email",
+            gettext("This e-mail already has an account. Use another one, or log in with it."),
+        ) from None
+    except InvitationError:
+        db.session.rollback()
+        raise
+    return user
+
+
+# --- the shared invite code -------------------------------------------------------------------
+
+
+def attach_shared_code_account(user: User, organization: Organization) -> bool:
+    """A new account made with the shared code: tied to the roster entry with the same e-mail
+    in that cooperative (True), or put in the admins' confirmation list (False). No commit.
+
+    A cooperative without a roster yet has nothing to check against: its shared code works as
+    it always did (True), rather than holding every new worker until payroll sends a file.
+    """
+    has_roster = db.session.scalar(
+        select(RosterEntry.id).where(RosterEntry.organization_id == organization.id).limit(1)
+    )
+    if has_roster is None:
+        return True
+    entry = db.session.scalar(
+        select(RosterEntry).where(
+            RosterEntry.email == user.email,
+            RosterEntry.organization_id == organization.id,
+            RosterEntry.left_at.is_(None),
+            RosterEntry.user_id.is_(None),
+        )
+    )
+    if entry is not None:
+        entry.user_id = user.id
+        _revoke_open(entry.id, "resent")
+        return True
+    db.session.add(RegistrationReview(user_id=user.id, organization_id=organization.id))
+    return False
+
+
+def waiting(user_id: int) -> RegistrationReview | None:
+    return db.session.get(RegistrationReview, user_id)
+
+
+def pending_reviews() -> list[tuple[RegistrationReview, list[RosterEntry]]]:
+    """Accounts waiting for confirmation, each with the unlinked roster entries of the same
+    cooperative whose name matches (to tie them on confirmation)."""
+    reviews = db.session.scalars(
+        select(RegistrationReview).order_by(RegistrationReview.created_at)
+    ).all()
+    result = []
+    for review in reviews:
+        name = " ".join(review.user.full_name.lower().split())
+        candidates = db.session.scalars(
+            select(RosterEntry).where(
+                RosterEntry.organization_id == review.organization_id,
+                RosterEntry.user_id.is_(None),
+                RosterEntry.left_at.is_(None),
+                func.lower(RosterEntry.full_name) == name,
+            )
+        ).all()
+        result.append((review, list(candidates)))
+    return result
+
+
+def confirm(review: RegistrationReview, *, entry_id: int | None, actor_id: int) -> None:
+    user = review.user
+    if entry_id:
+        entry = db.session.get(RosterEntry, entry_id)
+        if (
+            entry is not None
+            and entry.organization_id == review.organization_id
+            and entry.user_id is None
+        ):
+            entry.user_id = user.id
+            _revoke_open(entry.id, "resent")
+    db.session.delete(review)
+    audit.record(
+        "roster.account_confirmed",
+        actor_id=actor_id,
+        subject_user_id=user.id,
+        detail=f"organization={review.organization_id} entry={entry_id or '-'}",
+    )
+    with force_locale(user.language):
+        subject = gettext("WELFARE³: your account is confirmed")
+        body = gettext(
+            "Hello %(name)s,\n\n"
+            "%(organization)s has confirmed your WELFARE³ account: every page is open to you "
+            "now.\n\n%(link)s\n",
+            name=user.first_name,
+            organization=review.organization.name,
+            link=public_url("core.home"),
+        )
+    enqueue(user.email, subject, body)
+    db.session.commit()
+
+
+def reject(review: RegistrationReview, *, actor_id: int) -> None:
+    """Not a worker of the cooperative: the account is erased (it holds nothing but a name and
+    an address) and its owner is told where to ask."""
+
+    user = review.user
+    email, language, name = user.email, user.language, user.first_name
+    organization_name = review.organization.name
+    db.session.delete(review)
+    db.session.flush()
+    _erase_personal_data(user)
+    audit.record(
+        "roster.account_rejected",
+        actor_id=actor_id,
+        subject_user_id=user.id,
+        detail=f"organization={review.organization_id}",
+    )
+    with force_locale(language):
+        subject = gettext("WELFARE³: we could not confirm your account")
+        body = gettext(
+            "Hello %(name)s,\n\n"
+            "%(organization)s could not find you among its workers, so the WELFARE³ account "
+            "made with this e-mail address has been removed.\n\n"
+            "If you work for the cooperative, ask at its Social point for a personal "
+            "invitation.\n",
+            name=name,
+            organization=organization_name,
+        )
+    enqueue(email, subject, body)
+    db.session.commit()
+
+
+def set_shared_code(organization: Organization, enabled: bool, *, actor_id: int) -> None:
+    organization.shared_code_enabled = enabled
+    audit.record(
+        "roster.shared_code_" + ("on" if enabled else "off"),
+        actor_id=actor_id,
+        detail=f"organization={organization.id}",
+    )
+    db.session.commit()
