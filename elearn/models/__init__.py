@@ -33,6 +33,7 @@ from elearn.models.progress import (
 )
 from elearn.models.resources import CoopResource, RequestResourceMap, ResourceProfile
 from elearn.models.scenarios import SavedScenario
+from elearn.models.summary import LearnerCourseSummary, LearnerSummary, QuizQuestionSummary
 from elearn.models.users import (
     ROLE_VALUES,
     AuthAttempt,
@@ -54,6 +55,9 @@ __all__ = [
     "RequestResourceMap",
     "ResourceProfile",
     "CourseCompletion",
+    "LearnerCourseSummary",
+    "LearnerSummary",
+    "QuizQuestionSummary",
     "TargetGroupDeclaration",
     "Appointment",
     "AppointmentSlot",

@@ -21,11 +21,13 @@ from elearn.extensions import db
 from elearn.models import (
     ActivityDay,
     Course,
-    CourseCompletion,
     CourseModule,
+    LearnerCourseSummary,
+    LearnerSummary,
     ModuleProgress,
     Organization,
     QuizFirstAnswer,
+    QuizQuestionSummary,
     TargetGroupDeclaration,
     User,
     UserRole,
@@ -142,10 +144,12 @@ def dashboard(org_ids: list[int], course_slug: str | None = None) -> Dashboard:
     workers = _workers(org_ids).subquery()
     total_workers = db.session.scalar(select(func.count()).select_from(workers)) or 0
 
+    # Per-learner summary rows (elearn.models.summary), kept by the progress writes.
     reached = (
         db.session.scalar(
-            select(func.count(func.distinct(ModuleProgress.user_id))).where(
-                ModuleProgress.user_id.in_(select(workers.c.id))
+            select(func.count()).where(
+                LearnerSummary.user_id.in_(select(workers.c.id)),
+                LearnerSummary.modules_started > 0,
             )
         )
         or 0
@@ -171,37 +175,28 @@ def dashboard(org_ids: list[int], course_slug: str | None = None) -> Dashboard:
         for i in range(WEEKS)
     ]
 
-    # Two steps (per learner and course, then per course) avoid DISTINCT counts over every row.
-    per_learner = (
-        select(
-            ModuleProgress.course_slug.label("course_slug"),
-            ModuleProgress.user_id.label("user_id"),
-            func.avg(ModuleProgress.best_score).label("score"),
-        )
-        .where(ModuleProgress.user_id.in_(select(workers.c.id)))
-        .group_by(ModuleProgress.course_slug, ModuleProgress.user_id)
-        .subquery()
-    )
+    # One row per learner and course (elearn.models.summary): no scan of every module's progress.
+    per_course = LearnerCourseSummary
     started: dict[str, int] = {}
     averages: dict[str, tuple[Any, int]] = {}
-    for slug, count, avg, scored in db.session.execute(
+    completed: dict[str, int] = {}
+    learner_score = case(
+        (per_course.scores > 0, per_course.score_sum / per_course.scores), else_=None
+    )
+    for slug, count, avg, scored, done in db.session.execute(
         select(
-            per_learner.c.course_slug,
-            func.count(),
-            func.avg(per_learner.c.score),
-            func.count(per_learner.c.score),
-        ).group_by(per_learner.c.course_slug)
-    ):
-        started[slug] = count
-        averages[slug] = (avg, scored)
-    completed = {
-        slug: count
-        for slug, count in db.session.execute(
-            select(CourseCompletion.course_slug, func.count())
-            .where(CourseCompletion.user_id.in_(select(workers.c.id)))
-            .group_by(CourseCompletion.course_slug)
+            per_course.course_slug,
+            func.sum(case((per_course.modules_started > 0, 1), else_=0)),
+            func.avg(learner_score),
+            func.count(learner_score),
+            func.sum(case((per_course.completed > 0, 1), else_=0)),
         )
-    }
+        .where(per_course.user_id.in_(select(workers.c.id)))
+        .group_by(per_course.course_slug)
+    ):
+        started[slug] = int(count or 0)
+        averages[slug] = (avg, scored)
+        completed[slug] = int(done or 0)
     courses = list(
         db.session.scalars(
             select(Course).where(Course.published_at.is_not(None)).order_by(Course.title)
@@ -225,7 +220,7 @@ def dashboard(org_ids: list[int], course_slug: str | None = None) -> Dashboard:
             )
         )
 
-    hardest = _hardest_questions(workers, labels)
+    hardest = _hardest_questions(org_ids, workers, labels)
     groups = _target_groups(workers, labels)
 
     selected = next((c for c in courses if c.slug == course_slug), None)
@@ -277,29 +272,59 @@ def _module_funnel(course: Course, workers: Any, labels: dict[str, str]) -> Tabl
     return table
 
 
-def _hardest_questions(workers: Any, labels: dict[str, str]) -> Table:
+def _hardest_questions(org_ids: list[int], workers: Any, labels: dict[str, str]) -> Table:
     """The questions with the highest published share of wrong first answers.
 
     Ranked on the published figures, not the true ones, so that the order of two questions
     with the same published share says nothing more. One row per question, so the ranking in
     Python costs no more than the query."""
-    wrong = func.sum(case((QuizFirstAnswer.correct.is_(False), 1), else_=0)).label("wrong")
-    grouped = db.session.execute(
+    # Counters per organization and question (elearn.models.summary), less the answers of the
+    # people in those organizations who do not count (not an active worker): usually nobody,
+    # and found through the learner's key, so no scan of every answer.
+    questions = (
+        QuizQuestionSummary.course_slug,
+        QuizQuestionSummary.module_slug,
+        QuizQuestionSummary.quiz_id,
+    )
+    totals: dict[tuple[str, str, str], list[int]] = {}
+    for course_slug, module_slug, quiz_id, learners, wrong in db.session.execute(
+        select(
+            *questions, func.sum(QuizQuestionSummary.learners), func.sum(QuizQuestionSummary.wrong)
+        )
+        .where(QuizQuestionSummary.organization_id.in_(org_ids))
+        .group_by(*questions)
+    ):
+        totals[(course_slug, module_slug, quiz_id)] = [int(learners or 0), int(wrong or 0)]
+    is_worker = (
+        select(UserRole.user_id)
+        .where(UserRole.user_id == User.id, UserRole.role == "worker")
+        .exists()
+    )
+    left_out = (
+        select(User.id)
+        .where(User.organization_id.in_(org_ids), or_(User.active.is_(False), ~is_worker))
+        .subquery()
+    )
+    for course_slug, module_slug, quiz_id, learners, wrong in db.session.execute(
         select(
             QuizFirstAnswer.course_slug,
             QuizFirstAnswer.module_slug,
             QuizFirstAnswer.quiz_id,
-            func.count().label("learners"),
-            wrong,
+            func.count(),
+            func.sum(case((QuizFirstAnswer.correct.is_(False), 1), else_=0)),
         )
-        .where(QuizFirstAnswer.user_id.in_(select(workers.c.id)))
+        .join(left_out, left_out.c.id == QuizFirstAnswer.user_id)
         .group_by(QuizFirstAnswer.course_slug, QuizFirstAnswer.module_slug, QuizFirstAnswer.quiz_id)
-        .having(func.count() >= disclosure.MIN_GROUP)
-    ).all()
+    ):
+        key = (course_slug, module_slug, quiz_id)
+        if key in totals:
+            totals[key][0] -= int(learners)
+            totals[key][1] -= int(wrong or 0)
     rows = disclosure.ranked_shares(
         [
-            ((r.course_slug, r.module_slug, r.quiz_id), int(r.learners), int(r.wrong or 0))
-            for r in grouped
+            (key, learners, wrong)
+            for key, (learners, wrong) in totals.items()
+            if learners >= disclosure.MIN_GROUP
         ]
     )[:HARDEST]
     table = Table(
@@ -333,19 +358,17 @@ def _hardest_questions(workers: Any, labels: dict[str, str]) -> Table:
 
 def _target_groups(workers: Any, labels: dict[str, str]) -> Table:
     """Only declarations under a standing consent exist (withdrawal deletes them)."""
-    started_any = select(ModuleProgress.user_id).distinct().subquery()
-    completed_any = select(CourseCompletion.user_id).distinct().subquery()
+    summary = LearnerSummary
     rows = {
         group: (declared, started, done)
         for group, declared, started, done in db.session.execute(
             select(
                 TargetGroupDeclaration.target_group,
                 func.count(),
-                func.count(started_any.c.user_id),
-                func.count(completed_any.c.user_id),
+                func.sum(case((summary.modules_started > 0, 1), else_=0)),
+                func.sum(case((summary.courses_completed > 0, 1), else_=0)),
             )
-            .outerjoin(started_any, started_any.c.user_id == TargetGroupDeclaration.user_id)
-            .outerjoin(completed_any, completed_any.c.user_id == TargetGroupDeclaration.user_id)
+            .outerjoin(summary, summary.user_id == TargetGroupDeclaration.user_id)
             .where(TargetGroupDeclaration.user_id.in_(select(workers.c.id)))
             .group_by(TargetGroupDeclaration.target_group)
         )
@@ -357,7 +380,10 @@ def _target_groups(workers: Any, labels: dict[str, str]) -> Table:
     )
     for group in TARGET_GROUPS:
         table.rows.append(
-            Row(group_label(group), [disclosure.count(n) for n in rows.get(group, (0, 0, 0))])
+            Row(
+                group_label(group),
+                [disclosure.count(int(n or 0)) for n in rows.get(group, (0, 0, 0))],
+            )
         )
     return table
 
@@ -403,59 +429,39 @@ def learner_page(
     page = min(max(page, 1), pages)
     sort = sort if sort in SORTS else "name"
 
-    def figures(user_ids: Any) -> Any:
-        return (
-            select(
-                ModuleProgress.user_id.label("user_id"),
-                func.count(ModuleProgress.completed_at).label("done"),
-                func.avg(ModuleProgress.best_score).label("score"),
-                func.max(ModuleProgress.last_visit_at).label("last"),
-            )
-            .where(ModuleProgress.user_id.in_(user_ids))
-            .group_by(ModuleProgress.user_id)
-            .subquery()
-        )
-
+    summary = LearnerSummary
+    score = case((summary.scores > 0, summary.score_sum / summary.scores), else_=None)
+    figures = (
+        func.coalesce(summary.modules_completed, 0),
+        score,
+        summary.last_activity_at,
+        func.coalesce(summary.courses_completed, 0),
+    )
     if sort == "name":
-        # Pick the page by name first; then aggregate for those 25 people only.
+        # Pick the page by name first; then read the summary rows of those 25 people only.
         shown = (
             people.order_by(User.full_name, User.id).offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)
-        )
-        shown_rows = db.session.execute(shown).all()
-        ids = [row.id for row in shown_rows]
-        modules = figures(ids)
-        stats = {
-            row.user_id: (row.done, row.score, row.last)
-            for row in db.session.execute(select(modules))
-        }
-        ordered = [
-            (row.id, row.full_name, row.organization, *stats.get(row.id, (0, None, None)))
-            for row in shown_rows
-        ]
+        ).subquery()
+        rows = db.session.execute(
+            select(shown, *figures)
+            .outerjoin(summary, summary.user_id == shown.c.id)
+            .order_by(shown.c.full_name, shown.c.id)
+        ).all()
     else:
-        modules = figures(select(visible.c.id))
+        # The learner summary row (elearn.models.summary) holds the figures to sort on.
         people_sq = people.subquery()
         order = (
-            (modules.c.last.desc().nulls_last(), people_sq.c.id)
+            (summary.last_activity_at.desc().nulls_last(), people_sq.c.id)
             if sort == "activity"
-            else (func.coalesce(modules.c.done, 0).desc(), people_sq.c.id)
+            else (func.coalesce(summary.modules_completed, 0).desc(), people_sq.c.id)
         )
         rows = db.session.execute(
-            select(people_sq, func.coalesce(modules.c.done, 0), modules.c.score, modules.c.last)
-            .outerjoin(modules, modules.c.user_id == people_sq.c.id)
+            select(people_sq, *figures)
+            .outerjoin(summary, summary.user_id == people_sq.c.id)
             .order_by(*order)
             .offset((page - 1) * PAGE_SIZE)
             .limit(PAGE_SIZE)
         ).all()
-        ordered = [tuple(row) for row in rows]
-        ids = [row[0] for row in ordered]
-    courses = dict(
-        db.session.execute(
-            select(CourseCompletion.user_id, func.count())
-            .where(CourseCompletion.user_id.in_(ids))
-            .group_by(CourseCompletion.user_id)
-        ).all()
-    )
     return (
         [
             LearnerRow(
@@ -463,11 +469,11 @@ def learner_page(
                 name,
                 organization,
                 done or 0,
-                courses.get(user_id, 0),
+                courses or 0,
                 round(float(score) * 100) if score is not None else None,
                 last,
             )
-            for user_id, name, organization, done, score, last in ordered
+            for user_id, name, organization, done, score, last, courses in rows
         ],
         page,
         pages,
