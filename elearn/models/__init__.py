@@ -33,7 +33,12 @@ from elearn.models.progress import (
 )
 from elearn.models.resources import CoopResource, RequestResourceMap, ResourceProfile
 from elearn.models.scenarios import SavedScenario
-from elearn.models.summary import LearnerCourseSummary, LearnerSummary, QuizQuestionSummary
+from elearn.models.summary import (
+    LearnerCourseSummary,
+    LearnerSummary,
+    LearnerWeek,
+    QuizQuestionSummary,
+)
 from elearn.models.users import (
     ROLE_VALUES,
     AuthAttempt,
@@ -57,6 +62,7 @@ __all__ = [
     "CourseCompletion",
     "LearnerCourseSummary",
     "LearnerSummary",
+    "LearnerWeek",
     "QuizQuestionSummary",
     "TargetGroupDeclaration",
     "Appointment",

@@ -19,18 +19,17 @@ from sqlalchemy.sql import ColumnElement
 
 from elearn.extensions import db
 from elearn.models import (
-    ActivityDay,
     Course,
     CourseModule,
     LearnerCourseSummary,
     LearnerSummary,
+    LearnerWeek,
     ModuleProgress,
     Organization,
     QuizFirstAnswer,
     QuizQuestionSummary,
     TargetGroupDeclaration,
     User,
-    UserRole,
 )
 from elearn.models.base import utcnow
 from elearn.models.progress import TARGET_GROUPS
@@ -56,12 +55,14 @@ def scope(user: User, requested: str | None) -> tuple[list[int], str]:
     return ids, "all"
 
 
+def _counted(org_ids: list[int]) -> Any:
+    """Who counts in the organizations' figures: their active workers, from the summary row
+    every account has (elearn.models.summary), so no query joins accounts and roles."""
+    return and_(LearnerSummary.organization_id.in_(org_ids), LearnerSummary.counted.is_(True))
+
+
 def _workers(org_ids: list[int]) -> Any:
-    return (
-        select(User.id)
-        .join(UserRole, and_(UserRole.user_id == User.id, UserRole.role == "worker"))
-        .where(User.organization_id.in_(org_ids), User.active.is_(True))
-    )
+    return select(LearnerSummary.user_id.label("id")).where(_counted(org_ids))
 
 
 def _week_start(column: Any) -> ColumnElement[Any]:
@@ -142,29 +143,28 @@ def dashboard(org_ids: list[int], course_slug: str | None = None) -> Dashboard:
     True counts stay inside this function: each figure leaves it through `disclosure`."""
     labels = _labels()
     workers = _workers(org_ids).subquery()
-    total_workers = db.session.scalar(select(func.count()).select_from(workers)) or 0
-
-    # Per-learner summary rows (elearn.models.summary), kept by the progress writes.
-    reached = (
-        db.session.scalar(
-            select(func.count()).where(
-                LearnerSummary.user_id.in_(select(workers.c.id)),
-                LearnerSummary.modules_started > 0,
-            )
+    summary = LearnerSummary
+    total_workers, reached = db.session.execute(
+        select(func.count(), func.sum(case((summary.modules_started > 0, 1), else_=0))).where(
+            _counted(org_ids)
         )
-        or 0
-    )
+    ).one()
+    total_workers, reached = int(total_workers or 0), int(reached or 0)
     shown_workers = disclosure.count(total_workers)
     reach = disclosure.count(reached)
 
     start = utcnow().date() - timedelta(days=utcnow().date().weekday() + 7 * (WEEKS - 1))
-    week = _week_start(ActivityDay.day).label("week")
+    # One row per learner and active week (elearn.models.summary), with who counts copied.
     active = {
-        str(row.week): row.learners
-        for row in db.session.execute(
-            select(week, func.count(func.distinct(ActivityDay.user_id)).label("learners"))
-            .where(ActivityDay.day >= start, ActivityDay.user_id.in_(select(workers.c.id)))
-            .group_by(week)
+        str(week): learners
+        for week, learners in db.session.execute(
+            select(LearnerWeek.week, func.count())
+            .where(
+                LearnerWeek.week >= start,
+                LearnerWeek.organization_id.in_(org_ids),
+                LearnerWeek.counted.is_(True),
+            )
+            .group_by(LearnerWeek.week)
         )
     }
     weeks = [
@@ -191,7 +191,7 @@ def dashboard(org_ids: list[int], course_slug: str | None = None) -> Dashboard:
             func.count(learner_score),
             func.sum(case((per_course.completed > 0, 1), else_=0)),
         )
-        .where(per_course.user_id.in_(select(workers.c.id)))
+        .where(per_course.organization_id.in_(org_ids), per_course.counted.is_(True))
         .group_by(per_course.course_slug)
     ):
         started[slug] = int(count or 0)
@@ -221,7 +221,7 @@ def dashboard(org_ids: list[int], course_slug: str | None = None) -> Dashboard:
         )
 
     hardest = _hardest_questions(org_ids, workers, labels)
-    groups = _target_groups(workers, labels)
+    groups = _target_groups(org_ids, labels)
 
     selected = next((c for c in courses if c.slug == course_slug), None)
     module_table = _module_funnel(selected, workers, labels) if selected else None
@@ -295,14 +295,9 @@ def _hardest_questions(org_ids: list[int], workers: Any, labels: dict[str, str])
         .group_by(*questions)
     ):
         totals[(course_slug, module_slug, quiz_id)] = [int(learners or 0), int(wrong or 0)]
-    is_worker = (
-        select(UserRole.user_id)
-        .where(UserRole.user_id == User.id, UserRole.role == "worker")
-        .exists()
-    )
     left_out = (
-        select(User.id)
-        .where(User.organization_id.in_(org_ids), or_(User.active.is_(False), ~is_worker))
+        select(LearnerSummary.user_id.label("id"))
+        .where(LearnerSummary.organization_id.in_(org_ids), LearnerSummary.counted.is_(False))
         .subquery()
     )
     for course_slug, module_slug, quiz_id, learners, wrong in db.session.execute(
@@ -356,7 +351,7 @@ def _hardest_questions(org_ids: list[int], workers: Any, labels: dict[str, str])
     return table
 
 
-def _target_groups(workers: Any, labels: dict[str, str]) -> Table:
+def _target_groups(org_ids: list[int], labels: dict[str, str]) -> Table:
     """Only declarations under a standing consent exist (withdrawal deletes them)."""
     summary = LearnerSummary
     rows = {
@@ -368,8 +363,8 @@ def _target_groups(workers: Any, labels: dict[str, str]) -> Table:
                 func.sum(case((summary.modules_started > 0, 1), else_=0)),
                 func.sum(case((summary.courses_completed > 0, 1), else_=0)),
             )
-            .outerjoin(summary, summary.user_id == TargetGroupDeclaration.user_id)
-            .where(TargetGroupDeclaration.user_id.in_(select(workers.c.id)))
+            .join(summary, summary.user_id == TargetGroupDeclaration.user_id)
+            .where(_counted(org_ids))
             .group_by(TargetGroupDeclaration.target_group)
         )
     }
@@ -448,19 +443,24 @@ def learner_page(
             .order_by(shown.c.full_name, shown.c.id)
         ).all()
     else:
-        # The learner summary row (elearn.models.summary) holds the figures to sort on.
-        people_sq = people.subquery()
+        # Walk the summary rows in the order asked (an index for last activity), keeping the
+        # visible people: the first pages stop after a few dozen rows.
         order = (
-            (summary.last_activity_at.desc().nulls_last(), people_sq.c.id)
+            (summary.last_activity_at.desc().nulls_last(), summary.user_id)
             if sort == "activity"
-            else (func.coalesce(summary.modules_completed, 0).desc(), people_sq.c.id)
+            else (summary.modules_completed.desc(), summary.user_id)
         )
+        listed = (
+            select(User.id, User.full_name, Organization.name.label("organization"), *figures)
+            .select_from(summary)
+            .join(User, User.id == summary.user_id)
+            .join(Organization, Organization.id == User.organization_id)
+            .where(User.id.in_(select(visible.c.id)))
+        )
+        if query:
+            listed = listed.where(func.lower(User.full_name).like(f"%{query.lower()[:100]}%"))
         rows = db.session.execute(
-            select(people_sq, *figures)
-            .outerjoin(summary, summary.user_id == people_sq.c.id)
-            .order_by(*order)
-            .offset((page - 1) * PAGE_SIZE)
-            .limit(PAGE_SIZE)
+            listed.order_by(*order).offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)
         ).all()
     return (
         [

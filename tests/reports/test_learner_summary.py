@@ -11,6 +11,7 @@ from sqlalchemy import delete, select, text, update
 from elearn.extensions import db
 from elearn.learning import services
 from elearn.models import (
+    ActivityDay,
     Course,
     CourseCompletion,
     ModuleProgress,
@@ -18,7 +19,12 @@ from elearn.models import (
     User,
 )
 from elearn.models.base import utcnow
-from elearn.models.summary import RECOMPUTE_COURSES, RECOMPUTE_LEARNERS, RECOMPUTE_QUESTIONS
+from elearn.models.summary import (
+    RECOMPUTE_COURSES,
+    RECOMPUTE_LEARNERS,
+    RECOMPUTE_QUESTIONS,
+    recompute_weeks,
+)
 
 QUIZZES = {"01-spese": ["spesa-fissa", "rata-anno"], "02-rate": ["taeg-spese"]}
 RIGHT = {
@@ -43,17 +49,26 @@ def _rows(sql: str) -> set[tuple]:
 def assert_summaries_exact() -> None:
     db.session.expire_all()
     stored = _rows(
-        "SELECT user_id, last_activity_at, modules_started, modules_completed, score_sum, scores,"
-        " courses_completed FROM learner_summary"
+        "SELECT user_id, organization_id, counted, last_activity_at, modules_started,"
+        " modules_completed, score_sum, scores, courses_completed FROM learner_summary"
     )
+    # Every account has its row (booleans compared as 0/1: SQLite has no other kind).
+    assert {(r[0], r[1], bool(r[2]), *r[3:]) for r in stored} == {
+        (r[0], r[1], bool(r[2]), *r[3:]) for r in _rows(RECOMPUTE_LEARNERS)
+    }
     # A learner whose last row went away keeps a row of zeros: it counts for nothing.
-    stored = {row for row in stored if row[2:] != (0, 0, 0, 0, 0)}
-    assert stored == _rows(RECOMPUTE_LEARNERS)
     courses = _rows(
-        "SELECT user_id, course_slug, modules_started, modules_completed, score_sum, scores,"
-        " completed FROM learner_course_summary"
+        "SELECT user_id, course_slug, organization_id, counted, modules_started,"
+        " modules_completed, score_sum, scores, completed FROM learner_course_summary"
     )
-    assert {row for row in courses if row[2:] != (0, 0, 0, 0, 0)} == _rows(RECOMPUTE_COURSES)
+    assert {(*r[:3], bool(r[3]), *r[4:]) for r in courses if r[4:] != (0, 0, 0, 0, 0)} == {
+        (*r[:3], bool(r[3]), *r[4:]) for r in _rows(RECOMPUTE_COURSES)
+    }
+    dialect = db.session.get_bind().dialect.name
+    weeks = _rows("SELECT user_id, week, organization_id, counted FROM learner_week")
+    assert {(r[0], str(r[1]), r[2], bool(r[3])) for r in weeks} == {
+        (r[0], str(r[1]), r[2], bool(r[3])) for r in _rows(recompute_weeks(dialect))
+    }
     questions = _rows(
         "SELECT organization_id, course_slug, module_slug, quiz_id, learners, wrong"
         " FROM quiz_question_summary"
@@ -93,7 +108,9 @@ def test_summary_rows_equal_a_recomputation_after_random_writes(
                     ModuleProgress.user_id == user_id,
                     ModuleProgress.module_slug == module_slug,
                 )
-                change = rng.choice(["delete", "rescore", "back", "move", "uncomplete", "answer"])
+                change = rng.choice(
+                    ["delete", "rescore", "back", "move", "uncomplete", "answer", "account", "day"]
+                )
                 if change == "delete":
                     db.session.execute(delete(ModuleProgress).where(*where))
                 elif change == "rescore":
@@ -114,6 +131,31 @@ def test_summary_rows_equal_a_recomputation_after_random_writes(
                         .where(User.id == user_id)
                         .values(organization_id=rng.choice([*orgs, None]))
                     )
+                elif change == "account":
+                    # Deactivated, reactivated, or no longer (or again) a worker.
+                    user = db.session.get(User, user_id)
+                    if rng.random() < 0.5:
+                        user.active = not user.active
+                    else:
+                        roles = set(user.roles) ^ {"worker"}
+                        user.set_roles(roles or {"trainer"})
+                elif change == "day":
+                    # An activity on another day, or one taken away.
+                    day = (utcnow() - timedelta(days=rng.randint(0, 20))).date()
+                    if rng.random() < 0.7:
+                        db.session.execute(
+                            text(
+                                "INSERT INTO activity_day (user_id, day, kind, count)"
+                                " VALUES (:u, :d, 'simulator', 1) ON CONFLICT DO NOTHING"
+                            ),
+                            {"u": user_id, "d": day},
+                        )
+                    else:
+                        db.session.execute(
+                            delete(ActivityDay).where(
+                                ActivityDay.user_id == user_id, ActivityDay.day <= day
+                            )
+                        )
                 elif change == "uncomplete":
                     db.session.execute(
                         delete(CourseCompletion).where(CourseCompletion.user_id == user_id)
