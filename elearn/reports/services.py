@@ -411,15 +411,18 @@ def learner_page(
     """One page of the learners whose progress `manager` may see (the privacy rule in
     elearn.privacy.learning_access), in `org_ids`, with figures aggregated only for who is
     shown."""
-    visible = learning_visible_ids(manager, org_ids).subquery()
+    visible_ids = learning_visible_ids(manager, org_ids)
+    if query:
+        # The rule's SELECT reads user_account: the name filter goes into it.
+        visible_ids = visible_ids.where(func.lower(User.full_name).like(f"%{query.lower()[:100]}%"))
+    visible = visible_ids.subquery()
     people = (
         select(User.id, User.full_name, Organization.name.label("organization"))
         .join(Organization, Organization.id == User.organization_id)
         .where(User.id.in_(select(visible.c.id)))
     )
-    if query:
-        people = people.where(func.lower(User.full_name).like(f"%{query.lower()[:100]}%"))
-    total = db.session.scalar(select(func.count()).select_from(people.subquery())) or 0
+    # Every visible worker belongs to an organization in scope: count the rule's rows alone.
+    total = db.session.scalar(select(func.count()).select_from(visible)) or 0
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(max(page, 1), pages)
     sort = sort if sort in SORTS else "name"
@@ -457,8 +460,6 @@ def learner_page(
             .join(Organization, Organization.id == User.organization_id)
             .where(User.id.in_(select(visible.c.id)))
         )
-        if query:
-            listed = listed.where(func.lower(User.full_name).like(f"%{query.lower()[:100]}%"))
         rows = db.session.execute(
             listed.order_by(*order).offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)
         ).all()
