@@ -26,6 +26,8 @@ BACKFILL_POSTGRESQL = ['DELETE FROM learner_summary', 'DELETE FROM learner_cours
 
 
 def upgrade():
+    with op.batch_alter_table('user_account', schema=None) as batch_op:
+        batch_op.create_index('ix_user_account_full_name', ['full_name', 'id'], unique=False)
     op.create_table('learner_summary',
     sa.Column('user_id', sa.Integer(), nullable=False),
     sa.Column('organization_id', sa.Integer(), nullable=True),
@@ -100,3 +102,5 @@ def downgrade():
     with op.batch_alter_table('learner_summary', schema=None) as batch_op:
         batch_op.drop_index('ix_learner_summary_organization')
     op.drop_table('learner_summary')
+    with op.batch_alter_table('user_account', schema=None) as batch_op:
+        batch_op.drop_index('ix_user_account_full_name')
