@@ -4,8 +4,11 @@ PostgreSQL with 100,000 learners.
 Usage:
   .venv/bin/python bench/bench_dashboard.py sqlite [--learners 2000 --modules 30]
   .venv/bin/python bench/bench_dashboard.py postgres --url postgresql+psycopg://elearn:elearn@127.0.0.1:5432/postgres [--learners 100000 --modules 8]
-Creates a throwaway database, fills it in bulk (SQL), then times each page through the Flask
-test client (median of 7 runs after one warm-up) and prints a markdown table.
+Creates a throwaway database, fills it in bulk (INSERT ... SELECT over a series, with the
+summary triggers off, then the migration's backfill of the per-learner summary rows), then times
+each page through the Flask test client (min / median / max of --rounds runs after one warm-up,
+computed live and from the 5-minute snapshot) and the cost of a module visit (the progress
+upsert and the activity upsert, committed) with the summary triggers on and off. Prints markdown.
 """
 
 from __future__ import annotations
@@ -24,11 +27,22 @@ from elearn.authoring.services import import_courses
 from elearn.demo import seed_demo
 from elearn.extensions import db
 from elearn.models import Course, CourseModule, Organization, User
+from elearn.models import summary as summary_rows
 from elearn.paths import resource_dir
+
+
+def triggers(on: bool) -> None:
+    """The summary triggers off for the bulk load (then one backfill), as in the migration."""
+    connection = db.session.connection()
+    if on:
+        summary_rows.create_triggers(connection)
+    else:
+        summary_rows.drop_triggers(connection)
 
 
 def fill(learners: int, modules_per_learner: int) -> None:
     """Bulk-insert learners, progress, first answers and activity with INSERT ... SELECT."""
+    triggers(False)
     orgs = [org.id for org in db.session.scalars(db.select(Organization).order_by(Organization.id))]
     rows = db.session.execute(
         db.select(Course.slug, CourseModule.slug, CourseModule.position)
@@ -102,18 +116,44 @@ def fill(learners: int, modules_per_learner: int) -> None:
             ),
             {"n": learners, "offset": offset},
         )
+    db.session.execute(
+        text(
+            "INSERT INTO target_group_declaration (user_id, target_group, created_at)"
+            f" SELECT :offset + i, 'figli', {now} FROM {series} WHERE i % 7 = 0"
+        ),
+        {"n": learners, "offset": offset},
+    )
+    summary_rows.backfill(db.session.connection())
+    triggers(True)
     db.session.commit()
 
 
-def timed(client, url: str) -> tuple[float, int]:
+def timed(client, url: str, rounds: int) -> str:
     client.get(url)
     samples = []
-    for _ in range(7):
+    for _ in range(rounds):
         started = time.perf_counter()
         response = client.get(url)
         samples.append((time.perf_counter() - started) * 1000)
         assert response.status_code == 200, (url, response.status_code)
-    return statistics.median(samples), len(response.data)
+    return f"{min(samples):.0f} / {statistics.median(samples):.0f} / {max(samples):.0f}"
+
+
+def visit_cost(learner_id: int, rounds: int) -> str:
+    """A module visit's write (record_visit: two upserts and the commit), in ms."""
+    from elearn.learning.services import record_visit
+
+    results = {}
+    for on in (False, True):
+        triggers(on)
+        db.session.commit()
+        samples = []
+        for k in range(rounds):
+            started = time.perf_counter()
+            record_visit(learner_id, "bench-course", f"module-{k % 20}")
+            samples.append((time.perf_counter() - started) * 1000)
+        results[on] = f"{statistics.median(samples):.2f}"
+    return f"{results[True]} / {results[False]}"
 
 
 def main() -> None:
@@ -124,6 +164,7 @@ def main() -> None:
     )
     parser.add_argument("--learners", type=int)
     parser.add_argument("--modules", type=int)
+    parser.add_argument("--rounds", type=int, default=7)
     args = parser.parse_args()
     learners = args.learners or (2000 if args.backend == "sqlite" else 100_000)
     modules = args.modules or (30 if args.backend == "sqlite" else 8)
@@ -181,14 +222,23 @@ def main() -> None:
             f"{args.backend}: {learners:,} learners, {progress_rows:,} module progress rows"
             f" (filled in {fill_seconds:.1f} s)\n"
         )
-        print("| page | computed on every request, ms | from the 5-minute snapshot, ms |")
+        print(
+            "| page | computed on every request, ms (min / median / max) "
+            "| from the 5-minute snapshot, ms |"
+        )
         print("|---|---:|---:|")
         for label, page in pages.items():
             app.config["REPORT_CACHE_SECONDS"] = 0
-            live, _size = timed(client, page)
+            live = timed(client, page, args.rounds)
             app.config["REPORT_CACHE_SECONDS"] = 300
-            cached, _size = timed(client, page)
-            print(f"| {label} | {live:.0f} | {cached:.0f} |")
+            cached = timed(client, page, args.rounds)
+            print(f"| {label} | {live} | {cached} |")
+        with app.app_context():
+            learner = db.session.scalar(text("SELECT max(id) FROM user_account"))
+            print(
+                "\nmodule visit write (record_visit, median ms), summary triggers on / off: "
+                + visit_cost(learner, 200)
+            )
     finally:
         with app.app_context():
             db.engine.dispose()

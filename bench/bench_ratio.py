@@ -189,7 +189,21 @@ def log_in(port: int) -> str:
     cookies = [v.split(";", 1)[0] for k, v in response.getheaders() if k == "Set-Cookie"]
     if response.status not in (302, 303) or not cookies:
         raise SystemExit(f"login failed: {response.status}")
-    return "; ".join(cookies)
+    # Then one page, keeping what it sets, as a browser does: the first page after a login
+    # notes in the session that the privacy choice was made (a cookie never updated would ask
+    # the database again on every request).
+    jar = dict(cookie.split("=", 1) for cookie in cookies)
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    conn.request("GET", "/", headers={"Cookie": "; ".join(f"{k}={v}" for k, v in jar.items())})
+    response = conn.getresponse()
+    response.read()
+    if response.status != 200:
+        raise SystemExit(f"first page after login: {response.status}")
+    for key, value in response.getheaders():
+        if key == "Set-Cookie":
+            name, _, rest = value.split(";", 1)[0].partition("=")
+            jar[name] = rest
+    return "; ".join(f"{k}={v}" for k, v in jar.items())
 
 
 def statement_counts(env: dict[str, str]) -> dict[str, int]:

@@ -12,11 +12,12 @@ from typing import Any
 
 import yaml
 from flask_babel import gettext
-from sqlalchemy import case, func, select
+from sqlalchemy import func, select
 
 from elearn import coursefmt
 from elearn.authoring.media import clean_course_media
 from elearn.extensions import db
+from elearn.learning.question_stats import first_answers
 from elearn.models import Course, CourseMedia, CourseModule, GlossaryFile, ModuleVersion
 from elearn.models.base import utcnow
 
@@ -624,17 +625,7 @@ def course_statistics(course: Course) -> tuple[list[ModuleStats], list[QuestionS
             ModuleStats(record.title, disclosure.count(started), disclosure.count(completed))
         )
 
-    rows = db.session.execute(
-        select(
-            QuizFirstAnswer.module_slug,
-            QuizFirstAnswer.quiz_id,
-            func.count(),
-            func.sum(case((QuizFirstAnswer.correct.is_(False), 1), else_=0)),
-        )
-        .where(QuizFirstAnswer.course_slug == course.slug)
-        .group_by(QuizFirstAnswer.module_slug, QuizFirstAnswer.quiz_id)
-        .having(func.count() >= disclosure.MIN_GROUP)
-    ).all()
+    rows = first_answers(QuizFirstAnswer.course_slug == course.slug)
     by_slug = {record.slug: record for record in course.modules if record.is_visible}
     quizzes = {
         (module_slug, quiz_id): quiz
@@ -642,9 +633,9 @@ def course_statistics(course: Course) -> tuple[list[ModuleStats], list[QuestionS
         for quiz_id, quiz in record.published_version.quiz_map().items()
     }
     ranked = disclosure.ranked_shares(
-        ((module_slug, quiz_id), int(learners), int(wrong or 0))
-        for module_slug, quiz_id, learners, wrong in rows
-        if (module_slug, quiz_id) in quizzes
+        ((row.module_slug, row.quiz_id), row.learners, row.wrong)
+        for row in rows
+        if (row.module_slug, row.quiz_id) in quizzes
     )
     return modules, [
         QuestionStats(

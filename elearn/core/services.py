@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
-from flask import current_app, url_for
-from flask_babel import gettext, lazy_gettext
+from flask import current_app, request, url_for
+from flask_babel import get_locale, gettext, lazy_gettext
 
 from elearn.extensions import db
 from elearn.labs.services import current_labs_for_worker, has_open_lab
@@ -136,14 +137,32 @@ def _shows_labs(user: User) -> bool:
     return user.has_role("manager") or has_open_lab(user)
 
 
+_MENUS: dict[tuple[Any, ...], list[MenuItem]] = {}
+
+
 def main_menu(user: User | None, current_endpoint: str | None) -> list[MenuItem]:
+    """The menu for these roles, language, page and Labs entry: built once per process and
+    kept (it depends on nothing else; a few dozen combinations at most)."""
+    signed_in = user is not None and user.is_authenticated
+    roles = frozenset(user.roles) if signed_in else frozenset()
+    labs = signed_in and "labs.index" in current_app.view_functions and _shows_labs(user)
+    key = (roles, labs, str(get_locale()), current_endpoint, request.script_root)
+    menu = _MENUS.get(key)
+    if menu is None:
+        if len(_MENUS) > 1000:
+            _MENUS.clear()
+        menu = _MENUS[key] = _build_menu(user, current_endpoint, labs)
+    return menu
+
+
+def _build_menu(user: User | None, current_endpoint: str | None, labs: bool) -> list[MenuItem]:
     items = []
     for endpoint, label, roles in MENU:
         if endpoint not in current_app.view_functions:
             continue
         if roles and (user is None or not user.is_authenticated or not user.has_role(*roles)):
             continue
-        if endpoint == "labs.index" and not _shows_labs(user):
+        if endpoint == "labs.index" and not labs:
             continue
         items.append(MenuItem(str(label), url_for(endpoint), endpoint == current_endpoint))
     return items

@@ -47,6 +47,12 @@ from elearn.models.roster import (
     RosterInvitation,
 )
 from elearn.models.scenarios import SavedScenario
+from elearn.models.summary import (
+    LearnerCourseSummary,
+    LearnerSummary,
+    LearnerWeek,
+    QuizQuestionSummary,
+)
 from elearn.models.users import (
     ROLE_VALUES,
     AuthAttempt,
@@ -68,6 +74,10 @@ __all__ = [
     "RequestResourceMap",
     "ResourceProfile",
     "CourseCompletion",
+    "LearnerCourseSummary",
+    "LearnerSummary",
+    "LearnerWeek",
+    "QuizQuestionSummary",
     "TargetGroupDeclaration",
     "Appointment",
     "AppointmentSlot",

@@ -141,6 +141,8 @@ class User(UserMixin, db.Model):
     __table_args__ = (
         CheckConstraint("language IN ('it', 'en')", name="language_known"),
         CheckConstraint("email = lower(email)", name="email_lowercase"),
+        # The learner list sorted by name walks it (a page stops after a few dozen people).
+        db.Index("ix_user_account_full_name", "full_name", "id"),
     )
 
     @property

@@ -14,23 +14,23 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import Date, and_, cast, func, or_, select
+from sqlalchemy import Date, and_, case, cast, func, or_, select
 from sqlalchemy.sql import ColumnElement
 
 from elearn import audit
 from elearn.extensions import db
-from elearn.learning.question_stats import first_answers
 from elearn.models import (
-    ActivityDay,
     Course,
-    CourseCompletion,
     CourseModule,
+    LearnerCourseSummary,
+    LearnerSummary,
+    LearnerWeek,
     ModuleProgress,
     Organization,
     QuizFirstAnswer,
+    QuizQuestionSummary,
     TargetGroupDeclaration,
     User,
-    UserRole,
 )
 from elearn.models.base import utcnow
 from elearn.models.progress import TARGET_GROUPS
@@ -57,12 +57,14 @@ def scope(user: User, requested: str | None) -> tuple[list[int], str]:
     return ids, "all"
 
 
+def _counted(org_ids: list[int]) -> Any:
+    """Who counts in the organizations' figures: their active workers, from the summary row
+    every account has (elearn.models.summary), so no query joins accounts and roles."""
+    return and_(LearnerSummary.organization_id.in_(org_ids), LearnerSummary.counted.is_(True))
+
+
 def _workers(org_ids: list[int]) -> Any:
-    return (
-        select(User.id)
-        .join(UserRole, and_(UserRole.user_id == User.id, UserRole.role == "worker"))
-        .where(User.organization_id.in_(org_ids), User.active.is_(True))
-    )
+    return select(LearnerSummary.user_id.label("id")).where(_counted(org_ids))
 
 
 def _week_start(column: Any) -> ColumnElement[Any]:
@@ -136,27 +138,28 @@ def dashboard(org_ids: list[int], course_slug: str | None = None) -> Dashboard:
     True counts stay inside this function: each figure leaves it through `disclosure`."""
     labels = _labels()
     workers = _workers(org_ids).subquery()
-    total_workers = db.session.scalar(select(func.count()).select_from(workers)) or 0
-
-    reached = (
-        db.session.scalar(
-            select(func.count(func.distinct(ModuleProgress.user_id))).where(
-                ModuleProgress.user_id.in_(select(workers.c.id))
-            )
+    summary = LearnerSummary
+    total_workers, reached = db.session.execute(
+        select(func.count(), func.sum(case((summary.modules_started > 0, 1), else_=0))).where(
+            _counted(org_ids)
         )
-        or 0
-    )
+    ).one()
+    total_workers, reached = int(total_workers or 0), int(reached or 0)
     shown_workers = disclosure.count(total_workers)
     reach = disclosure.count(reached)
 
     start = utcnow().date() - timedelta(days=utcnow().date().weekday() + 7 * (WEEKS - 1))
-    week = _week_start(ActivityDay.day).label("week")
+    # One row per learner and active week (elearn.models.summary), with who counts copied.
     active = {
-        str(row.week): row.learners
-        for row in db.session.execute(
-            select(week, func.count(func.distinct(ActivityDay.user_id)).label("learners"))
-            .where(ActivityDay.day >= start, ActivityDay.user_id.in_(select(workers.c.id)))
-            .group_by(week)
+        str(week): learners
+        for week, learners in db.session.execute(
+            select(LearnerWeek.week, func.count())
+            .where(
+                LearnerWeek.week >= start,
+                LearnerWeek.organization_id.in_(org_ids),
+                LearnerWeek.counted.is_(True),
+            )
+            .group_by(LearnerWeek.week)
         )
     }
     weeks = [
@@ -167,37 +170,28 @@ def dashboard(org_ids: list[int], course_slug: str | None = None) -> Dashboard:
         for i in range(WEEKS)
     ]
 
-    # Two steps (per learner and course, then per course) avoid DISTINCT counts over every row.
-    per_learner = (
-        select(
-            ModuleProgress.course_slug.label("course_slug"),
-            ModuleProgress.user_id.label("user_id"),
-            func.avg(ModuleProgress.best_score).label("score"),
-        )
-        .where(ModuleProgress.user_id.in_(select(workers.c.id)))
-        .group_by(ModuleProgress.course_slug, ModuleProgress.user_id)
-        .subquery()
-    )
+    # One row per learner and course (elearn.models.summary): no scan of every module's progress.
+    per_course = LearnerCourseSummary
     started: dict[str, int] = {}
     averages: dict[str, tuple[Any, int]] = {}
-    for slug, count, avg, scored in db.session.execute(
+    completed: dict[str, int] = {}
+    learner_score = case(
+        (per_course.scores > 0, per_course.score_sum / per_course.scores), else_=None
+    )
+    for slug, count, avg, scored, done in db.session.execute(
         select(
-            per_learner.c.course_slug,
-            func.count(),
-            func.avg(per_learner.c.score),
-            func.count(per_learner.c.score),
-        ).group_by(per_learner.c.course_slug)
-    ):
-        started[slug] = count
-        averages[slug] = (avg, scored)
-    completed = {
-        slug: count
-        for slug, count in db.session.execute(
-            select(CourseCompletion.course_slug, func.count())
-            .where(CourseCompletion.user_id.in_(select(workers.c.id)))
-            .group_by(CourseCompletion.course_slug)
+            per_course.course_slug,
+            func.sum(case((per_course.modules_started > 0, 1), else_=0)),
+            func.avg(learner_score),
+            func.count(learner_score),
+            func.sum(case((per_course.completed > 0, 1), else_=0)),
         )
-    }
+        .where(per_course.organization_id.in_(org_ids), per_course.counted.is_(True))
+        .group_by(per_course.course_slug)
+    ):
+        started[slug] = int(count or 0)
+        averages[slug] = (avg, scored)
+        completed[slug] = int(done or 0)
     courses = list(
         db.session.scalars(
             select(Course).where(Course.published_at.is_not(None)).order_by(Course.title)
@@ -221,8 +215,8 @@ def dashboard(org_ids: list[int], course_slug: str | None = None) -> Dashboard:
             )
         )
 
-    hardest = _hardest_questions(workers, labels)
-    groups = _target_groups(workers, labels)
+    hardest = _hardest_questions(org_ids, workers, labels)
+    groups = _target_groups(org_ids, labels)
 
     selected = next((c for c in courses if c.slug == course_slug), None)
     module_table = _module_funnel(selected, workers, labels) if selected else None
@@ -273,15 +267,55 @@ def _module_funnel(course: Course, workers: Any, labels: dict[str, str]) -> Tabl
     return table
 
 
-def _hardest_questions(workers: Any, labels: dict[str, str]) -> Table:
+def _hardest_questions(org_ids: list[int], workers: Any, labels: dict[str, str]) -> Table:
     """The questions with the highest published share of wrong first answers.
 
     Ranked on the published figures, not the true ones, so that the order of two questions
     with the same published share says nothing more. One row per question, so the ranking in
     Python costs no more than the query."""
-    grouped = first_answers(QuizFirstAnswer.user_id.in_(select(workers.c.id)))
+    # Counters per organization and question (elearn.models.summary), less the answers of the
+    # people in those organizations who do not count (not an active worker): usually nobody,
+    # and found through the learner's key, so no scan of every answer.
+    questions = (
+        QuizQuestionSummary.course_slug,
+        QuizQuestionSummary.module_slug,
+        QuizQuestionSummary.quiz_id,
+    )
+    totals: dict[tuple[str, str, str], list[int]] = {}
+    for course_slug, module_slug, quiz_id, learners, wrong in db.session.execute(
+        select(
+            *questions, func.sum(QuizQuestionSummary.learners), func.sum(QuizQuestionSummary.wrong)
+        )
+        .where(QuizQuestionSummary.organization_id.in_(org_ids))
+        .group_by(*questions)
+    ):
+        totals[(course_slug, module_slug, quiz_id)] = [int(learners or 0), int(wrong or 0)]
+    left_out = (
+        select(LearnerSummary.user_id.label("id"))
+        .where(LearnerSummary.organization_id.in_(org_ids), LearnerSummary.counted.is_(False))
+        .subquery()
+    )
+    for course_slug, module_slug, quiz_id, learners, wrong in db.session.execute(
+        select(
+            QuizFirstAnswer.course_slug,
+            QuizFirstAnswer.module_slug,
+            QuizFirstAnswer.quiz_id,
+            func.count(),
+            func.sum(case((QuizFirstAnswer.correct.is_(False), 1), else_=0)),
+        )
+        .join(left_out, left_out.c.id == QuizFirstAnswer.user_id)
+        .group_by(QuizFirstAnswer.course_slug, QuizFirstAnswer.module_slug, QuizFirstAnswer.quiz_id)
+    ):
+        key = (course_slug, module_slug, quiz_id)
+        if key in totals:
+            totals[key][0] -= int(learners)
+            totals[key][1] -= int(wrong or 0)
     rows = disclosure.ranked_shares(
-        [((r.course_slug, r.module_slug, r.quiz_id), r.learners, r.wrong) for r in grouped]
+        [
+            (key, learners, wrong)
+            for key, (learners, wrong) in totals.items()
+            if learners >= disclosure.MIN_GROUP
+        ]
     )[:HARDEST]
     table = Table(
         "hardest",
@@ -312,22 +346,20 @@ def _hardest_questions(workers: Any, labels: dict[str, str]) -> Table:
     return table
 
 
-def _target_groups(workers: Any, labels: dict[str, str]) -> Table:
+def _target_groups(org_ids: list[int], labels: dict[str, str]) -> Table:
     """Only declarations under a standing consent exist (withdrawal deletes them)."""
-    started_any = select(ModuleProgress.user_id).distinct().subquery()
-    completed_any = select(CourseCompletion.user_id).distinct().subquery()
+    summary = LearnerSummary
     rows = {
         group: (declared, started, done)
         for group, declared, started, done in db.session.execute(
             select(
                 TargetGroupDeclaration.target_group,
                 func.count(),
-                func.count(started_any.c.user_id),
-                func.count(completed_any.c.user_id),
+                func.sum(case((summary.modules_started > 0, 1), else_=0)),
+                func.sum(case((summary.courses_completed > 0, 1), else_=0)),
             )
-            .outerjoin(started_any, started_any.c.user_id == TargetGroupDeclaration.user_id)
-            .outerjoin(completed_any, completed_any.c.user_id == TargetGroupDeclaration.user_id)
-            .where(TargetGroupDeclaration.user_id.in_(select(workers.c.id)))
+            .join(summary, summary.user_id == TargetGroupDeclaration.user_id)
+            .where(_counted(org_ids))
             .group_by(TargetGroupDeclaration.target_group)
         )
     }
@@ -338,7 +370,10 @@ def _target_groups(workers: Any, labels: dict[str, str]) -> Table:
     )
     for group in TARGET_GROUPS:
         table.rows.append(
-            Row(group_label(group), [disclosure.count(n) for n in rows.get(group, (0, 0, 0))])
+            Row(
+                group_label(group),
+                [disclosure.count(int(n or 0)) for n in rows.get(group, (0, 0, 0))],
+            )
         )
     return table
 
@@ -371,72 +406,58 @@ def learner_page(
     """One page of the learners whose progress `manager` may see (the privacy rule in
     elearn.privacy.learning_access), in `org_ids`, with figures aggregated only for who is
     shown."""
-    visible = learning_visible_ids(manager, org_ids).subquery()
+    visible_ids = learning_visible_ids(manager, org_ids)
+    if query:
+        # The rule's SELECT reads user_account: the name filter goes into it.
+        visible_ids = visible_ids.where(func.lower(User.full_name).like(f"%{query.lower()[:100]}%"))
+    visible = visible_ids.subquery()
     people = (
         select(User.id, User.full_name, Organization.name.label("organization"))
         .join(Organization, Organization.id == User.organization_id)
         .where(User.id.in_(select(visible.c.id)))
     )
-    if query:
-        people = people.where(func.lower(User.full_name).like(f"%{query.lower()[:100]}%"))
-    total = db.session.scalar(select(func.count()).select_from(people.subquery())) or 0
+    # Every visible worker belongs to an organization in scope: count the rule's rows alone.
+    total = db.session.scalar(select(func.count()).select_from(visible)) or 0
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(max(page, 1), pages)
     sort = sort if sort in SORTS else "name"
 
-    def figures(user_ids: Any) -> Any:
-        return (
-            select(
-                ModuleProgress.user_id.label("user_id"),
-                func.count(ModuleProgress.completed_at).label("done"),
-                func.avg(ModuleProgress.best_score).label("score"),
-                func.max(ModuleProgress.last_visit_at).label("last"),
-            )
-            .where(ModuleProgress.user_id.in_(user_ids))
-            .group_by(ModuleProgress.user_id)
-            .subquery()
-        )
-
+    summary = LearnerSummary
+    score = case((summary.scores > 0, summary.score_sum / summary.scores), else_=None)
+    figures = (
+        func.coalesce(summary.modules_completed, 0),
+        score,
+        summary.last_activity_at,
+        func.coalesce(summary.courses_completed, 0),
+    )
     if sort == "name":
-        # Pick the page by name first; then aggregate for those 25 people only.
+        # Pick the page by name first; then read the summary rows of those 25 people only.
         shown = (
             people.order_by(User.full_name, User.id).offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)
-        )
-        shown_rows = db.session.execute(shown).all()
-        ids = [row.id for row in shown_rows]
-        modules = figures(ids)
-        stats = {
-            row.user_id: (row.done, row.score, row.last)
-            for row in db.session.execute(select(modules))
-        }
-        ordered = [
-            (row.id, row.full_name, row.organization, *stats.get(row.id, (0, None, None)))
-            for row in shown_rows
-        ]
+        ).subquery()
+        rows = db.session.execute(
+            select(shown, *figures)
+            .outerjoin(summary, summary.user_id == shown.c.id)
+            .order_by(shown.c.full_name, shown.c.id)
+        ).all()
     else:
-        modules = figures(select(visible.c.id))
-        people_sq = people.subquery()
+        # Walk the summary rows in the order asked (an index for last activity), keeping the
+        # visible people: the first pages stop after a few dozen rows.
         order = (
-            (modules.c.last.desc().nulls_last(), people_sq.c.id)
+            (summary.last_activity_at.desc().nulls_last(), summary.user_id)
             if sort == "activity"
-            else (func.coalesce(modules.c.done, 0).desc(), people_sq.c.id)
+            else (summary.modules_completed.desc(), summary.user_id)
+        )
+        listed = (
+            select(User.id, User.full_name, Organization.name.label("organization"), *figures)
+            .select_from(summary)
+            .join(User, User.id == summary.user_id)
+            .join(Organization, Organization.id == User.organization_id)
+            .where(User.id.in_(select(visible.c.id)))
         )
         rows = db.session.execute(
-            select(people_sq, func.coalesce(modules.c.done, 0), modules.c.score, modules.c.last)
-            .outerjoin(modules, modules.c.user_id == people_sq.c.id)
-            .order_by(*order)
-            .offset((page - 1) * PAGE_SIZE)
-            .limit(PAGE_SIZE)
+            listed.order_by(*order).offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)
         ).all()
-        ordered = [tuple(row) for row in rows]
-        ids = [row[0] for row in ordered]
-    courses = dict(
-        db.session.execute(
-            select(CourseCompletion.user_id, func.count())
-            .where(CourseCompletion.user_id.in_(ids))
-            .group_by(CourseCompletion.user_id)
-        ).all()
-    )
     return (
         [
             LearnerRow(
@@ -444,11 +465,11 @@ def learner_page(
                 name,
                 organization,
                 done or 0,
-                courses.get(user_id, 0),
+                courses or 0,
                 round(float(score) * 100) if score is not None else None,
                 last,
             )
-            for user_id, name, organization, done, score, last in ordered
+            for user_id, name, organization, done, score, last, courses in rows
         ],
         page,
         pages,
