@@ -40,7 +40,7 @@ def _is_number(text: str) -> bool:
     return True
 
 
-def assert_cells_safe(body: str, delimiter: str = ",") -> list[list[str]]:
+def assert_cells_safe(body: str, delimiter: str = ";") -> list[list[str]]:
     rows = list(csv.reader(io.StringIO(body.lstrip("\ufeff")), delimiter=delimiter))
     assert rows, "an empty CSV"
     for row in rows:
@@ -134,7 +134,7 @@ def test_loan_schedule_csv_holds_only_numbers_and_labels(client, query) -> None:
     assert response.status_code in (200, 422)
     if response.status_code == 200:
         assert response.mimetype == "text/csv"
-        rows = assert_cells_safe(response.get_data(as_text=True), delimiter=";")
+        rows = assert_cells_safe(response.get_data(as_text=True))
         assert all(_is_number(cell) for row in rows[1:] for cell in row)
 
 

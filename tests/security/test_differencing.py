@@ -317,7 +317,7 @@ class Attacker:
                         continue
                     url = f"/report/{key}.csv?org={org}&corso={slug}"
                     text = self.get(client, url).lstrip("\ufeff")
-                    header, *rows = list(csv.reader(io.StringIO(text)))
+                    header, *rows = list(csv.reader(io.StringIO(text), delimiter=";"))
                     family = "questions" if key == "hardest" else key
                     self.figures += table_figures(family, population, header, rows, f"{role} {url}")
 
