@@ -9,6 +9,7 @@ from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from elearn.admin import services
+from elearn.admin.audit_labels import action_choices
 from elearn.admin.forms import OrganizationForm, SocialPointForm, UserForm, UserSearchForm
 from elearn.auth.services import request_password_reset
 from elearn.extensions import db
@@ -257,4 +258,11 @@ def _edit_user(user: User | None) -> str | Response | tuple[str, int]:
 def audit_log() -> str:
     action = request.args.get("azione", "")[:60]
     rows, page, pages = services.audit_page(action, request.args.get("pagina", 1, type=int))
-    return render_template("admin/audit.html", rows=rows, page=page, pages=pages, action=action)
+    return render_template(
+        "admin/audit.html",
+        rows=rows,
+        page=page,
+        pages=pages,
+        action=action,
+        choices=action_choices(),
+    )

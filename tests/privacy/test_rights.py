@@ -113,7 +113,7 @@ def test_admin_reads_the_audit_log(app, client, make_user, login):
         db.session.commit()
     login(make_user("admin"))
     page = client.get("/admin/audit?azione=case").get_data(as_text=True)
-    assert "case_notes.read" in page and "10.0.0.1" in page
+    assert "Ha letto le note riservate di una pratica" in page and "10.0.0.1" in page
 
 
 def test_purge_is_a_dry_run_unless_applied(app, runner, make_user):
