@@ -84,7 +84,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(reports_bp)
     app.register_blueprint(simulate_bp)
     app.register_blueprint(consult_bp)
-    app.register_blueprint(manage_bp)
+    app.register_blueprint(manage_bp, url_prefix="/gestione")  # elearn/routing.py: one scheme
     app.register_blueprint(labs_bp)
     app.register_blueprint(resources_bp)
 

@@ -47,7 +47,7 @@ def test_the_audit_log_names_people_and_actions_in_words(app, client, make_user,
         audit.record("privacy.purge", actor_id=None, detail="cases=2 accounts=1")
         db.session.commit()
     login(admin)
-    html = client.get("/admin/audit").get_data(as_text=True)
+    html = client.get("/admin/registro").get_data(as_text=True)
     text = visible(html)
     assert "Indirizzo IP" in text and "Dalle" not in text
     assert "Marta Gestori marta@example.org" in text
@@ -63,7 +63,7 @@ def test_the_audit_log_names_people_and_actions_in_words(app, client, make_user,
     for raw in ("None", "progress.read", "consultation.assign", "manager=", "request=", "_"):
         assert raw not in text, raw
     # The filter offers the actions by label and still finds them by key.
-    filtered = visible(client.get("/admin/audit?azione=progress.read").get_data(as_text=True))
+    filtered = visible(client.get("/admin/registro?azione=progress.read").get_data(as_text=True))
     table = filtered.split("Indirizzo IP")[-1]
     assert "Ha consultato i progressi" in table and "Ha cambiato i ruoli" not in table
 

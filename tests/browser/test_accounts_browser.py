@@ -71,11 +71,11 @@ def test_demo_admin_pages_pass_axe_on_desktop(page, base_url):
     demo_login(page, "admin@demo.it")
     for path in (
         "/",
-        "/profile",
-        "/admin/organizations",
-        "/admin/users",
-        "/admin/users/new",
-        "/admin/organizations/1",
+        "/profilo",
+        "/admin/organizzazioni",
+        "/admin/utenti",
+        "/admin/utenti/nuovo",
+        "/admin/organizzazioni/1",
     ):
         page.goto(path)
         assert axe_violations(page) == [], path

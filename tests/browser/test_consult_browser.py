@@ -41,7 +41,7 @@ def test_a_worker_asks_on_a_phone_and_the_manager_sees_it(page, base_url):
     page.get_by_role("button", name="Esci").click()
     page.set_viewport_size({"width": 1280, "height": 900})
     _log_in(page, "manager@demo.it")
-    page.goto("/manage/")
+    page.goto("/gestione/")
     row = page.locator("tr", has_text="Giulia Rossi").first
     assert "Bilancio familiare" in row.inner_text()
     assert axe_violations(page) == []

@@ -143,7 +143,7 @@ def test_the_manager_reads_a_shared_map_and_adds_a_pathway_step(page, base_url):
 
     page.set_viewport_size(DESKTOP)
     _manager_login(page)
-    page.goto(f"/manage/richieste/{request_id}")
+    page.goto(f"/gestione/richieste/{request_id}")
     page.get_by_role("link", name="Apri la mappa delle risorse").click()
     assert "Mappa delle risorse di" in page.locator("h1").inner_text()
     assert axe_violations(page) == []

@@ -11,7 +11,7 @@ def test_the_request_queue_becomes_labelled_cards_on_a_phone(
 ):
     make_request(coops.worker)
     login(coops.manager)
-    page = client.get("/manage/").get_data(as_text=True)
+    page = client.get("/gestione/").get_data(as_text=True)
     table = re.search(r'<table class="([^"]*)"[^>]*>(.*?)</table>', page, flags=re.S)
     assert table is not None and "stack-table" in table.group(1).split()
     body = table.group(2).split("<tbody>")[1]
@@ -23,7 +23,7 @@ def test_the_request_queue_becomes_labelled_cards_on_a_phone(
 def test_the_case_file_has_jumps_to_its_parts(app, client, coops, login, make_request):
     request_id = make_request(coops.worker)
     login(coops.manager)
-    page = client.get(f"/manage/richieste/{request_id}").get_data(as_text=True)
+    page = client.get(f"/gestione/richieste/{request_id}").get_data(as_text=True)
     jumps = re.search(r'<nav class="sub-nav case-jumps"[^>]*>(.*?)</nav>', page, flags=re.S)
     assert jumps is not None
     for target in re.findall(r'href="#([\w-]+)"', jumps.group(1)):

@@ -204,14 +204,14 @@ def test_progress_shared_with_a_request_is_visible_only_while_it_is_open(app, cl
         request_id = request.id
     login(coop["manager"])
     assert client.get(f"/report/persone/{worker}").status_code == 200
-    case = client.get(f"/manage/richieste/{request_id}").get_data(as_text=True)
+    case = client.get(f"/gestione/richieste/{request_id}").get_data(as_text=True)
     assert "Corso di prova: 0 di 2 moduli" in case
     with app.app_context():
         request = db.session.get(ConsultationRequest, request_id)
         request.closed_at = utcnow()
         request.status = "closed"
         db.session.commit()
-    case = client.get(f"/manage/richieste/{request_id}").get_data(as_text=True)
+    case = client.get(f"/gestione/richieste/{request_id}").get_data(as_text=True)
     assert "Corso di prova: 0 di 2 moduli" not in case
     assert "Il lavoratore non ha scelto di condividere i suoi progressi." in case
     assert client.get(f"/report/persone/{worker}").status_code == 404

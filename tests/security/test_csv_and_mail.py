@@ -165,7 +165,7 @@ def test_e_mails_carry_typed_text_as_plain_text_only(fresh, smtp_server) -> None
     manager, worker = world.clients["manager"], world.clients["worker"]
     for text, where in ((title, place), (sneaky, "Via Roma 1")):
         response = manager.post(
-            "/manage/welfare-day/nuovo",
+            "/gestione/welfare-day/nuovo",
             data={
                 "organization": org,
                 "title": text,
@@ -195,13 +195,13 @@ def test_e_mails_carry_typed_text_as_plain_text_only(fresh, smtp_server) -> None
         point.name, point.address = "Punto 😀 <b>Zoë</b>", "Via\r\nBcc: x@evil.example"
         db.session.commit()
     response = manager.post(
-        f"/manage/richieste/{world.values['request_id']}/appuntamenti/{world.values['appointment_id']}/annulla",
+        f"/gestione/richieste/{world.values['request_id']}/appuntamenti/{world.values['appointment_id']}/annulla",
         data={"csrf_token": world.csrf["manager"]},
         csrf=False,
     )
     assert response.status_code == 302
     response = manager.post(
-        f"/manage/richieste/{world.values['request_id']}/prenota",
+        f"/gestione/richieste/{world.values['request_id']}/prenota",
         data={
             "slot": world.values["free_slot_id"],
             "channel": "in_person",

@@ -322,7 +322,7 @@ class Attacker:
                     self.figures += table_figures(family, population, header, rows, f"{role} {url}")
 
     def read_request_statistics(self, role: str, client: Any) -> None:
-        page = self.get(client, "/manage/statistiche")
+        page = self.get(client, "/gestione/statistiche")
         reader = TableReader()
         reader.feed(page)
         for table in reader.tables:
