@@ -18,7 +18,8 @@ ITALIAN = set(
     esito esporta estinzione-anticipata fasce fase gestione glossario il-mio-percorso importa
     iscrizione laboratori letto lingua moduli nascondi note nuova nuovo obiettivo organizzazioni
     percorso persone piano prenota presenze prestito privacy profilo pubblica questionario quiz
-    mesi messaggi registrazione registro report riapri richieste rinuncia ripristina risorse risorse-cooperative
+    mesi messaggi registrazione registro report riapri richieste rinuncia ripristina risorse
+    risorse-cooperative
     risparmio scenari schede schede-cartacee secondo-fattore simulatori sostegno sposta statistiche
     svolto tempo unisci utenti verifica versioni voto""".split()  # noqa: SIM905
 )

@@ -39,7 +39,8 @@ def test_a_programme_with_control_characters_is_refused_with_a_message(app, coop
     manager = app.test_client()
     login(coops.manager, manager)
     response = manager.post(
-        "/gestione/welfare-day/nuovo", data=_day_form(coops, programme="9:30 \x1b[31mAccoglienza\x07")
+        "/gestione/welfare-day/nuovo",
+        data=_day_form(coops, programme="9:30 \x1b[31mAccoglienza\x07"),
     )
     assert response.status_code == 422
     assert "Togli i caratteri di controllo invisibili." in response.get_data(as_text=True)

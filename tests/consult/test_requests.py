@@ -233,7 +233,9 @@ def test_notes_never_reach_the_worker_and_every_read_is_audited(
     request_id = make_request(coops.worker)
     manager = app.test_client()
     login(coops.manager, manager)
-    manager.post(f"/gestione/richieste/{request_id}/note", data={"note": "Debito segreto con Tizio"})
+    manager.post(
+        f"/gestione/richieste/{request_id}/note", data={"note": "Debito segreto con Tizio"}
+    )
     manager.post(
         f"/gestione/richieste/{request_id}/messaggi",
         data={"body": "Puoi portare il contratto?", "wait_for_worker": "y"},
