@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from decimal import ROUND_HALF_EVEN, Decimal, localcontext
 from functools import lru_cache
@@ -112,13 +113,70 @@ def percent(value: float | None, digits: int = 2) -> str:
     return number(value, digits) + "\u00a0%"  # never split from its number
 
 
-def when(value: datetime | date | None, style: str = "medium") -> str:
-    """A date, or a date with hours and minutes: seconds only clutter a case file."""
+# --- dates and times: one format per context --------------------------------------------------
+#
+# "long": a date that matters on its own line (an appointment, a Welfare day):
+#         "giovedì 3 dicembre 2026, 10:00" / "Thursday, December 3, 2026, 10:00 AM".
+# "list": a date among others (tables, histories, "asked on ..."):
+#         "03/12/2026, 10:00" / "12/3/2026, 10:00 AM".
+# Never seconds, never an ISO string; months as the locale writes them (lower case in Italian).
+# Every Jinja date filter (`when`, `dateformat`, `timeformat`, `datetimeformat`) lands here.
+
+DATE_CONTEXTS = ("long", "list")
+_LONG_STYLES = ("full", "long")
+
+
+@lru_cache(maxsize=16)
+def _list_date_pattern(locale_name: str) -> str:
+    """The locale's numeric date with a four-digit year (Babel's "short" has two)."""
+    return re.sub(r"y+", "y", Locale.parse(locale_name).date_formats["short"].pattern)
+
+
+def _date_pattern(context: str) -> str:
+    if context == "long":
+        return "full"
+    return _list_date_pattern(str(get_locale() or "it"))
+
+
+def format_when(value: datetime | date | None, context: str = "list") -> str:
+    """A date, or a date and a time (hours and minutes), for `context` ("long" or "list")."""
     if value is None:
         return "–"
+    if context not in DATE_CONTEXTS:
+        raise ValueError(f"unknown date context {context!r}")
+    day = format_date(value, _date_pattern(context))
     if isinstance(value, datetime):
-        return f"{format_date(value, style)}, {format_time(value, 'short')}"
-    return format_date(value, style)
+        return f"{day}, {format_time(value, 'short')}"
+    return day
+
+
+def _context_of(style: str | None) -> str:
+    return "long" if style in (*_LONG_STYLES, "long") else "list"
+
+
+def when(value: datetime | date | None, style: str = "list") -> str:
+    """The `when` filter: `|when` for lists, `|when('long')` (or 'full') for a date that stands
+    on its own."""
+    return format_when(value, _context_of(style))
+
+
+def date_only(value: datetime | date | None, style: str | None = "list") -> str:
+    """The `dateformat` filter: the date without its time, in the same two contexts."""
+    if value is None:
+        return "–"
+    return format_date(value, _date_pattern(_context_of(style)))
+
+
+def time_only(value: datetime | None, style: str | None = None) -> str:
+    """The `timeformat` filter: hours and minutes, whatever style is asked (no seconds)."""
+    if value is None:
+        return "–"
+    return format_time(value, "short")
+
+
+def date_and_time(value: datetime | date | None, style: str | None = "list") -> str:
+    """The `datetimeformat` filter."""
+    return format_when(value, _context_of(style))
 
 
 def init_app(app: Flask) -> None:
@@ -127,7 +185,17 @@ def init_app(app: Flask) -> None:
         locale_selector=select_locale,
         default_translation_directories=str(PACKAGE_DIR / "translations"),
     )
-    app.jinja_env.filters.update(money=_money_filter, number=number, percent=percent, when=when)
+    # Registered after Flask-Babel's own `dateformat`/`timeformat`/`datetimeformat`, which they
+    # replace: Babel's "medium" time shows seconds and its "short" date a two-digit year.
+    app.jinja_env.filters.update(
+        money=_money_filter,
+        number=number,
+        percent=percent,
+        when=when,
+        dateformat=date_only,
+        timeformat=time_only,
+        datetimeformat=date_and_time,
+    )
 
     @app.context_processor
     def page_locale() -> dict[str, str]:

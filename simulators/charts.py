@@ -116,7 +116,8 @@ def _new_figure(
     figure.subplots_adjust(
         left=left_in / WIDTH_IN,
         right=1 - 0.2 / WIDTH_IN,
-        top=1 - 0.75 / height_in,
+        # The page's caption names the chart (no title drawn in it): room for the axes title only.
+        top=1 - 0.4 / height_in,
         bottom=bottom_in / height_in,
         hspace=0.75 if rows > 1 else 0.2,
     )
@@ -203,7 +204,6 @@ def loan_chart(data: LoanInput, lang: str = "it") -> Chart:
         for ax in (top, bottom):
             ax.xaxis.set_major_locator(MaxNLocator(nbins=5, integer=True))
             ax.set_xlim(0, data.months / scale)
-        figure.suptitle(title, x=0.03, ha="left", fontsize=FONT_PT + 2, fontweight="bold")
         return figure
 
     return Chart(
@@ -268,7 +268,6 @@ def early_repayment_chart(data: EarlyRepaymentInput, lang: str = "it") -> Chart:
         ax.set_ylim(bottom=0)
         ax.set_xlabel(unit)
         ax.legend(loc="upper right", frameon=False)
-        figure.suptitle(title, x=0.03, ha="left", fontsize=FONT_PT + 2, fontweight="bold")
         return figure
 
     return Chart(
@@ -323,7 +322,6 @@ def savings_chart(data: SavingsInput, lang: str = "it", show_real: bool = True) 
         ax.set_ylim(bottom=0)
         ax.set_xlabel(unit)
         ax.legend(loc="upper left", frameon=False)
-        figure.suptitle(title, x=0.03, ha="left", fontsize=FONT_PT + 2, fontweight="bold")
         return figure
 
     return Chart(
@@ -405,7 +403,6 @@ def budget_chart(data: BudgetInput, lang: str = "it") -> Chart:
             handlelength=1,
             columnspacing=0.8,
         )
-        figure.suptitle(title, x=0.03, ha="left", fontsize=FONT_PT + 2, fontweight="bold")
         return figure
 
     return Chart(
@@ -445,7 +442,6 @@ def debt_chart(data: DebtInput, lang: str = "it") -> Chart:
         ax.set_xlim(0, max(result.months_to_payoff, 1))
         ax.set_ylim(bottom=0)
         ax.set_xlabel(_t(lang, "Mesi", "Months"))
-        figure.suptitle(title, x=0.03, ha="left", fontsize=FONT_PT + 2, fontweight="bold")
         return figure
 
     return Chart(

@@ -247,6 +247,8 @@ AUDIT_PER_PAGE = 50
 
 
 def audit_page(action: str = "", page: int = 1) -> tuple[list, int, int]:
+    """One page of the audit log as people read it (elearn.admin.audit_labels)."""
+    from elearn.admin.audit_labels import audit_rows
     from elearn.models import AuditEntry
 
     statement = select(AuditEntry)
@@ -255,11 +257,11 @@ def audit_page(action: str = "", page: int = 1) -> tuple[list, int, int]:
     total = db.session.scalar(select(func.count()).select_from(statement.subquery())) or 0
     pages = max(1, -(-total // AUDIT_PER_PAGE))
     page = min(max(page, 1), pages)
-    rows = list(
+    entries = list(
         db.session.scalars(
             statement.order_by(AuditEntry.id.desc())
             .offset((page - 1) * AUDIT_PER_PAGE)
             .limit(AUDIT_PER_PAGE)
         )
     )
-    return rows, page, pages
+    return audit_rows(entries), page, pages

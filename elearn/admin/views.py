@@ -9,6 +9,7 @@ from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from elearn.admin import services
+from elearn.admin.audit_labels import action_choices
 from elearn.admin.forms import OrganizationForm, SocialPointForm, UserForm, UserSearchForm
 from elearn.auth.services import request_password_reset
 from elearn.extensions import db
@@ -27,7 +28,7 @@ def _get_or_404(model: type, object_id: int) -> object:
     return found
 
 
-@bp.get("/organizations")
+@bp.get("/organizzazioni")
 @role_required("admin")
 def organizations() -> str:
     return render_template(
@@ -37,7 +38,7 @@ def organizations() -> str:
     )
 
 
-@bp.route("/organizations/new", methods=["GET", "POST"])
+@bp.route("/organizzazioni/nuova", methods=["GET", "POST"])
 @role_required("admin")
 def new_organization() -> str | Response | tuple[str, int]:
     form = OrganizationForm()
@@ -59,7 +60,7 @@ def new_organization() -> str | Response | tuple[str, int]:
     )
 
 
-@bp.route("/organizations/<int:organization_id>", methods=["GET", "POST"])
+@bp.route("/organizzazioni/<int:organization_id>", methods=["GET", "POST"])
 @role_required("admin")
 def organization(organization_id: int) -> str | Response | tuple[str, int]:
     org = _get_or_404(Organization, organization_id)
@@ -83,7 +84,7 @@ def organization(organization_id: int) -> str | Response | tuple[str, int]:
     ), (422 if form.errors else 200)
 
 
-@bp.post("/organizations/<int:organization_id>/invite-code")
+@bp.post("/organizzazioni/<int:organization_id>/codice-invito")
 @role_required("admin")
 def rotate_invite_code(organization_id: int) -> Response:
     org = _get_or_404(Organization, organization_id)
@@ -94,14 +95,14 @@ def rotate_invite_code(organization_id: int) -> Response:
     return redirect(url_for("admin.organization", organization_id=org.id))
 
 
-@bp.route("/organizations/<int:organization_id>/social-points/new", methods=["GET", "POST"])
+@bp.route("/organizzazioni/<int:organization_id>/social-point/nuovo", methods=["GET", "POST"])
 @role_required("admin")
 def new_social_point(organization_id: int) -> str | Response | tuple[str, int]:
     org = _get_or_404(Organization, organization_id)
     return _social_point_form(org, None)
 
 
-@bp.route("/social-points/<int:point_id>", methods=["GET", "POST"])
+@bp.route("/social-point/<int:point_id>", methods=["GET", "POST"])
 @role_required("admin")
 def social_point(point_id: int) -> str | Response | tuple[str, int]:
     point = _get_or_404(SocialPoint, point_id)
@@ -136,7 +137,7 @@ def _social_point_form(
     ), (422 if form.errors else 200)
 
 
-@bp.post("/social-points/<int:point_id>/delete")
+@bp.post("/social-point/<int:point_id>/elimina")
 @role_required("admin")
 def delete_social_point(point_id: int) -> Response:
     point = _get_or_404(SocialPoint, point_id)
@@ -148,7 +149,7 @@ def delete_social_point(point_id: int) -> Response:
     return redirect(url_for("admin.organization", organization_id=org_id))
 
 
-@bp.get("/users")
+@bp.get("/utenti")
 @role_required("admin")
 def users() -> str:
     search = UserSearchForm(request.args)
@@ -176,19 +177,19 @@ def _user_form(user: User | None) -> UserForm:
     return form
 
 
-@bp.route("/users/new", methods=["GET", "POST"])
+@bp.route("/utenti/nuovo", methods=["GET", "POST"])
 @role_required("admin")
 def new_user() -> str | Response | tuple[str, int]:
     return _edit_user(None)
 
 
-@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@bp.route("/utenti/<int:user_id>", methods=["GET", "POST"])
 @role_required("admin")
 def user(user_id: int) -> str | Response | tuple[str, int]:
     return _edit_user(_get_or_404(User, user_id))
 
 
-@bp.post("/users/<int:user_id>/second-factor/reset")
+@bp.post("/utenti/<int:user_id>/secondo-fattore/azzera")
 @role_required("admin")
 def reset_second_factor(user_id: int) -> Response:
     person = _get_or_404(User, user_id)
@@ -252,9 +253,16 @@ def _edit_user(user: User | None) -> str | Response | tuple[str, int]:
     )
 
 
-@bp.get("/audit")
+@bp.get("/registro")
 @role_required("admin")
 def audit_log() -> str:
     action = request.args.get("azione", "")[:60]
     rows, page, pages = services.audit_page(action, request.args.get("pagina", 1, type=int))
-    return render_template("admin/audit.html", rows=rows, page=page, pages=pages, action=action)
+    return render_template(
+        "admin/audit.html",
+        rows=rows,
+        page=page,
+        pages=pages,
+        action=action,
+        choices=action_choices(),
+    )

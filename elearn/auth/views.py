@@ -167,7 +167,7 @@ def logout() -> Response:
     return redirect(url_for("core.home"))
 
 
-@bp.route("/register", methods=["GET", "POST"])
+@bp.route("/registrazione", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"])
 def register() -> str | Response:
     if current_user.is_authenticated:
@@ -210,7 +210,7 @@ def register() -> str | Response:
     return render_template("auth/register.html", form=form), status
 
 
-@bp.route("/password/forgot", methods=["GET", "POST"])
+@bp.route("/password/dimenticata", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"])
 def forgot_password() -> str | Response:
     form = ForgotPasswordForm()
@@ -234,7 +234,7 @@ def forgot_password() -> str | Response:
     return render_template("auth/forgot.html", form=form), status
 
 
-@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+@bp.route("/password/nuova/<token>", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"])
 def reset_password(token: str) -> str | Response | tuple[str, int]:
     row = services.valid_reset_token(token)

@@ -310,7 +310,7 @@ def restore(slug: str, module_slug: str, number: int) -> Response:
     return redirect(url_for("authoring.module", slug=slug, module_slug=module_slug))
 
 
-@bp.get("/<slug>/export.zip")
+@bp.get("/<slug>/esporta.zip")
 @role_required(*EDITORS)
 def export_zip(slug: str) -> Response:
     found = _course_or_404(slug)

@@ -78,7 +78,7 @@ def theme_css_view() -> Response:
     return response
 
 
-@bp.post("/language")
+@bp.post("/lingua")
 def set_language() -> Response:
     form = LanguageForm()
     if form.validate_on_submit():
@@ -89,7 +89,7 @@ def set_language() -> Response:
     return redirect(safe_next(form.next.data))
 
 
-@bp.route("/profile", methods=["GET", "POST"])
+@bp.route("/profilo", methods=["GET", "POST"])
 @login_required
 def profile() -> str | Response | tuple[str, int]:
     profile_form = ProfileForm(obj=current_user, prefix="profile")

@@ -166,7 +166,7 @@ def _save(form: PlanForm, plan: HealthPlan | None) -> HealthPlan | None:
         return None
 
 
-@bp.get("/manage/fondi-sanitari")
+@bp.get("/gestione/fondi-sanitari")
 @manager_only
 def plans() -> str:
     organizations = services.managed_organizations(current_user)
@@ -183,7 +183,7 @@ def plans() -> str:
     )
 
 
-@bp.route("/manage/fondi-sanitari/nuovo", methods=["GET", "POST"])
+@bp.route("/gestione/fondi-sanitari/nuovo", methods=["GET", "POST"])
 @manager_only
 def new_plan() -> str | Response | tuple[str, int]:
     form = PlanForm()
@@ -198,7 +198,7 @@ def new_plan() -> str | Response | tuple[str, int]:
     )
 
 
-@bp.route("/manage/fondi-sanitari/<int:plan_id>", methods=["GET", "POST"])
+@bp.route("/gestione/fondi-sanitari/<int:plan_id>", methods=["GET", "POST"])
 @manager_only
 def edit_plan(plan_id: int) -> str | Response | tuple[str, int]:
     plan = _plan_or_404(plan_id)
@@ -216,7 +216,7 @@ def edit_plan(plan_id: int) -> str | Response | tuple[str, int]:
     )
 
 
-@bp.post("/manage/fondi-sanitari/<int:plan_id>/elimina")
+@bp.post("/gestione/fondi-sanitari/<int:plan_id>/elimina")
 @manager_only
 def delete_plan(plan_id: int) -> Response:
     plan = _plan_or_404(plan_id)
@@ -227,7 +227,7 @@ def delete_plan(plan_id: int) -> Response:
     return redirect(url_for("healthfund.plans"))
 
 
-@bp.get("/manage/fondi-sanitari/cooperative/<int:organization_id>")
+@bp.get("/gestione/fondi-sanitari/cooperative/<int:organization_id>")
 @manager_only
 def cooperative(organization_id: int) -> str:
     organization = next(

@@ -8,8 +8,6 @@ combination of dashboards, weeks, courses and CSV exports can single out fewer t
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -76,7 +74,7 @@ def _week_start(column: Any) -> ColumnElement[Any]:
 
 @dataclass
 class Row:
-    label: str
+    label: str | date  # a date only in the weeks export
     values: list[int | float | None]
 
 
@@ -486,34 +484,12 @@ def learner_visible(manager: User, learner_id: int) -> User | None:
 
 # --- CSV --------------------------------------------------------------------------------------
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
-
-def safe_cell(value: object) -> str:
-    """A cell spreadsheets will not run as a formula (OWASP CSV injection)."""
-    text = "" if value is None else str(value)
-    if text.startswith(_FORMULA_START) and not _is_number(text):
-        return "'" + text
-    return text
-
-
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
-
-
-def table_csv(table: Table, suppressed: str) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([safe_cell(h) for h in table.headers])
-    for row in table.rows:
-        writer.writerow(
-            [safe_cell(row.label)] + [safe_cell(suppressed if v is None else v) for v in row.values]
-        )
-    return buffer.getvalue()
+def table_rows(table: Table, suppressed: str) -> list[list[Any]]:
+    """A table's rows for `elearn.csvexport`: figures stay numbers, hidden ones `suppressed`."""
+    return [
+        [row.label] + [suppressed if v is None else v for v in row.values] for row in table.rows
+    ]
 
 
 # --- snapshots: dashboards computed at most every few minutes --------------------------------

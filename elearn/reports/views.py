@@ -7,6 +7,7 @@ from flask_babel import format_date, gettext
 from flask_login import current_user
 
 from elearn.charts import SVG_CSP, bar_chart, funnel_chart
+from elearn.csvexport import csv_response
 from elearn.learning.services import my_path
 from elearn.privacy import disclosure
 from elearn.privacy.learning_access import record_read
@@ -101,7 +102,7 @@ def export(table: str) -> Response:
             "weeks",
             gettext("Active learners per week"),
             [gettext("Week starting"), gettext("Learners")],
-            [services.Row(start.isoformat(), [count]) for start, count in data.weeks],
+            [services.Row(start, [count]) for start, count in data.weeks],
         )
     elif table in tables:
         chosen = tables[table]
@@ -109,12 +110,9 @@ def export(table: str) -> Response:
         abort(404)
     services.record_export(current_user, table, selected, request.remote_addr or "")
     hidden = gettext("fewer than %(n)d", n=disclosure.MIN_GROUP)
-    body = "\ufeff" + services.table_csv(chosen, hidden)
-    response = Response(body, mimetype="text/csv")
-    response.headers["Content-Disposition"] = (
-        f'attachment; filename="report-{table}-{selected}.csv"'
+    return csv_response(
+        f"report-{table}-{selected}.csv", chosen.headers, services.table_rows(chosen, hidden)
     )
-    return response
 
 
 @bp.get("/persone")

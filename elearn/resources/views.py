@@ -256,7 +256,7 @@ def _case_or_404(request_id: int) -> ConsultationRequest:
     return found
 
 
-@bp.get("/manage/richieste/<int:request_id>/risorse")
+@bp.get("/gestione/richieste/<int:request_id>/risorse")
 @manager_only
 def manager_map(request_id: int) -> str:
     consultation = _case_or_404(request_id)
@@ -273,7 +273,7 @@ def manager_map(request_id: int) -> str:
     )
 
 
-@bp.post("/manage/richieste/<int:request_id>/risorse/percorso")
+@bp.post("/gestione/richieste/<int:request_id>/risorse/percorso")
 @manager_only
 def manager_pathway(request_id: int) -> Response:
     consultation = _case_or_404(request_id)

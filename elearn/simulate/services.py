@@ -3,9 +3,7 @@ CSV schedules and saved scenarios. No request objects here: views pass plain map
 
 from __future__ import annotations
 
-import csv
 import dataclasses
-import io
 import json
 import re
 from collections.abc import Mapping
@@ -339,35 +337,28 @@ def _goal_chart_query(state: FormState, result: dict[str, Any]) -> dict[str, str
 # -- CSV ------------------------------------------------------------------------------------------
 
 
-def loan_schedule_csv(args: Mapping[str, str], lang: str) -> str:
-    """The amortisation schedule as CSV for a spreadsheet: semicolons and decimal commas in
-    Italian (what Excel expects in Italy), commas and points in English. Raises InvalidInput."""
+def loan_schedule_rows(args: Mapping[str, str], lang: str) -> tuple[list[str], list[list[Any]]]:
+    """The amortisation schedule as a header and rows for `elearn.csvexport` (amounts to the
+    cent, as numbers). Raises InvalidInput."""
     from flask_babel import gettext
+
+    from elearn.csvexport import number_cell
 
     state = form_state(PAGES_BY_NAME["loan"], args, lang)
     result = get("loan").run(state.mapping)
-    delimiter = ";" if lang == "it" else ","
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
-    writer.writerow(
-        [
-            gettext("Instalment"),
-            gettext("Payment (€)"),
-            gettext("Interest (€)"),
-            gettext("Principal (€)"),
-            gettext("Balance left (€)"),
-        ]
-    )
-    for row in result["schedule"]:
-        writer.writerow(
-            [row["n"]]
-            + [
-                f"{row[key]:.2f}".replace(".", "," if lang == "it" else ".")
-                for key in ("payment", "interest", "principal", "balance")
-            ]
-        )
-    # The BOM lets Excel read the file as UTF-8 (the € in the header).
-    return "\ufeff" + buffer.getvalue()
+    header = [
+        gettext("Instalment"),
+        gettext("Payment (€)"),
+        gettext("Interest (€)"),
+        gettext("Principal (€)"),
+        gettext("Balance left (€)"),
+    ]
+    rows: list[list[Any]] = [
+        [row["n"]]
+        + [number_cell(row[key], 2) for key in ("payment", "interest", "principal", "balance")]
+        for row in result["schedule"]
+    ]
+    return header, rows
 
 
 # -- API ------------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from flask_babel import get_locale, gettext
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from elearn.csvexport import csv_response
 from elearn.security import login_required
 from elearn.simulate import budget_form, services
 from elearn.simulate.api import api_bp
@@ -203,15 +204,11 @@ def open_budget_month(month: str) -> tuple[str, int]:
 def loan_csv() -> Response | tuple[str, int]:
     lang = _lang()
     try:
-        body = services.loan_schedule_csv(request.args, lang)
+        header, rows = services.loan_schedule_rows(request.args, lang)
     except InvalidInput:
         return simulator_page(PAGES_BY_NAME["loan"])
     filename = "piano-ammortamento.csv" if lang == "it" else "loan-schedule.csv"
-    return Response(
-        body,
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
+    return csv_response(filename, header, rows)
 
 
 @bp.get("/simulatori/scenari")

@@ -11,14 +11,14 @@ from elearn.models import AuditEntry, Organization, OutboxMessage, SocialPoint, 
 def test_admin_creates_an_organization_with_an_invite_code(app, client, make_user, login):
     login(make_user("admin"))
     response = client.post(
-        "/admin/organizations/new",
+        "/admin/organizzazioni/nuova",
         data={"name": "Cooperativa Aurora", "slug": "aurora", "accent_color": "#aa3300"},
     )
     assert response.status_code == 302
     with app.app_context():
         org = db.session.scalar(select(Organization).where(Organization.slug == "aurora"))
         assert len(org.invite_code) == 8
-    listing = client.get("/admin/organizations").get_data(as_text=True)
+    listing = client.get("/admin/organizzazioni").get_data(as_text=True)
     assert "Cooperativa Aurora" in listing and org.invite_code in listing
 
 
@@ -26,13 +26,13 @@ def test_duplicate_or_malformed_organization_data_is_refused(client, make_user, 
     make_org(name="Cooperativa Uno")
     login(make_user("admin"))
     duplicate = client.post(
-        "/admin/organizations/new",
+        "/admin/organizzazioni/nuova",
         data={"name": "cooperativa uno", "slug": "uno", "accent_color": "#aa3300"},
     )
     assert duplicate.status_code == 422
     assert "ha già questo nome" in duplicate.get_data(as_text=True)
     bad = client.post(
-        "/admin/organizations/new",
+        "/admin/organizzazioni/nuova",
         data={"name": "Nuova", "slug": "Con Spazi", "accent_color": "rosso"},
     )
     page = bad.get_data(as_text=True)
@@ -44,7 +44,7 @@ def test_duplicate_or_malformed_organization_data_is_refused(client, make_user, 
 def test_rotating_the_invite_code_stops_the_old_one(app, client, make_user, make_org, login):
     org_id = make_org(invite_code="OLDCODE1")
     login(make_user("admin"))
-    response = client.post(f"/admin/organizations/{org_id}/invite-code", data={})
+    response = client.post(f"/admin/organizzazioni/{org_id}/codice-invito", data={})
     assert response.status_code == 302
     with app.app_context():
         new_code = db.session.get(Organization, org_id).invite_code
@@ -58,9 +58,9 @@ def test_rotating_the_invite_code_stops_the_old_one(app, client, make_user, make
         "password_again": "una frase lunga e sicura",
         "language": "it",
     }
-    old = client.post("/register", data={**form, "invite_code": "OLDCODE1"})
+    old = client.post("/registrazione", data={**form, "invite_code": "OLDCODE1"})
     assert old.status_code == 422
-    new = client.post("/register", data={**form, "invite_code": new_code})
+    new = client.post("/registrazione", data={**form, "invite_code": new_code})
     assert new.status_code == 302
 
 
@@ -68,7 +68,7 @@ def test_social_points_are_added_edited_and_deleted(app, client, make_user, make
     org_id = make_org()
     login(make_user("admin"))
     response = client.post(
-        f"/admin/organizations/{org_id}/social-points/new",
+        f"/admin/organizzazioni/{org_id}/social-point/nuovo",
         data={
             "name": "Social point Barona",
             "address": "Via Barona 10, Milano",
@@ -77,23 +77,23 @@ def test_social_points_are_added_edited_and_deleted(app, client, make_user, make
         },
     )
     assert response.status_code == 302
-    page = client.get(f"/admin/organizations/{org_id}").get_data(as_text=True)
+    page = client.get(f"/admin/organizzazioni/{org_id}").get_data(as_text=True)
     assert "Social point Barona" in page and "Lunedì 9:00–13:00" in page
     with app.app_context():
         point_id = db.session.scalar(
             select(SocialPoint.id).where(SocialPoint.name == "Social point Barona")
         )
     client.post(
-        f"/admin/social-points/{point_id}",
+        f"/admin/social-point/{point_id}",
         data={
             "name": "Social point Barona",
             "address": "Via Barona 12, Milano",
             "opening_hours": "",
         },
     )
-    page = client.get(f"/admin/organizations/{org_id}").get_data(as_text=True)
+    page = client.get(f"/admin/organizzazioni/{org_id}").get_data(as_text=True)
     assert "Via Barona 12" in page and "chiuso" in page
-    client.post(f"/admin/social-points/{point_id}/delete", data={})
+    client.post(f"/admin/social-point/{point_id}/elimina", data={})
     with app.app_context():
         assert db.session.get(SocialPoint, point_id) is None
 
@@ -104,7 +104,7 @@ def test_admin_creates_a_manager_of_two_organizations_who_gets_a_password_link(
     first, second = make_org(), make_org()
     login(make_user("admin"))
     response = client.post(
-        "/admin/users/new",
+        "/admin/utenti/nuovo",
         data={
             "full_name": "Laura Neri",
             "email": "laura@example.org",
@@ -121,7 +121,7 @@ def test_admin_creates_a_manager_of_two_organizations_who_gets_a_password_link(
         assert {org.id for org in laura.managed_organizations} == {first, second}
         message = db.session.scalar(select(OutboxMessage))
         assert message.recipient == "laura@example.org"
-        assert "/password/reset/" in message.body_text
+        assert "/password/nuova/" in message.body_text
         assert (
             db.session.scalar(
                 select(AuditEntry).where(AuditEntry.subject_user_id == laura.id)
@@ -139,14 +139,14 @@ def test_role_rules_are_enforced_with_messages(client, make_user, make_org, logi
         "organization_id": "0",
         "active": "y",
     }
-    no_role = client.post("/admin/users/new", data=base)
+    no_role = client.post("/admin/utenti/nuovo", data=base)
     assert "Scegli almeno un ruolo." in no_role.get_data(as_text=True)
-    worker = client.post("/admin/users/new", data={**base, "roles": ["worker"]})
+    worker = client.post("/admin/utenti/nuovo", data={**base, "roles": ["worker"]})
     assert "Un lavoratore deve appartenere" in worker.get_data(as_text=True)
-    manager = client.post("/admin/users/new", data={**base, "roles": ["manager"]})
+    manager = client.post("/admin/utenti/nuovo", data={**base, "roles": ["manager"]})
     assert "deve seguire almeno" in manager.get_data(as_text=True)
     unknown_org = client.post(
-        "/admin/users/new", data={**base, "roles": ["worker"], "organization_id": "999"}
+        "/admin/utenti/nuovo", data={**base, "roles": ["worker"], "organization_id": "999"}
     )
     assert unknown_org.status_code == 422
 
@@ -155,7 +155,7 @@ def test_admin_cannot_remove_their_own_admin_role(client, make_user, login):
     admin_id = make_user("admin", email="capo@example.org")
     login(admin_id)
     response = client.post(
-        f"/admin/users/{admin_id}",
+        f"/admin/utenti/{admin_id}",
         data={
             "full_name": "Capo",
             "email": "capo@example.org",
@@ -176,7 +176,7 @@ def test_deactivating_a_user_ends_their_sessions(app, client, make_user, login):
     with app.app_context():
         org_id = db.session.get(User, worker_id).organization_id
     client.post(
-        f"/admin/users/{worker_id}",
+        f"/admin/utenti/{worker_id}",
         data={
             "full_name": "W",
             "email": "w@example.org",
@@ -184,15 +184,15 @@ def test_deactivating_a_user_ends_their_sessions(app, client, make_user, login):
             "organization_id": str(org_id),
         },
     )
-    assert worker_client.get("/profile").status_code == 302
+    assert worker_client.get("/profilo").status_code == 302
 
 
 def test_user_search_filters_by_name_and_role(client, make_user, login):
     make_user("worker", name="Zaira Lombardi")
     make_user("trainer", name="Zeno Trainer")
     login(make_user("admin", name="Admin Uno"))
-    page = client.get("/admin/users?q=zaira").get_data(as_text=True)
+    page = client.get("/admin/utenti?q=zaira").get_data(as_text=True)
     assert "Zaira Lombardi" in page and "Zeno Trainer" not in page
-    page = client.get("/admin/users?role=trainer").get_data(as_text=True)
+    page = client.get("/admin/utenti?role=trainer").get_data(as_text=True)
     assert "Zeno Trainer" in page and "Zaira Lombardi" not in page
-    assert client.get("/admin/users?page=999&q=" + "x" * 500).status_code == 200
+    assert client.get("/admin/utenti?page=999&q=" + "x" * 500).status_code == 200

@@ -22,7 +22,7 @@ def test_the_printed_code_logs_the_demo_manager_in(backend, tmp_path, request):
     step = client.post("/login", data={"email": "manager@demo.it", "password": DEMO_PASSWORD})
     assert step.headers["Location"] == "/login/codice"
     assert client.post("/login/codice", data={"code": code.group(1)}).status_code == 302
-    assert client.get("/profile").status_code == 200
+    assert client.get("/profilo").status_code == 200
 
 
 def test_an_account_without_a_demo_key_is_refused_with_the_known_ones(app, runner):

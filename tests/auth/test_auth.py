@@ -23,7 +23,7 @@ def _register(client, **overrides):
         "language": "it",
     }
     data.update(overrides)
-    return client.post("/register", data=data)
+    return client.post("/registrazione", data=data)
 
 
 def test_worker_registers_with_invite_code_gets_a_welcome_email_and_logs_in(client, make_org, app):
@@ -131,7 +131,7 @@ def test_registering_twice_with_the_same_email_keeps_one_account(client, make_or
 def test_form_without_csrf_token_is_refused_with_explanation(client, make_org):
     make_org(invite_code="INVITE0001")
     response = client.post(
-        "/register", data={"invite_code": "INVITE0001", "email": "a@b.it"}, csrf=False
+        "/registrazione", data={"invite_code": "INVITE0001", "email": "a@b.it"}, csrf=False
     )
     assert response.status_code == 400
     assert "Il modulo è scaduto" in response.get_data(as_text=True)
@@ -152,7 +152,7 @@ def test_login_then_logout(client, make_user):
     assert response.status_code == 302
     assert "Ciao, Anna" in client.get("/").get_data(as_text=True)
     client.post("/logout", data={})
-    assert client.get("/profile").status_code == 302
+    assert client.get("/profilo").status_code == 302
     assert "Crea il tuo account" in client.get("/").get_data(as_text=True)
 
 
@@ -165,9 +165,9 @@ def test_login_redirects_only_to_local_pages(client, make_user):
     assert response.headers["Location"] == "/"
     client.post("/logout", data={})
     response = client.post(
-        "/login?next=/profile", data={"email": "anna@example.org", "password": PASSWORD}
+        "/login?next=/profilo", data={"email": "anna@example.org", "password": PASSWORD}
     )
-    assert response.headers["Location"] == "/profile"
+    assert response.headers["Location"] == "/profilo"
 
 
 def test_login_is_rate_limited_with_a_clear_message(app):
@@ -196,14 +196,14 @@ def _reset_link(app) -> str:
         message = db.session.scalars(
             select(OutboxMessage).order_by(OutboxMessage.id.desc())
         ).first()
-        match = re.search(r"http://127\.0\.0\.1:5000/password/reset/(\S+)", message.body_text)
+        match = re.search(r"http://127\.0\.0\.1:5000/password/nuova/(\S+)", message.body_text)
         assert match, message.body_text
-        return "/password/reset/" + match.group(1)
+        return "/password/nuova/" + match.group(1)
 
 
 def test_password_reset_link_is_emailed_and_works_once(app, client, make_user, smtp_server, runner):
     make_user("worker", email="anna@example.org", name="Anna Verdi")
-    response = client.post("/password/forgot", data={"email": "anna@example.org"})
+    response = client.post("/password/dimenticata", data={"email": "anna@example.org"})
     assert "Controlla la tua e-mail" in response.get_data(as_text=True)
 
     app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=smtp_server.port)
@@ -215,7 +215,7 @@ def test_password_reset_link_is_emailed_and_works_once(app, client, make_user, s
     assert delivered["To"] == "anna@example.org"
     assert "reimposta la tua password" in delivered["Subject"]
     # PUBLIC_BASE_URL is empty in the tests: the fixed local address, not the request's host.
-    link = re.search(r"http://127\.0\.0\.1:5000(/password/reset/\S+)", delivered.get_content())[1]
+    link = re.search(r"http://127\.0\.0\.1:5000(/password/nuova/\S+)", delivered.get_content())[1]
 
     assert client.get(link).status_code == 200
     new_password = "il mio nuovo segreto lungo"
@@ -240,7 +240,7 @@ def test_password_reset_link_is_emailed_and_works_once(app, client, make_user, s
 
 
 def test_unknown_email_gets_the_same_answer_and_no_message(app, client):
-    response = client.post("/password/forgot", data={"email": "ghost@example.org"})
+    response = client.post("/password/dimenticata", data={"email": "ghost@example.org"})
     assert "Controlla la tua e-mail" in response.get_data(as_text=True)
     with app.app_context():
         assert db.session.scalar(select(OutboxMessage.id)) is None
@@ -248,7 +248,7 @@ def test_unknown_email_gets_the_same_answer_and_no_message(app, client):
 
 def test_expired_reset_link_is_refused(app, client, make_user):
     make_user("worker", email="anna@example.org")
-    client.post("/password/forgot", data={"email": "anna@example.org"})
+    client.post("/password/dimenticata", data={"email": "anna@example.org"})
     link = _reset_link(app)
     with app.app_context():
         token = db.session.scalar(select(PasswordResetToken))
@@ -260,7 +260,7 @@ def test_expired_reset_link_is_refused(app, client, make_user):
 
 
 def test_invalid_reset_token_is_a_410_page(client):
-    response = client.get("/password/reset/" + "a" * 500)
+    response = client.get("/password/nuova/" + "a" * 500)
     assert response.status_code == 410
 
 
@@ -268,7 +268,7 @@ def test_smtp_down_keeps_the_message_for_later(app, client, make_user, runner):
     from tests.conftest import free_port
 
     make_user("worker", email="anna@example.org")
-    client.post("/password/forgot", data={"email": "anna@example.org"})
+    client.post("/password/dimenticata", data={"email": "anna@example.org"})
     app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=free_port(), SMTP_TIMEOUT=2)
     result = runner.invoke(args=["outbox", "send"])
     assert result.exit_code == 1
@@ -287,7 +287,7 @@ def test_logout_invalidates_the_session_even_for_a_copied_cookie(app, client, ma
     client.post("/logout", data={})
     thief = app.test_client()
     thief.set_cookie("session", cookie)
-    assert thief.get("/profile").status_code == 302
+    assert thief.get("/profilo").status_code == 302
 
 
 def test_idle_and_absolute_timeouts_end_the_session(app, client, make_user, login):
@@ -298,13 +298,13 @@ def test_idle_and_absolute_timeouts_end_the_session(app, client, make_user, logi
     from elearn.models import UserSession
 
     login(make_user("worker"))
-    assert client.get("/profile").status_code == 200
+    assert client.get("/profilo").status_code == 200
     with app.app_context():
         db.session.execute(
             update(UserSession).values(last_seen_at=utcnow() - timedelta(minutes=31))
         )
         db.session.commit()
-    assert client.get("/profile").status_code == 302
+    assert client.get("/profilo").status_code == 302
     login(make_user("worker", email="due@example.org"))
     with app.app_context():
         db.session.execute(
@@ -313,7 +313,7 @@ def test_idle_and_absolute_timeouts_end_the_session(app, client, make_user, logi
             .values(created_at=utcnow() - timedelta(hours=12, minutes=1))
         )
         db.session.commit()
-    assert client.get("/profile").status_code == 302
+    assert client.get("/profilo").status_code == 302
 
 
 def test_a_new_session_id_at_every_login(client, make_user, login):

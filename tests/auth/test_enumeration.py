@@ -43,7 +43,7 @@ def work(monkeypatch) -> Counter:
 def _register(client, email: str) -> Any:
     password = "una frase lunga e sicura"
     return client.post(
-        "/register",
+        "/registrazione",
         data={
             "invite_code": "INVITE0001",
             "full_name": "Giulia Rossi",
@@ -87,7 +87,7 @@ def test_a_reset_request_does_the_same_work_for_known_unknown_and_inactive_addre
     done = {}
     for email in ("anna@example.org", "nessuno@example.org", "spento@example.org"):
         work.clear()
-        response = client.post("/password/forgot", data={"email": email})
+        response = client.post("/password/dimenticata", data={"email": email})
         assert response.status_code == 200
         done[email] = dict(work)
     assert done["anna@example.org"] == done["nessuno@example.org"] == done["spento@example.org"]
@@ -114,7 +114,7 @@ def test_with_inline_sending_the_reset_email_leaves_after_the_answer(
     client.csrf_token()
     for email in ("anna@example.org", "nessuno@example.org"):
         # A WSGI server closes the answer once it is sent (the test client: leaving `with`).
-        with client.post("/password/forgot", data={"email": email}) as response:
+        with client.post("/password/dimenticata", data={"email": email}) as response:
             assert response.status_code == 200
     # Sent then, outside the request: never while the browser waits.
     assert sent_during_request == [False, False]

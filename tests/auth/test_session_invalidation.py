@@ -14,7 +14,7 @@ from elearn.models import AuditEntry, OutboxMessage, User, UserSession
 from tests.conftest import PASSWORD, totp_code
 
 
-def _assert_logged_out(browser, path="/profile"):
+def _assert_logged_out(browser, path="/profilo"):
     """Pages send the person to the login page, JSON answers 401."""
     page = browser.get(path)
     assert page.status_code == 302 and page.headers["Location"].startswith("/login"), (
@@ -30,7 +30,7 @@ def _logged_in_as(app, make_user, login, *roles, **kwargs):
     user_id = make_user(*roles, **kwargs)
     browser = app.test_client()
     login(user_id, browser)
-    assert browser.get("/profile").status_code == 200
+    assert browser.get("/profilo").status_code == 200
     return user_id, browser
 
 
@@ -51,7 +51,7 @@ def _account_form(app, user_id, **changes):
 
 
 def _admin_saves(client, app, user_id, **changes):
-    response = client.post(f"/admin/users/{user_id}", data=_account_form(app, user_id, **changes))
+    response = client.post(f"/admin/utenti/{user_id}", data=_account_form(app, user_id, **changes))
     assert response.status_code == 302, response.get_data(as_text=True)[:500]
 
 
@@ -69,12 +69,12 @@ def test_worker_promoted_to_manager_is_logged_out_and_needs_the_code_for_manager
         client, app, worker_id, roles=["worker", "manager"], managed_organization_ids=[str(org_id)]
     )
 
-    _assert_logged_out(worker, "/manage/")
+    _assert_logged_out(worker, "/gestione/")
     _assert_logged_out(worker, "/report/")
     # The password alone now only leads to the second step, never to the manager pages.
     step = worker.post("/login", data={"email": "w@example.org", "password": PASSWORD})
     assert step.headers["Location"] == "/login/codice"
-    assert worker.get("/manage/").headers["Location"].startswith("/login")
+    assert worker.get("/gestione/").headers["Location"].startswith("/login")
 
 
 def test_removing_a_role_logs_the_person_out(app, client, make_user, login):
@@ -91,7 +91,7 @@ def test_changing_the_organizations_a_manager_follows_logs_them_out(
     other_org = make_org()
     login(make_user("admin"))
     _admin_saves(client, app, manager_id, managed_organization_ids=[str(other_org)])
-    _assert_logged_out(manager, "/manage/")
+    _assert_logged_out(manager, "/gestione/")
 
 
 def test_deactivating_an_account_logs_it_out(app, client, make_user, login):
@@ -116,7 +116,7 @@ def test_saving_an_account_unchanged_or_renaming_it_keeps_the_person_logged_in(
     login(make_user("admin"))
     _admin_saves(client, app, worker_id)
     _admin_saves(client, app, worker_id, full_name="Nome Nuovo")
-    assert worker.get("/profile").status_code == 200
+    assert worker.get("/profilo").status_code == 200
 
 
 def test_admins_changing_their_own_account_stay_logged_in_here_only(app, client, make_user, login):
@@ -129,14 +129,14 @@ def test_admins_changing_their_own_account_stay_logged_in_here_only(app, client,
     _admin_saves(
         client, app, admin_id, roles=["admin", "manager"], managed_organization_ids=[str(org_id)]
     )
-    assert client.get("/manage/").status_code == 200
+    assert client.get("/gestione/").status_code == 200
     _assert_logged_out(elsewhere)
 
 
 def test_a_second_login_does_not_end_the_first(app, make_user, login):
     manager_id, phone = _logged_in_as(app, make_user, login, "manager")
     login(manager_id, app.test_client())  # another device, another code
-    assert phone.get("/manage/").status_code == 200
+    assert phone.get("/gestione/").status_code == 200
 
 
 # --- passwords ---------------------------------------------------------------------------------
@@ -145,10 +145,10 @@ def test_a_second_login_does_not_end_the_first(app, make_user, login):
 def test_a_password_reset_logs_out_every_device(app, make_user, login):
     _, device = _logged_in_as(app, make_user, login, "worker", email="anna@example.org")
     other = app.test_client()
-    other.post("/password/forgot", data={"email": "anna@example.org"})
+    other.post("/password/dimenticata", data={"email": "anna@example.org"})
     with app.app_context():
         body = db.session.scalar(select(OutboxMessage.body_text))
-    link = re.search(r"https?://[^/\s]+(/password/reset/\S+)", body).group(1)
+    link = re.search(r"https?://[^/\s]+(/password/nuova/\S+)", body).group(1)
     new = "il mio nuovo segreto lungo"
     assert other.post(link, data={"password": new, "password_again": new}).status_code == 302
     _assert_logged_out(device)
@@ -162,7 +162,7 @@ def test_changing_the_password_in_the_profile_keeps_this_device_and_ends_the_oth
     login(person_id, phone)
     new = "una nuova frase molto lunga"
     response = phone.post(
-        "/profile",
+        "/profilo",
         data={
             "password-current_password": PASSWORD,
             "password-new_password": new,
@@ -170,8 +170,8 @@ def test_changing_the_password_in_the_profile_keeps_this_device_and_ends_the_oth
         },
     )
     assert response.status_code == 302, response.get_data(as_text=True)[:500]
-    assert phone.get("/manage/").status_code == 200
-    _assert_logged_out(laptop, "/manage/")
+    assert phone.get("/gestione/").status_code == 200
+    _assert_logged_out(laptop, "/gestione/")
 
 
 def test_a_password_reset_between_the_two_login_steps_voids_the_first_step(app, make_user, login):
@@ -179,15 +179,15 @@ def test_a_password_reset_between_the_two_login_steps_voids_the_first_step(app, 
     thief = app.test_client()
     thief.post("/login", data={"email": "m@example.org", "password": PASSWORD})
     owner = app.test_client()
-    owner.post("/password/forgot", data={"email": "m@example.org"})
+    owner.post("/password/dimenticata", data={"email": "m@example.org"})
     with app.app_context():
         body = db.session.scalar(select(OutboxMessage.body_text))
-    link = re.search(r"https?://[^/\s]+(/password/reset/\S+)", body).group(1)
+    link = re.search(r"https?://[^/\s]+(/password/nuova/\S+)", body).group(1)
     new = "il mio nuovo segreto lungo"
     owner.post(link, data={"password": new, "password_again": new})
     response = thief.post("/login/codice", data={"code": totp_code()})
     assert response.headers["Location"] == "/login"
-    assert thief.get("/manage/").headers["Location"].startswith("/login")
+    assert thief.get("/gestione/").headers["Location"].startswith("/login")
 
 
 # --- second factor -----------------------------------------------------------------------------
@@ -199,12 +199,12 @@ def test_admin_removing_the_authenticator_logs_the_person_out_and_tells_them(
     manager_id, manager = _logged_in_as(app, make_user, login, "manager", email="m@example.org")
     admin_id = make_user("admin")
     login(admin_id)
-    page = client.get(f"/admin/users/{manager_id}").get_data(as_text=True)
+    page = client.get(f"/admin/utenti/{manager_id}").get_data(as_text=True)
     assert "Rimuovi l'app di autenticazione" in page
-    response = client.post(f"/admin/users/{manager_id}/second-factor/reset", data={})
+    response = client.post(f"/admin/utenti/{manager_id}/secondo-fattore/azzera", data={})
     assert response.status_code == 302
 
-    _assert_logged_out(manager, "/manage/")
+    _assert_logged_out(manager, "/gestione/")
     with app.app_context():
         assert db.session.get(User, manager_id).totp_secret is None
         notice = db.session.scalar(
@@ -227,7 +227,7 @@ def test_the_command_line_reset_of_the_authenticator_logs_the_person_out(
     result = runner.invoke(args=["users", "reset-2fa", "M@example.org"])
     assert result.exit_code == 0, result.output
     assert "m@example.org" in result.output
-    _assert_logged_out(manager, "/manage/")
+    _assert_logged_out(manager, "/gestione/")
     again = runner.invoke(args=["users", "reset-2fa", "m@example.org"])
     assert again.exit_code == 0 and "nothing to reset" in again.output
     assert runner.invoke(args=["users", "reset-2fa", "ghost@example.org"]).exit_code == 1
@@ -253,7 +253,7 @@ def test_enrolling_an_authenticator_logs_out_other_sessions_and_tells_the_person
         generation = person.session_generation
     with old_device.session_transaction() as cookie:
         cookie["_user_id"] = f"{person_id}:{generation}"
-    assert old_device.get("/manage/").status_code == 200  # the planted session works
+    assert old_device.get("/gestione/").status_code == 200  # the planted session works
 
     new_device = app.test_client()
     new_device.post("/login", data={"email": "w@example.org", "password": PASSWORD})
@@ -261,8 +261,8 @@ def test_enrolling_an_authenticator_logs_out_other_sessions_and_tells_the_person
     secret = re.search(r'<code class="big-code">([A-Z2-7]+)</code>', page).group(1)
     enrolled = new_device.post("/login/codice", data={"code": pyotp.TOTP(secret).now()})
     assert enrolled.status_code == 302
-    assert new_device.get("/manage/").status_code == 200
-    _assert_logged_out(old_device, "/manage/")
+    assert new_device.get("/gestione/").status_code == 200
+    _assert_logged_out(old_device, "/gestione/")
     with app.app_context():
         notice = db.session.scalar(select(OutboxMessage))
         assert notice.recipient == "w@example.org"
@@ -285,7 +285,7 @@ def test_a_role_granted_in_raw_sql_still_needs_a_new_login(app, make_user, login
             {"u": worker_id, "o": org_id},
         )
         db.session.commit()
-    _assert_logged_out(worker, "/manage/")
+    _assert_logged_out(worker, "/gestione/")
 
 
 def test_a_session_without_the_second_step_never_opens_manager_pages(app, make_user, login):
@@ -307,7 +307,7 @@ def test_a_session_without_the_second_step_never_opens_manager_pages(app, make_u
         generation = person.session_generation
     with worker.session_transaction() as cookie:
         cookie["_user_id"] = f"{worker_id}:{generation}"
-    _assert_logged_out(worker, "/manage/")
+    _assert_logged_out(worker, "/gestione/")
 
 
 # --- the mechanism, for code paths that do not exist yet ---------------------------------------

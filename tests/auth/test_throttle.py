@@ -49,7 +49,7 @@ def test_five_wrong_passwords_pause_the_account_even_for_the_right_one(app, clie
     assert "Troppi tentativi sbagliati per questo account" in page
     assert "sospeso per 15 minuti" in page
     # Nobody is logged in by the blocked attempt.
-    assert client.get("/profile").status_code == 302
+    assert client.get("/profilo").status_code == 302
     # The lockout ends by itself when the failures are older than the window.
     _age_attempts(app, 16)
     assert _login(client, email, PASSWORD).status_code == 302
@@ -70,7 +70,7 @@ def test_a_right_password_starts_the_count_afresh(app, client, make_user):
         assert _login(client, email, "not my password at all").status_code == 422
     assert _login(client, email, PASSWORD).status_code == 302
     assert client.post("/logout", data={}).status_code == 302
-    assert client.get("/profile").status_code == 302  # logged out
+    assert client.get("/profilo").status_code == 302  # logged out
     for _ in range(4):
         assert _login(client, email, "not my password at all").status_code == 422
     assert _login(client, email, PASSWORD).status_code == 302
@@ -118,7 +118,7 @@ def test_wrong_codes_pause_the_second_step(app, client, make_user):
     blocked = client.post("/login/codice", data={"code": right})
     assert blocked.status_code == 429
     assert "Troppi tentativi sbagliati per questo account" in blocked.get_data(as_text=True)
-    assert client.get("/profile").status_code == 302
+    assert client.get("/profilo").status_code == 302
 
 
 def test_invite_codes_cannot_be_guessed_from_one_address(app, client, make_org):
@@ -127,7 +127,7 @@ def test_invite_codes_cannot_be_guessed_from_one_address(app, client, make_org):
 
     def register(code, email):
         return client.post(
-            "/register",
+            "/registrazione",
             data={
                 "invite_code": code,
                 "full_name": "Giulia Rossi",
@@ -148,7 +148,7 @@ def test_invite_codes_cannot_be_guessed_from_one_address(app, client, make_org):
 
 def test_reset_emails_are_capped_without_telling_who_has_an_account(app, client, make_user):
     email = _email(app, make_user("worker"))
-    pages = [client.post("/password/forgot", data={"email": email}) for _ in range(5)]
+    pages = [client.post("/password/dimenticata", data={"email": email}) for _ in range(5)]
     # Every answer looks the same (no account enumeration, no visible lockout)...
     assert {page.status_code for page in pages} == {200}
     texts = {re.sub(r"[\w-]+\.[\w-]+\.[\w-]+", "TOKEN", p.get_data(as_text=True)) for p in pages}
@@ -163,10 +163,10 @@ def test_a_password_reset_lifts_the_lockout(app, client, make_user):
     for _ in range(5):
         _login(client, email, "not my password at all")
     assert _login(client, email, PASSWORD).status_code == 429
-    client.post("/password/forgot", data={"email": email})
+    client.post("/password/dimenticata", data={"email": email})
     with app.app_context():
         body = db.session.scalars(select(OutboxMessage)).one().body_text
-    link = re.search(r"http://127\.0\.0\.1:5000(/password/reset/\S+)", body).group(1)
+    link = re.search(r"http://127\.0\.0\.1:5000(/password/nuova/\S+)", body).group(1)
     new = "una nuova frase segreta"
     assert client.post(link, data={"password": new, "password_again": new}).status_code == 302
     assert _login(client, email, new).status_code == 302

@@ -20,12 +20,12 @@ def test_manager_needs_the_code_after_the_password(app, client, make_user):
     make_user("manager", email="m@example.org")
     response = _password_step(client, "m@example.org")
     assert response.headers["Location"] == "/login/codice"
-    assert client.get("/profile").status_code == 302  # not logged in yet
+    assert client.get("/profilo").status_code == 302  # not logged in yet
     wrong = client.post("/login/codice", data={"code": "000000"})
     assert wrong.status_code == 422 and "Questo codice non è giusto" in wrong.get_data(as_text=True)
     right = client.post("/login/codice", data={"code": totp_code()})
     assert right.status_code == 302
-    assert client.get("/profile").status_code == 200
+    assert client.get("/profilo").status_code == 200
 
 
 def test_a_code_cannot_be_used_twice(app, client, make_user):

@@ -125,7 +125,7 @@ def test_new_course_and_module_from_the_web(client, trainer):
 
 
 def test_zip_download_and_upload_round_trip(app, client, trainer):
-    data = client.get("/editor/prova/export.zip").data
+    data = client.get("/editor/prova/esporta.zip").data
     names = zipfile.ZipFile(io.BytesIO(data)).namelist()
     assert "prova/course.yml" in names and "prova/01-spese.md" in names
     renamed = io.BytesIO()

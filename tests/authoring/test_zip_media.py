@@ -43,7 +43,7 @@ def photo_with_gps() -> bytes:
 
 def zip_with(client, media: dict[str, bytes]) -> bytes:
     """The fixture course as the editor exports it, plus `media` files."""
-    exported = client.get("/editor/prova/export.zip").data
+    exported = client.get("/editor/prova/esporta.zip").data
     buffer = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(exported)) as source, zipfile.ZipFile(buffer, "w") as target:
         for name in source.namelist():
@@ -107,7 +107,7 @@ def test_exporting_and_importing_again_keeps_the_cleaned_image_byte_for_byte(
 ) -> None:
     upload(client, zip_with(client, {"media/foto.jpg": photo_with_gps()}))
     first = stored(app, "foto.jpg")
-    again = client.get("/editor/prova/export.zip").data
+    again = client.get("/editor/prova/esporta.zip").data
     assert upload(client, again).status_code == 302
     assert stored(app, "foto.jpg") == first  # not encoded twice (no quality lost)
 

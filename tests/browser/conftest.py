@@ -125,3 +125,15 @@ def demo_login(page, email: str, password: str = "demo-password") -> None:
         page.locator("input[name=progress_sharing]").last.check()
         page.locator("main form button[type=submit]").click()
         page.wait_for_url(lambda url: "/consenso" not in url)
+
+
+def open_menu(page) -> None:
+    """On a phone the main menu is folded under "Menu" (a <details>): open it like a thumb would."""
+    summary = page.locator("details.phone-menu > summary")
+    if summary.is_visible() and page.locator("details.phone-menu[open]").count() == 0:
+        summary.click()
+
+
+def log_out(page) -> None:
+    open_menu(page)
+    page.get_by_role("button", name="Esci").click()

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from tests.browser.conftest import axe_violations, demo_login
+from tests.browser.conftest import axe_violations, demo_login, open_menu
 
 pytestmark = pytest.mark.browser
 
@@ -54,7 +54,9 @@ def test_register_login_and_switch_language_on_a_phone(page, base_url):
     assert page.locator("h1").inner_text() == "Hello, Fatima"
     assert page.locator("html").get_attribute("lang") == "en"
 
+    open_menu(page)  # on a phone the menu is folded under "Menu"
     page.get_by_role("button", name="Log out").click()
+    open_menu(page)
     page.get_by_role("link", name="Log in").first.click()
     page.get_by_label("E-mail").fill("fatima@example.org")
     page.get_by_label(re.compile(r"^Password")).fill("la mia frase segreta")
@@ -71,11 +73,11 @@ def test_demo_admin_pages_pass_axe_on_desktop(page, base_url):
     demo_login(page, "admin@demo.it")
     for path in (
         "/",
-        "/profile",
-        "/admin/organizations",
-        "/admin/users",
-        "/admin/users/new",
-        "/admin/organizations/1",
+        "/profilo",
+        "/admin/organizzazioni",
+        "/admin/utenti",
+        "/admin/utenti/nuovo",
+        "/admin/organizzazioni/1",
     ):
         page.goto(path)
         assert axe_violations(page) == [], path

@@ -54,16 +54,16 @@ def test_a_worker_compares_the_plans_for_her_needs_on_a_phone(page, base_url):
 def test_a_manager_reads_the_ranking_and_edits_a_plan_on_a_phone(page, base_url):
     page.set_viewport_size(PHONE)
     _manager_login(page)
-    page.goto("/manage/fondi-sanitari")
+    page.goto("/gestione/fondi-sanitari")
     assert axe_violations(page) == []
     _fits(page, 360)
-    page.locator("a[href*='/manage/fondi-sanitari/cooperative/']").first.click()
+    page.locator("a[href*='/gestione/fondi-sanitari/cooperative/']").first.click()
     page.wait_for_load_state()
     assert page.locator("h1").inner_text().startswith("I piani per le necessità di")
     assert axe_violations(page) == []
     _fits(page, 360)
     _shot(page, "healthfund-cooperative-360.png")
-    page.goto("/manage/fondi-sanitari")
+    page.goto("/gestione/fondi-sanitari")
     page.get_by_role("link", name="Piano A (esempio)").first.click()
     page.wait_for_load_state()
     assert axe_violations(page) == []

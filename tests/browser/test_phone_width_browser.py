@@ -34,7 +34,12 @@ def test_the_workers_main_pages_do_not_scroll_sideways_at_360_px(page, base_url)
     assert too_wide == {}
 
 
-MANAGER_PAGES = ("/manage/", "/manage/calendario", "/manage/statistiche", "/manage/welfare-day")
+MANAGER_PAGES = (
+    "/gestione/",
+    "/gestione/calendario",
+    "/gestione/statistiche",
+    "/gestione/welfare-day",
+)
 
 
 def test_the_managers_pages_do_not_scroll_sideways_at_360_px(browser, base_url):

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import axe_violations, demo_login
+from tests.browser.conftest import axe_violations, demo_login, log_out
 
 pytestmark = pytest.mark.browser
 
@@ -139,11 +139,11 @@ def test_the_manager_reads_a_shared_map_and_adds_a_pathway_step(page, base_url):
     page.get_by_label("Allega la mappa alla tua richiesta").select_option(request_id)
     page.get_by_role("button", name="Allega la mappa").click()
     assert page.get_by_text("Mappa allegata").is_visible()
-    page.get_by_role("button", name="Esci").click()
+    log_out(page)  # through the phone's "Menu"
 
     page.set_viewport_size(DESKTOP)
     _manager_login(page)
-    page.goto(f"/manage/richieste/{request_id}")
+    page.goto(f"/gestione/richieste/{request_id}")
     page.get_by_role("link", name="Apri la mappa delle risorse").click()
     assert "Mappa delle risorse di" in page.locator("h1").inner_text()
     assert axe_violations(page) == []

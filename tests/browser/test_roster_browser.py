@@ -36,7 +36,7 @@ def _fits(page) -> bool:
 def test_a_worker_with_a_letter_types_the_code_and_creates_the_account_on_a_phone(page, base_url):
     code = _letter_code()
     page.set_viewport_size(PHONE)
-    page.goto("/register")
+    page.goto("/registrazione")
     page.get_by_role("link", name="Ho una lettera con un codice personale").click()
     assert _fits(page)
     page.get_by_label("Codice sulla tua lettera").fill(code.lower().replace("-", " "))

@@ -39,7 +39,8 @@ def test_a_programme_with_control_characters_is_refused_with_a_message(app, coop
     manager = app.test_client()
     login(coops.manager, manager)
     response = manager.post(
-        "/manage/welfare-day/nuovo", data=_day_form(coops, programme="9:30 \x1b[31mAccoglienza\x07")
+        "/gestione/welfare-day/nuovo",
+        data=_day_form(coops, programme="9:30 \x1b[31mAccoglienza\x07"),
     )
     assert response.status_code == 422
     assert "Togli i caratteri di controllo invisibili." in response.get_data(as_text=True)
@@ -50,7 +51,7 @@ def test_no_control_character_reaches_the_ics_even_from_stored_text(app, coops, 
     manager, worker = app.test_client(), app.test_client()
     login(coops.manager, manager)
     login(coops.worker, worker)
-    created = manager.post("/manage/welfare-day/nuovo", data=_day_form(coops))
+    created = manager.post("/gestione/welfare-day/nuovo", data=_day_form(coops))
     event_id = int(created.headers["Location"].rsplit("/", 1)[1])
     with app.app_context():
         day = db.session.get(WelfareDay, event_id)

@@ -25,7 +25,7 @@ def _edit(client, event_id, day, **changes):
         "capacity": "1",
         **changes,
     }
-    return client.post(f"/manage/welfare-day/{event_id}/modifica", data=data)
+    return client.post(f"/gestione/welfare-day/{event_id}/modifica", data=data)
 
 
 def test_moving_a_welfare_day_mails_everyone_signed_up_the_new_place_and_time(
@@ -42,7 +42,7 @@ def test_moving_a_welfare_day_mails_everyone_signed_up_the_new_place_and_time(
     deliver(app)
     smtp_server.messages.clear()
 
-    form = manager.get(f"/manage/welfare-day/{event_id}/modifica").get_data(as_text=True)
+    form = manager.get(f"/gestione/welfare-day/{event_id}/modifica").get_data(as_text=True)
     assert 'value="Social point Lorenteggio, Via Lorenteggio 181"' in form
     moved = _edit(manager, event_id, day, start="10:00", place="Sala Verdi, Via Roma 1")
     assert moved.status_code == 302
@@ -117,5 +117,5 @@ def test_a_manager_of_another_cooperative_cannot_change_the_day(app, coops, logi
     login(coops.manager, manager)
     login(coops.manager_b, other)
     event_id, day = _create_day(manager, coops)
-    assert other.get(f"/manage/welfare-day/{event_id}/modifica").status_code == 404
+    assert other.get(f"/gestione/welfare-day/{event_id}/modifica").status_code == 404
     assert _edit(other, event_id, day, place="Altrove").status_code == 404

@@ -119,8 +119,8 @@ def test_trainers_and_managers_cannot_open_worker_pages(client, coops, login, ma
     login(coops.trainer)
     assert client.get("/consulenza/nuova").status_code == 403
     assert client.get(f"/consulenza/richieste/{request_id}").status_code == 403
-    assert client.get("/manage/").status_code == 403
-    assert client.get(f"/manage/richieste/{request_id}").status_code == 403
+    assert client.get("/gestione/").status_code == 403
+    assert client.get(f"/gestione/richieste/{request_id}").status_code == 403
 
 
 def test_the_worker_lists_requests_writes_and_cancels(app, client, coops, login, make_request):
@@ -162,7 +162,7 @@ def test_sharing_progress_is_revocable_from_the_request_page(
 
     manager = app.test_client()
     login(coops.manager, manager)
-    case = manager.get(f"/manage/richieste/{request_id}").get_data(as_text=True)
+    case = manager.get(f"/gestione/richieste/{request_id}").get_data(as_text=True)
     assert "non ha scelto di condividere i suoi progressi" in case
 
 
@@ -233,12 +233,14 @@ def test_notes_never_reach_the_worker_and_every_read_is_audited(
     request_id = make_request(coops.worker)
     manager = app.test_client()
     login(coops.manager, manager)
-    manager.post(f"/manage/richieste/{request_id}/note", data={"note": "Debito segreto con Tizio"})
     manager.post(
-        f"/manage/richieste/{request_id}/messaggi",
+        f"/gestione/richieste/{request_id}/note", data={"note": "Debito segreto con Tizio"}
+    )
+    manager.post(
+        f"/gestione/richieste/{request_id}/messaggi",
         data={"body": "Puoi portare il contratto?", "wait_for_worker": "y"},
     )
-    case = manager.get(f"/manage/richieste/{request_id}").get_data(as_text=True)
+    case = manager.get(f"/gestione/richieste/{request_id}").get_data(as_text=True)
     assert "Debito segreto con Tizio" in case
 
     login(coops.worker)
@@ -285,7 +287,7 @@ def test_managers_hear_of_a_new_request_without_its_private_content(
     assert sorted(m[0] for m in mails) == ["elena@example.org", "sara@example.org"]
     recipient, subject, body = mails[0]
     assert subject == f"Nuova richiesta di consulenza n. {request_id}"
-    assert f"/manage/richieste/{request_id}" in body and "Cooperativa A" in body
+    assert f"/gestione/richieste/{request_id}" in body and "Cooperativa A" in body
     # The worker's name, topic and words stay behind the login.
     for private in ("Giulia", "Rossi", "debito", "104", "credit", "Credito"):
         assert private not in subject + body

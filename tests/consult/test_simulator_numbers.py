@@ -68,7 +68,7 @@ def test_the_numbers_on_the_simulator_reach_the_managers_case_file_without_a_sav
         assert request.context_inputs["principal"] == 12000
         assert db.session.scalar(select(SavedScenario.id)) is None
         request_id = request.id
-    case = manager.get(f"/manage/richieste/{request_id}").get_data(as_text=True)
+    case = manager.get(f"/gestione/richieste/{request_id}").get_data(as_text=True)
     section = case.split("I numeri sul simulatore quando il lavoratore ha chiesto", 1)[1]
     assert "Quanto chiedi in prestito (€)" in section  # the simulator form's own label
     assert "12.000" in section
@@ -89,7 +89,7 @@ def test_a_worker_who_unticks_the_numbers_sends_the_request_without_them(app, co
         request = db.session.scalar(select(ConsultationRequest))
         assert request.context_inputs is None
         request_id = request.id
-    case = manager.get(f"/manage/richieste/{request_id}").get_data(as_text=True)
+    case = manager.get(f"/gestione/richieste/{request_id}").get_data(as_text=True)
     assert "I numeri sul simulatore quando il lavoratore ha chiesto" not in case
 
 

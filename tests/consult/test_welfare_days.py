@@ -27,7 +27,7 @@ ROME = ZoneInfo("Europe/Rome")
 def _create_day(client, coops, capacity="1", days_ahead=10):
     day = utcnow().astimezone(ROME).date() + timedelta(days=days_ahead)
     response = client.post(
-        "/manage/welfare-day/nuovo",
+        "/gestione/welfare-day/nuovo",
         data={
             "organization": coops.org_a,
             "title": "Bilancio e bonus",
@@ -95,23 +95,23 @@ def test_managers_check_attendees_in_with_one_tap_and_attendance_is_counted(app,
     login(coops.worker, giulia)
     event_id, _ = _create_day(manager, coops, capacity="10")
     giulia.post(f"/consulenza/welfare-day/{event_id}/iscrizione", data={})
-    page = manager.get(f"/manage/welfare-day/{event_id}").get_data(as_text=True)
+    page = manager.get(f"/gestione/welfare-day/{event_id}").get_data(as_text=True)
     assert "Giulia Rossi" in page and "Segna presente" in page
     with app.app_context():
         registration_id = db.session.scalar(select(WelfareDayRegistration.id))
     response = manager.post(
-        f"/manage/welfare-day/{event_id}/presenze/{registration_id}", data={"present": "1"}
+        f"/gestione/welfare-day/{event_id}/presenze/{registration_id}", data={"present": "1"}
     )
     assert response.status_code == 302
-    assert "✔ Presente" in manager.get(f"/manage/welfare-day/{event_id}").get_data(as_text=True)
+    assert "✔ Presente" in manager.get(f"/gestione/welfare-day/{event_id}").get_data(as_text=True)
     with app.app_context():
         assert attendance_count(coops.worker) == 1
     other = app.test_client()
     login(coops.manager_b, other)
-    assert other.get(f"/manage/welfare-day/{event_id}").status_code == 404
+    assert other.get(f"/gestione/welfare-day/{event_id}").status_code == 404
     assert (
         other.post(
-            f"/manage/welfare-day/{event_id}/presenze/{registration_id}", data={}
+            f"/gestione/welfare-day/{event_id}/presenze/{registration_id}", data={}
         ).status_code
         == 404
     )
@@ -125,7 +125,7 @@ def test_workers_of_another_coop_cannot_register_and_bad_events_get_422(app, coo
     assert "Bilancio e bonus" not in bruno.get("/consulenza/welfare-day").get_data(as_text=True)
     assert bruno.post(f"/consulenza/welfare-day/{event_id}/iscrizione", data={}).status_code == 404
     response = manager.post(
-        "/manage/welfare-day/nuovo",
+        "/gestione/welfare-day/nuovo",
         data={"organization": coops.org_b, "title": "", "capacity": "0"},
     )
     assert response.status_code == 422

@@ -20,7 +20,7 @@ def test_browser_language_english_gives_english_pages(client):
 
 
 def test_language_switch_works_for_visitors(client):
-    response = client.post("/language", data={"language": "en", "next": "/login"})
+    response = client.post("/lingua", data={"language": "en", "next": "/login"})
     assert response.headers["Location"] == "/login"
     assert "Forgot your password?" in client.get("/login").get_data(as_text=True)
 
@@ -28,7 +28,7 @@ def test_language_switch_works_for_visitors(client):
 def test_language_switch_is_saved_in_the_profile(app, client, make_user, login):
     user_id = make_user("worker", email="anna@example.org")
     login(user_id)
-    client.post("/language", data={"language": "en", "next": "/"})
+    client.post("/lingua", data={"language": "en", "next": "/"})
     with app.app_context():
         assert db.session.get(User, user_id).language == "en"
     # A new browser session (another device) gets English from the profile.
@@ -38,7 +38,7 @@ def test_language_switch_is_saved_in_the_profile(app, client, make_user, login):
 
 
 def test_unknown_language_is_ignored(client):
-    client.post("/language", data={"language": "xx", "next": "/"})
+    client.post("/lingua", data={"language": "xx", "next": "/"})
     assert '<html lang="it" ' in client.get("/").get_data(as_text=True)
 
 
@@ -59,10 +59,10 @@ def test_profile_saves_name_and_language(app, client, make_user, login):
     user_id = make_user("worker")
     login(user_id)
     response = client.post(
-        "/profile", data={"profile-full_name": "Anna Maria Verdi", "profile-language": "en"}
+        "/profilo", data={"profile-full_name": "Anna Maria Verdi", "profile-language": "en"}
     )
     assert response.status_code == 302
-    page = client.get("/profile").get_data(as_text=True)
+    page = client.get("/profilo").get_data(as_text=True)
     assert "Anna Maria Verdi" in page
     assert "Your profile" in page
 
@@ -71,7 +71,7 @@ def test_profile_refuses_an_overlong_name_and_keeps_the_old_one(app, client, mak
     user_id = make_user("worker", name="Anna Verdi")
     login(user_id)
     response = client.post(
-        "/profile", data={"profile-full_name": "A" * 10_000, "profile-language": "it"}
+        "/profilo", data={"profile-full_name": "A" * 10_000, "profile-language": "it"}
     )
     assert response.status_code == 422
     assert "Usa al massimo 120 caratteri." in response.get_data(as_text=True)
@@ -84,10 +84,10 @@ def test_password_change_logs_out_other_devices(app, client, make_user, login):
     login(user_id)
     other = app.test_client()
     other.post("/login", data={"email": "anna@example.org", "password": PASSWORD})
-    assert other.get("/profile").status_code == 200
+    assert other.get("/profilo").status_code == 200
     new_password = "un'altra frase molto lunga"
     response = client.post(
-        "/profile",
+        "/profilo",
         data={
             "password-current_password": PASSWORD,
             "password-new_password": new_password,
@@ -95,14 +95,14 @@ def test_password_change_logs_out_other_devices(app, client, make_user, login):
         },
     )
     assert response.status_code == 302
-    assert client.get("/profile").status_code == 200
-    assert other.get("/profile").status_code == 302
+    assert client.get("/profilo").status_code == 200
+    assert other.get("/profilo").status_code == 302
 
 
 def test_wrong_current_password_is_refused(client, make_user, login):
     login(make_user("worker"))
     response = client.post(
-        "/profile",
+        "/profilo",
         data={
             "password-current_password": "not the password",
             "password-new_password": "un nuovo segreto lungo",

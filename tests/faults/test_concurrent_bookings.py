@@ -104,7 +104,7 @@ def _book_first_free(browser: Browser, request_id: int, slot_ids: list[int]) -> 
     statuses = []
     for slot_id in slot_ids:
         reply = browser.post(
-            f"/manage/richieste/{request_id}/prenota", {"slot": slot_id, "channel": "in_person"}
+            f"/gestione/richieste/{request_id}/prenota", {"slot": slot_id, "channel": "in_person"}
         )
         statuses.append(reply.status)
         if reply.status == 302:

@@ -121,12 +121,12 @@ def test_a_failed_session_touch_does_not_fail_the_answer(production, worker_clie
     _assert_not_bare(response)
     assert response.status_code == 200 and "installment" in response.get_json()
     assert discarded, "the connection the database cut went back to the pool"
-    assert worker_client.get("/profile").status_code == 200  # still logged in, site works
+    assert worker_client.get("/profilo").status_code == 200  # still logged in, site works
 
 
 def test_a_failed_session_touch_still_shows_the_page(production, worker_client):
     with connection_cut_before(production, "UPDATE user_session") as cut:
-        response = worker_client.get("/profile")
+        response = worker_client.get("/profilo")
     assert cut
     body = _assert_not_bare(response)
     assert response.status_code == 200 and "<h1" in body
@@ -150,7 +150,7 @@ def test_a_refusal_before_the_view_shows_its_page_when_the_database_is_gone(
     """A request refused before anything loaded the person (here a NUL byte; also CSRF and
     the rate limit): its error page looks the person up, and that must not fail in turn."""
     with connection_cut_before(production, "FROM user_session") as cut:
-        response = worker_client.get("/profile?q=%00")
+        response = worker_client.get("/profilo?q=%00")
     assert cut
     body = _assert_not_bare(response)
     assert response.status_code == 400 and "<h1" in body
@@ -169,12 +169,12 @@ def test_the_rollback_at_teardown_failing_does_not_replace_the_page(
 
     with discarded_connections(production) as discarded:
         monkeypatch.setattr(dialect, "do_rollback", _rollback_on_a_dead_connection)
-        response = worker_client.get("/profile")
+        response = worker_client.get("/profilo")
         monkeypatch.undo()
     body = _assert_not_bare(response)
     assert response.status_code == 200 and "<h1" in body
     assert discarded, "the connection whose rollback failed went back to the pool"
-    assert worker_client.get("/profile").status_code == 200
+    assert worker_client.get("/profilo").status_code == 200
 
 
 def test_a_database_failure_in_any_after_request_step_gives_the_calm_page(app, make_user, login):
@@ -189,7 +189,7 @@ def test_a_database_failure_in_any_after_request_step_gives_the_calm_page(app, m
     for production in _served(app, after_request=_reads_after_the_view):
         browser = _logged_in_worker(production, make_user, login)
         with connection_cut_before(production, "after_the_view") as cut:
-            response = browser.get("/profile")
+            response = browser.get("/profilo")
         assert cut
         body = _assert_not_bare(response)
         assert response.status_code == 503 and CALM in body

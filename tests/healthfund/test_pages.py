@@ -153,7 +153,7 @@ def test_a_manager_enters_a_plan_and_it_is_audited(app, client, coops, plans, lo
             "claim_mode": "network",
         },
     )
-    assert client.post("/manage/fondi-sanitari/nuovo", data=data).status_code == 302
+    assert client.post("/gestione/fondi-sanitari/nuovo", data=data).status_code == 302
     with app.app_context():
         plan = db.session.scalar(select(HealthPlan).where(HealthPlan.name == "Piano D (esempio)"))
         assert [(c.item, c.cap_per_year, c.copay_percent) for c in plan.coverages] == [
@@ -174,7 +174,7 @@ def test_a_manager_enters_a_plan_and_it_is_audited(app, client, coops, plans, lo
 def test_bad_plan_figures_get_a_message_and_a_4xx(client, coops, plans, login, values, message):
     login(coops.manager)
     response = client.post(
-        "/manage/fondi-sanitari/nuovo", data=_plan_form(coops.org_a, dental=values)
+        "/gestione/fondi-sanitari/nuovo", data=_plan_form(coops.org_a, dental=values)
     )
     assert response.status_code == 422
     page = response.get_data(as_text=True)
@@ -186,7 +186,7 @@ def test_bad_plan_figures_get_a_message_and_a_4xx(client, coops, plans, login, v
 def test_two_plans_with_one_name_in_a_cooperative_are_refused(client, coops, plans, login):
     login(coops.manager)
     response = client.post(
-        "/manage/fondi-sanitari/nuovo", data=_plan_form(coops.org_a, name="Piano A (esempio)")
+        "/gestione/fondi-sanitari/nuovo", data=_plan_form(coops.org_a, name="Piano A (esempio)")
     )
     assert response.status_code == 422
     assert "ha già un piano con questo nome" in response.get_data(as_text=True)
@@ -195,33 +195,33 @@ def test_two_plans_with_one_name_in_a_cooperative_are_refused(client, coops, pla
 def test_a_manager_cannot_touch_the_plans_of_another_cooperative(app, client, coops, plans, login):
     login(coops.manager)
     other = plans[coops.org_b]["Piano A (esempio)"]
-    assert client.get(f"/manage/fondi-sanitari/{other}").status_code == 404
-    edit = client.post(f"/manage/fondi-sanitari/{other}", data=_plan_form(coops.org_b))
+    assert client.get(f"/gestione/fondi-sanitari/{other}").status_code == 404
+    edit = client.post(f"/gestione/fondi-sanitari/{other}", data=_plan_form(coops.org_b))
     assert edit.status_code == 404
-    assert client.post(f"/manage/fondi-sanitari/{other}/elimina", data={}).status_code == 404
+    assert client.post(f"/gestione/fondi-sanitari/{other}/elimina", data={}).status_code == 404
     # Nor move one of their own plans there, nor create one there.
     own = plans[coops.org_a]["Piano A (esempio)"]
-    moved = client.post(f"/manage/fondi-sanitari/{own}", data=_plan_form(coops.org_b))
+    moved = client.post(f"/gestione/fondi-sanitari/{own}", data=_plan_form(coops.org_b))
     assert moved.status_code == 422
-    created = client.post("/manage/fondi-sanitari/nuovo", data=_plan_form(coops.org_b))
+    created = client.post("/gestione/fondi-sanitari/nuovo", data=_plan_form(coops.org_b))
     assert created.status_code == 422
     with app.app_context():
         assert db.session.get(HealthPlan, own).organization_id == coops.org_a
         assert db.session.get(HealthPlan, other) is not None
-    assert client.get(f"/manage/fondi-sanitari/cooperative/{coops.org_b}").status_code == 404
-    listing = client.get("/manage/fondi-sanitari").get_data(as_text=True)
-    assert f"/manage/fondi-sanitari/{other}" not in listing
+    assert client.get(f"/gestione/fondi-sanitari/cooperative/{coops.org_b}").status_code == 404
+    listing = client.get("/gestione/fondi-sanitari").get_data(as_text=True)
+    assert f"/gestione/fondi-sanitari/{other}" not in listing
 
 
 def test_editing_a_plan_rewrites_its_sheet(app, client, coops, plans, login):
     login(coops.manager)
     plan_id = plans[coops.org_a]["Piano C (esempio)"]
-    form = client.get(f"/manage/fondi-sanitari/{plan_id}").get_data(as_text=True)
+    form = client.get(f"/gestione/fondi-sanitari/{plan_id}").get_data(as_text=True)
     assert 'name="long_term_care-covered"' in form and "checked" in form
     data = _plan_form(
         coops.org_a, name="Piano C (esempio)", glasses={"cap_per_year": "", "deductible": ""}
     )
-    assert client.post(f"/manage/fondi-sanitari/{plan_id}", data=data).status_code == 302
+    assert client.post(f"/gestione/fondi-sanitari/{plan_id}", data=data).status_code == 302
     with app.app_context():
         plan = db.session.get(HealthPlan, plan_id)
         assert [(c.item, c.cap_per_year) for c in plan.coverages] == [("glasses", None)]
@@ -247,7 +247,7 @@ def test_the_aggregate_is_suppressed_under_five_workers(
 ):
     _declare(app, make_user, coops.org_a, 4, {"dental": 600})
     login(coops.manager)
-    page = client.get(f"/manage/fondi-sanitari/cooperative/{coops.org_a}").get_data(as_text=True)
+    page = client.get(f"/gestione/fondi-sanitari/cooperative/{coops.org_a}").get_data(as_text=True)
     assert "Nessuna voce è stata indicata da almeno 5" in page
     assert "600,00" not in page
 
@@ -259,7 +259,7 @@ def test_the_aggregate_ranks_the_plans_for_five_or_more_workers(
     # Workers of the other cooperative do not count for this one.
     _declare(app, make_user, coops.org_b, 5, {"psychologist": 800})
     login(coops.manager)
-    page = client.get(f"/manage/fondi-sanitari/cooperative/{coops.org_a}").get_data(as_text=True)
+    page = client.get(f"/gestione/fondi-sanitari/cooperative/{coops.org_a}").get_data(as_text=True)
     # Dental 600: B pays 450, A 440, C nothing.
     ranking = page[page.index("<tbody>") : page.index("</tbody>")]
     assert ranking.index("Piano B") < ranking.index("Piano A") < ranking.index("Piano C")
@@ -298,7 +298,7 @@ def test_health_votes_of_the_cooperatives_labs_are_shown_read_only(
         db.session.add(LabOutcome(card_id=health.id, kind="health_fund", text="Proposta al fondo"))
         db.session.commit()
     login(coops.manager)
-    page = client.get(f"/manage/fondi-sanitari/cooperative/{coops.org_a}").get_data(as_text=True)
+    page = client.get(f"/gestione/fondi-sanitari/cooperative/{coops.org_a}").get_data(as_text=True)
     assert "Dentista troppo caro" in page and "Proposta al fondo" in page
     assert "circa 5 persone" in page.lower() or "5 persone" in page
     assert "Turni troppo lunghi" not in page

@@ -34,7 +34,7 @@ def test_shared_results_keep_the_label_apart_from_the_value(
     loan = {"principal": 10000.0, "annual_rate": 7.5, "months": 60}
     _attach(app, request_id, coops.worker, "loan", "Auto nuova", loan)
     login(coops.manager)
-    text = visible_text(client.get(f"/manage/richieste/{request_id}").get_data(as_text=True))
+    text = visible_text(client.get(f"/gestione/richieste/{request_id}").get_data(as_text=True))
     assert "Rata mensile200" not in text
     assert re.search(r"Rata mensile:\s+200,38\xa0€", text)
 
@@ -42,7 +42,7 @@ def test_shared_results_keep_the_label_apart_from_the_value(
 def test_case_times_show_hours_and_minutes_without_seconds(app, client, coops, login, make_request):
     request_id = make_request(coops.worker)
     login(coops.manager)
-    text = visible_text(client.get(f"/manage/richieste/{request_id}").get_data(as_text=True))
+    text = visible_text(client.get(f"/gestione/richieste/{request_id}").get_data(as_text=True))
     assert re.search(r"\b\d{1,2}:\d{2}\b", text)  # the request's time is there
     assert not re.search(r"\d{1,2}:\d{2}:\d{2}", text)
 
@@ -55,7 +55,7 @@ def test_the_simulator_and_its_inputs_are_named_for_people(app, client, coops, l
     ]
     _attach(app, request_id, coops.worker, "loan-compare", "Due banche", {"offers": offers})
     login(coops.manager)
-    page = client.get(f"/manage/richieste/{request_id}").get_data(as_text=True)
+    page = client.get(f"/gestione/richieste/{request_id}").get_data(as_text=True)
     text = visible_text(page)
     assert re.search(r"Chiesta da\s+Simulatore: Prestito", text)
     assert not re.search(r"\bloan\b", text)
@@ -72,7 +72,7 @@ def test_the_course_and_module_asked_from_are_named_by_their_titles(
         coops.worker, context_course_slug="prova", context_module_slug="01-spese"
     )
     login(coops.manager)
-    text = visible_text(client.get(f"/manage/richieste/{request_id}").get_data(as_text=True))
+    text = visible_text(client.get(f"/gestione/richieste/{request_id}").get_data(as_text=True))
     assert re.search(r"Chiesta da\s+Corso di prova · Le spese", text)
     assert "01-spese" not in text
 

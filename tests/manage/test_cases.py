@@ -40,13 +40,13 @@ def test_the_queue_shows_only_the_managers_organizations(app, client, coops, log
     make_request(coops.worker, topic="debts")
     foreign = make_request(coops.worker_b, description="Segreto di B")
     login(coops.manager)
-    page = _table(client.get("/manage/").get_data(as_text=True))
+    page = _table(client.get("/gestione/").get_data(as_text=True))
     assert "Giulia Rossi" in page
     assert "Debiti" in page
     assert "Bruno Verdi" not in page
-    assert client.get(f"/manage/richieste/{foreign}").status_code == 404
+    assert client.get(f"/gestione/richieste/{foreign}").status_code == 404
     for action in ("assegna", "messaggi", "note", "prenota", "chiudi", "riapri", "percorso"):
-        assert client.post(f"/manage/richieste/{foreign}/{action}", data={}).status_code == 404
+        assert client.post(f"/gestione/richieste/{foreign}/{action}", data={}).status_code == 404
 
 
 def test_queue_filters_by_status_topic_and_assignment(app, client, coops, login, make_request):
@@ -54,13 +54,13 @@ def test_queue_filters_by_status_topic_and_assignment(app, client, coops, login,
     make_request(coops.other_worker, topic="savings", status="closed")
     make_request(coops.other_worker, topic="credit", assigned_manager_id=coops.manager)
     login(coops.manager)
-    open_page = _table(client.get("/manage/").get_data(as_text=True))
+    open_page = _table(client.get("/gestione/").get_data(as_text=True))
     assert "Debiti" in open_page and "Risparmio" not in open_page
-    closed = _table(client.get("/manage/?status=closed").get_data(as_text=True))
+    closed = _table(client.get("/gestione/?status=closed").get_data(as_text=True))
     assert "Anna Neri" in closed and "Giulia Rossi" not in closed
-    mine = _table(client.get("/manage/?assigned=me").get_data(as_text=True))
+    mine = _table(client.get("/gestione/?assigned=me").get_data(as_text=True))
     assert "Credito e prestiti" in mine and "Debiti" not in mine
-    filtered = _table(client.get("/manage/?topic=debts&status=bogus").get_data(as_text=True))
+    filtered = _table(client.get("/gestione/?topic=debts&status=bogus").get_data(as_text=True))
     assert "Debiti" in filtered and "Credito" not in filtered
 
 
@@ -71,10 +71,10 @@ def test_booking_emails_the_worker_an_ics_through_smtp(
     starts = datetime.combine(utcnow().date() + timedelta(days=4), time(9, 30), tzinfo=ROME)
     slot_id = make_slot(coops.point_a, coops.manager, starts)
     login(coops.manager)
-    case = client.get(f"/manage/richieste/{request_id}").get_data(as_text=True)
+    case = client.get(f"/gestione/richieste/{request_id}").get_data(as_text=True)
     assert "Punto 1" in case
     response = client.post(
-        f"/manage/richieste/{request_id}/prenota", data={"slot": slot_id, "channel": "in_person"}
+        f"/gestione/richieste/{request_id}/prenota", data={"slot": slot_id, "channel": "in_person"}
     )
     assert response.status_code == 302
     deliver(app)
@@ -110,7 +110,7 @@ def test_a_slot_is_never_booked_twice_even_by_two_managers_at_once(
     def book(index: int, request_id: int) -> None:
         barrier.wait()
         response = clients[index].post(
-            f"/manage/richieste/{request_id}/prenota",
+            f"/gestione/richieste/{request_id}/prenota",
             data={"slot": slot_id, "channel": "phone", "csrf_token": tokens[index]},
         )
         results.append((response.status_code, response.get_data(as_text=True)))
@@ -147,16 +147,16 @@ def test_booking_a_taken_slot_again_is_refused_with_a_clear_message(
     second = make_request(coops.other_worker)
     slot_id = make_slot(coops.point_a, coops.manager)
     login(coops.manager)
-    client.post(f"/manage/richieste/{first}/prenota", data={"slot": slot_id, "channel": "phone"})
+    client.post(f"/gestione/richieste/{first}/prenota", data={"slot": slot_id, "channel": "phone"})
     response = client.post(
-        f"/manage/richieste/{second}/prenota", data={"slot": slot_id, "channel": "phone"}
+        f"/gestione/richieste/{second}/prenota", data={"slot": slot_id, "channel": "phone"}
     )
     assert response.status_code == 409
     assert "Qualcun altro ha appena prenotato" in response.get_data(as_text=True)
     # A slot of another cooperative cannot be booked at all.
     foreign_slot = make_slot(coops.point_b, coops.manager_b)
     response = client.post(
-        f"/manage/richieste/{second}/prenota", data={"slot": foreign_slot, "channel": "phone"}
+        f"/gestione/richieste/{second}/prenota", data={"slot": foreign_slot, "channel": "phone"}
     )
     assert response.status_code == 409
     assert "Questa fascia non è disponibile" in response.get_data(as_text=True)
@@ -175,7 +175,7 @@ def test_reminders_go_out_once_the_day_before(
     for worker, slot in ((coops.worker, soon), (coops.other_worker, later)):
         request_id = make_request(worker)
         client.post(
-            f"/manage/richieste/{request_id}/prenota", data={"slot": slot, "channel": "phone"}
+            f"/gestione/richieste/{request_id}/prenota", data={"slot": slot, "channel": "phone"}
         )
     deliver(app)
     smtp_server.messages.clear()
@@ -201,19 +201,19 @@ def test_cancel_reschedule_and_close_then_reopen(
     slot_id = make_slot(coops.point_a, coops.manager)
     login(coops.manager)
     client.post(
-        f"/manage/richieste/{request_id}/prenota", data={"slot": slot_id, "channel": "video"}
+        f"/gestione/richieste/{request_id}/prenota", data={"slot": slot_id, "channel": "video"}
     )
     worker = app.test_client()
     login(coops.worker, worker)
     worker.post(f"/consulenza/richieste/{request_id}/sposta", data={"reason": "Giovedì meglio"})
-    assert "chiede di spostare" in client.get("/manage/").get_data(as_text=True)
+    assert "chiede di spostare" in client.get("/gestione/").get_data(as_text=True)
 
-    response = client.post(f"/manage/richieste/{request_id}/chiudi", data={"outcome": ""})
+    response = client.post(f"/gestione/richieste/{request_id}/chiudi", data={"outcome": ""})
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     assert "Scrivi l'esito." in page
     client.post(
-        f"/manage/richieste/{request_id}/chiudi", data={"outcome": "Piano di rientro concordato"}
+        f"/gestione/richieste/{request_id}/chiudi", data={"outcome": "Piano di rientro concordato"}
     )
     with app.app_context():
         assert db.session.get(ConsultationRequest, request_id).status == "closed"
@@ -222,7 +222,7 @@ def test_cancel_reschedule_and_close_then_reopen(
     assert "Piano di rientro concordato" in worker.get(
         f"/consulenza/richieste/{request_id}"
     ).get_data(as_text=True)
-    client.post(f"/manage/richieste/{request_id}/riapri", data={})
+    client.post(f"/gestione/richieste/{request_id}/riapri", data={})
     with app.app_context():
         assert db.session.get(ConsultationRequest, request_id).status == "new"
 
@@ -233,12 +233,12 @@ def test_pathway_items_come_from_the_case_and_bad_ones_are_refused(
     request_id = make_request(coops.worker)
     login(coops.manager)
     response = client.post(
-        f"/manage/richieste/{request_id}/percorso", data={"module": "no/such", "title": ""}
+        f"/gestione/richieste/{request_id}/percorso", data={"module": "no/such", "title": ""}
     )
     assert response.status_code == 422
     assert "Scegli un modulo pubblicato." in response.get_data(as_text=True)
     client.post(
-        f"/manage/richieste/{request_id}/percorso",
+        f"/gestione/richieste/{request_id}/percorso",
         data={"title": "Chiedi il modello ISEE", "due_date": "2030-01-31"},
     )
     with app.app_context():
@@ -252,7 +252,7 @@ def test_pathway_items_come_from_the_case_and_bad_ones_are_refused(
     login(coops.manager_b, other)
     assert (
         other.post(
-            f"/manage/richieste/{request_id}/percorso/{item.id}/elimina", data={}
+            f"/gestione/richieste/{request_id}/percorso/{item.id}/elimina", data={}
         ).status_code
         == 404
     )
@@ -264,7 +264,7 @@ def test_statistics_suppress_groups_under_five(app, client, coops, login, make_r
     for _ in range(2):
         make_request(coops.worker, topic="savings")
     login(coops.manager)
-    page = client.get("/manage/statistiche").get_data(as_text=True)
+    page = client.get("/gestione/statistiche").get_data(as_text=True)
     assert "Cooperativa A" in page and "Cooperativa B" not in page
     debts_row = page.split("Debiti</th>")[1].split("</tr>")[0]
     assert ">5<" in debts_row.replace(" ", "")
@@ -281,7 +281,7 @@ def test_slots_are_created_listed_per_week_and_kept_to_the_managers_coops(
     login(coops.manager)
     day = utcnow().astimezone(ROME).date() + timedelta(days=7)
     response = client.post(
-        "/manage/calendario/fasce",
+        "/gestione/calendario/fasce",
         data={
             "point": coops.point_a,
             "day": day.isoformat(),
@@ -295,10 +295,10 @@ def test_slots_are_created_listed_per_week_and_kept_to_the_managers_coops(
     with app.app_context():
         assert db.session.scalar(select(func.count(AppointmentSlot.id))) == 4
         slot_id = db.session.scalar(select(AppointmentSlot.id).order_by(AppointmentSlot.id))
-    page = client.get(f"/manage/calendario?week={day.isoformat()}").get_data(as_text=True)
+    page = client.get(f"/gestione/calendario?week={day.isoformat()}").get_data(as_text=True)
     assert page.count("Punto 1 · Sara Colombo") == 2
     bad = client.post(
-        "/manage/calendario/fasce",
+        "/gestione/calendario/fasce",
         data={
             "point": coops.point_b,
             "day": day.isoformat(),
@@ -312,8 +312,8 @@ def test_slots_are_created_listed_per_week_and_kept_to_the_managers_coops(
     assert "Scegli un Social point delle tue organizzazioni." in bad.get_data(as_text=True)
     other = app.test_client()
     login(coops.manager_b, other)
-    assert other.post(f"/manage/calendario/fasce/{slot_id}/elimina", data={}).status_code == 404
-    assert client.post(f"/manage/calendario/fasce/{slot_id}/elimina", data={}).status_code == 302
+    assert other.post(f"/gestione/calendario/fasce/{slot_id}/elimina", data={}).status_code == 404
+    assert client.post(f"/gestione/calendario/fasce/{slot_id}/elimina", data={}).status_code == 302
     with app.app_context():
         assert db.session.scalar(select(func.count(AppointmentSlot.id))) == 3
 
@@ -336,7 +336,7 @@ def test_the_case_page_shows_shared_simulations_in_words_and_numbers(
         db.session.add(RequestScenario(request_id=request_id, scenario_id=scenario.id))
         db.session.commit()
     login(coops.manager)
-    page = client.get(f"/manage/richieste/{request_id}").get_data(as_text=True)
+    page = client.get(f"/gestione/richieste/{request_id}").get_data(as_text=True)
     shared = page.split('id="shared-title"', 1)[1]
     assert "Auto nuova" in shared
     assert "<dt>Rata mensile:</dt> <dd>200,38\xa0€</dd>" in shared

@@ -64,10 +64,10 @@ def test_without_consent_the_case_shows_pathway_steps_but_not_whether_they_are_d
     _add_action_done(app, learner, request_id)
     login(coops.manager)
     added = client.post(
-        f"/manage/richieste/{request_id}/percorso", data={"module": "prova/01-spese"}
+        f"/gestione/richieste/{request_id}/percorso", data={"module": "prova/01-spese"}
     )
     assert added.status_code == 302
-    page = client.get(f"/manage/richieste/{request_id}").get_data(as_text=True)
+    page = client.get(f"/gestione/richieste/{request_id}").get_data(as_text=True)
     steps = _steps(page)
     assert "Le spese (Corso di prova)" in steps and "Chiedi il modello ISEE" in steps
     assert EXPLANATION in _pathway(page)
@@ -80,10 +80,10 @@ def test_with_consent_the_case_shows_which_pathway_steps_are_done(
 ):
     request_id = make_request(learner)
     login(coops.manager)
-    client.post(f"/manage/richieste/{request_id}/percorso", data={"module": "prova/01-spese"})
+    client.post(f"/gestione/richieste/{request_id}/percorso", data={"module": "prova/01-spese"})
     with app.app_context():
         record_choice(db.session.get(User, learner), "progress_sharing", True)
-    page = client.get(f"/manage/richieste/{request_id}").get_data(as_text=True)
+    page = client.get(f"/gestione/richieste/{request_id}").get_data(as_text=True)
     assert "is-done" in _steps(page) and "fatto" in _steps(page)
     assert EXPLANATION not in page
 
@@ -93,10 +93,10 @@ def test_a_closed_request_that_shared_progress_no_longer_shows_pathway_state(
 ):
     request_id = make_request(learner, share_progress=True)
     login(coops.manager)
-    client.post(f"/manage/richieste/{request_id}/percorso", data={"module": "prova/01-spese"})
-    assert "is-done" in _pathway(client.get(f"/manage/richieste/{request_id}").get_data(True))
-    client.post(f"/manage/richieste/{request_id}/chiudi", data={"outcome": "Risolto."})
-    page = client.get(f"/manage/richieste/{request_id}").get_data(as_text=True)
+    client.post(f"/gestione/richieste/{request_id}/percorso", data={"module": "prova/01-spese"})
+    assert "is-done" in _pathway(client.get(f"/gestione/richieste/{request_id}").get_data(True))
+    client.post(f"/gestione/richieste/{request_id}/chiudi", data={"outcome": "Risolto."})
+    page = client.get(f"/gestione/richieste/{request_id}").get_data(as_text=True)
     assert "Le spese (Corso di prova)" in _pathway(page)
     assert "is-done" not in _pathway(page) and "pathway-mark" not in _pathway(page)
     assert "1 di 2 moduli" not in page  # the course progress went with it
@@ -107,26 +107,26 @@ def test_the_pathway_of_a_closed_case_cannot_be_changed(
 ):
     request_id = make_request(learner)
     login(coops.manager)
-    client.post(f"/manage/richieste/{request_id}/percorso", data={"title": "Porta la busta paga"})
-    client.post(f"/manage/richieste/{request_id}/chiudi", data={"outcome": "Risolto."})
+    client.post(f"/gestione/richieste/{request_id}/percorso", data={"title": "Porta la busta paga"})
+    client.post(f"/gestione/richieste/{request_id}/chiudi", data={"outcome": "Risolto."})
     with app.app_context():
         item_id = db.session.scalar(select(PathwayItem.id))
 
     added = client.post(
-        f"/manage/richieste/{request_id}/percorso", data={"module": "prova/01-spese"}
+        f"/gestione/richieste/{request_id}/percorso", data={"module": "prova/01-spese"}
     )
     assert added.status_code == 409
     assert "Riapri il caso prima di modificare il percorso." in added.get_data(as_text=True)
-    removed = client.post(f"/manage/richieste/{request_id}/percorso/{item_id}/elimina", data={})
+    removed = client.post(f"/gestione/richieste/{request_id}/percorso/{item_id}/elimina", data={})
     assert removed.status_code == 409
     assert "Riapri il caso prima di modificare il percorso." in removed.get_data(as_text=True)
     with app.app_context():
         assert list(db.session.scalars(select(PathwayItem.id))) == [item_id]
-    page = client.get(f"/manage/richieste/{request_id}").get_data(as_text=True)
+    page = client.get(f"/gestione/richieste/{request_id}").get_data(as_text=True)
     assert "Per modificare il percorso, riapri il caso." in page
     assert (
         f"/percorso/{item_id}/elimina" not in page
-        and 'action="/manage/richieste' + (f'/{request_id}/percorso"') not in page
+        and 'action="/gestione/richieste' + (f'/{request_id}/percorso"') not in page
     )
 
 
@@ -135,10 +135,10 @@ def test_adding_and_removing_a_pathway_step_is_written_to_the_audit_log(
 ):
     request_id = make_request(learner)
     login(coops.manager)
-    client.post(f"/manage/richieste/{request_id}/percorso", data={"module": "prova/01-spese"})
+    client.post(f"/gestione/richieste/{request_id}/percorso", data={"module": "prova/01-spese"})
     with app.app_context():
         item_id = db.session.scalar(select(PathwayItem.id))
-    client.post(f"/manage/richieste/{request_id}/percorso/{item_id}/elimina", data={})
+    client.post(f"/gestione/richieste/{request_id}/percorso/{item_id}/elimina", data={})
     with app.app_context():
         entries = [
             (e.action, e.actor_id, e.subject_user_id, e.detail)
@@ -160,7 +160,7 @@ def test_the_case_file_records_a_progress_read_only_when_it_shows_progress(
 ):
     hidden = make_request(learner)
     login(coops.manager)
-    client.get(f"/manage/richieste/{hidden}")
+    client.get(f"/gestione/richieste/{hidden}")
     with app.app_context():
         assert (
             db.session.scalar(select(AuditEntry).where(AuditEntry.action == "progress.read"))
@@ -168,7 +168,7 @@ def test_the_case_file_records_a_progress_read_only_when_it_shows_progress(
         )
         db.session.get(ConsultationRequest, hidden).share_progress = True
         db.session.commit()
-    page = client.get(f"/manage/richieste/{hidden}").get_data(as_text=True)
+    page = client.get(f"/gestione/richieste/{hidden}").get_data(as_text=True)
     assert "Corso di prova: 1 di 2 moduli" in page
     with app.app_context():
         entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "progress.read"))

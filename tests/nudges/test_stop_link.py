@@ -114,14 +114,14 @@ def test_every_nudge_carries_the_stop_link_and_list_unsubscribe(
 
 def test_profile_shows_and_changes_the_choice(app, client, login, learner):
     login(learner)
-    page = client.get("/profile").get_data(as_text=True)
+    page = client.get("/profilo").get_data(as_text=True)
     assert "Promemoria via e-mail" in page and "Interrompi i promemoria" in page
     response = client.post("/profilo/promemoria", data={"reminders": "off"})
     assert response.status_code == 302
     assert not _on(app, learner)
     with app.app_context():
         assert db.session.get(ReminderPreference, learner).changed_via == "profile"
-    page = client.get("/profile").get_data(as_text=True)
+    page = client.get("/profilo").get_data(as_text=True)
     assert "Riattiva i promemoria" in page
     client.post("/profilo/promemoria", data={"reminders": "on"})
     assert _on(app, learner)
@@ -131,7 +131,7 @@ def test_profile_refuses_a_bad_choice_without_error(app, client, login, learner)
     login(learner)
     response = client.post("/profilo/promemoria", data={"reminders": "maybe"})
     assert response.status_code == 302
-    assert "non è stata salvata" in client.get("/profile").get_data(as_text=True)
+    assert "non è stata salvata" in client.get("/profilo").get_data(as_text=True)
     assert _on(app, learner)
 
 

@@ -9,7 +9,7 @@ from flask import Flask
 from elearn.extensions import db
 from elearn.outbox.services import enqueue, send_pending
 
-LINK = "http://127.0.0.1:5000/password/reset/" + "x" * 90
+LINK = "http://127.0.0.1:5000/password/nuova/" + "x" * 90
 
 
 def test_printed_mail_is_decoded_with_whole_links(app: Flask, capsys: Any) -> None:

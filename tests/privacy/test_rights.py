@@ -50,7 +50,7 @@ def test_erasure_is_requested_confirmed_and_keeps_aggregates(app, client, course
     manager = make_user("manager")
     login(worker)
     client.get("/corsi/prova/01-spese")
-    client.post("/password/forgot", data={"email": "carla@example.org"})  # a queued e-mail
+    client.post("/password/dimenticata", data={"email": "carla@example.org"})  # a queued e-mail
     client.post("/profilo/cancellazione", data={})
     with app.app_context():
         request_id = db.session.scalar(select(ErasureRequest.id))
@@ -75,7 +75,7 @@ def test_erasure_is_requested_confirmed_and_keeps_aggregates(app, client, course
             select(AuditEntry.action).where(AuditEntry.action == "privacy.erasure")
         )
     # The erased account cannot log in any more, and its session is gone.
-    assert client.get("/profile").status_code == 302
+    assert client.get("/profilo").status_code == 302
 
 
 def test_manager_of_another_cooperative_cannot_confirm(app, client, make_org, make_user, login):
@@ -112,8 +112,8 @@ def test_admin_reads_the_audit_log(app, client, make_user, login):
         audit.record("case_notes.read", actor_id=7, subject_user_id=9, remote_addr="10.0.0.1")
         db.session.commit()
     login(make_user("admin"))
-    page = client.get("/admin/audit?azione=case").get_data(as_text=True)
-    assert "case_notes.read" in page and "10.0.0.1" in page
+    page = client.get("/admin/registro?azione=case").get_data(as_text=True)
+    assert "Ha letto le note riservate di una pratica" in page and "10.0.0.1" in page
 
 
 def test_purge_is_a_dry_run_unless_applied(app, runner, make_user):
@@ -223,7 +223,7 @@ def _check_restored(database_url, committed_before, user_id):
     client = restored.test_client()
     response = client.post("/login", data={"email": email, "password": PASSWORD})
     assert response.status_code == 302
-    assert "Persona Prova" in client.get("/profile").get_data(as_text=True)
+    assert "Persona Prova" in client.get("/profilo").get_data(as_text=True)
     with restored.app_context():
         db.engine.dispose()
 

@@ -9,17 +9,17 @@ import io
 import pytest
 from sqlalchemy import event, select
 
+from elearn.csvexport import text_cell
 from elearn.extensions import db
 from elearn.models import AuditEntry, ConsentRecord, ModuleProgress, TargetGroupDeclaration
-from elearn.reports.services import safe_cell
 
 
 def test_csv_cells_cannot_run_as_formulas():
-    assert safe_cell('=HYPERLINK("http://x")') == '\'=HYPERLINK("http://x")'
-    assert safe_cell("+39 02 1234") == "'+39 02 1234"
-    assert safe_cell("@SUM(A1)") == "'@SUM(A1)"
-    assert safe_cell("-12.5") == "-12.5"
-    assert safe_cell("Maria") == "Maria"
+    assert text_cell('=HYPERLINK("http://x")') == '\'=HYPERLINK("http://x")'
+    assert text_cell("+39 02 1234") == "'+39 02 1234"
+    assert text_cell("@SUM(A1)") == "'@SUM(A1)"
+    assert text_cell("-12,5") == "-12,5"
+    assert text_cell("Maria") == "Maria"
 
 
 @pytest.fixture
@@ -67,7 +67,7 @@ def test_dashboard_shows_reach_and_hides_small_figures(client, login, coop):
 def test_csv_export_matches_the_dashboard_table(client, login, coop):
     login(coop["manager"])
     data = client.get("/report/courses.csv").get_data(as_text=True).lstrip("\ufeff")
-    table = list(csv.reader(io.StringIO(data)))
+    table = list(csv.reader(io.StringIO(data), delimiter=";"))
     assert table[1][0] == "Corso di prova"
     assert table[1][1] == "5"  # started: 6, published rounded to 5
     assert table[1][2] == "0"  # completed
@@ -204,14 +204,14 @@ def test_progress_shared_with_a_request_is_visible_only_while_it_is_open(app, cl
         request_id = request.id
     login(coop["manager"])
     assert client.get(f"/report/persone/{worker}").status_code == 200
-    case = client.get(f"/manage/richieste/{request_id}").get_data(as_text=True)
+    case = client.get(f"/gestione/richieste/{request_id}").get_data(as_text=True)
     assert "Corso di prova: 0 di 2 moduli" in case
     with app.app_context():
         request = db.session.get(ConsultationRequest, request_id)
         request.closed_at = utcnow()
         request.status = "closed"
         db.session.commit()
-    case = client.get(f"/manage/richieste/{request_id}").get_data(as_text=True)
+    case = client.get(f"/gestione/richieste/{request_id}").get_data(as_text=True)
     assert "Corso di prova: 0 di 2 moduli" not in case
     assert "Il lavoratore non ha scelto di condividere i suoi progressi." in case
     assert client.get(f"/report/persone/{worker}").status_code == 404
@@ -249,7 +249,7 @@ def test_hardest_questions_share_wrong_answers_from_the_published_counts(
         db.session.commit()
     login(manager)
     data = client.get("/report/hardest.csv").get_data(as_text=True).lstrip("\ufeff")
-    rows = list(csv.reader(io.StringIO(data)))[1:]
+    rows = list(csv.reader(io.StringIO(data), delimiter=";"))[1:]
     assert rows == [
         ["Quale di queste è una spesa fissa?", "10", "100"],
         ["Il TAEG comprende le spese?", "5", "meno di 5"],

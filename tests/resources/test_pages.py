@@ -198,9 +198,9 @@ def test_attached_map_is_seen_only_by_managers_of_the_workers_coop(
     assert "Allegata il" in client.get(f"/consulenza/richieste/{request_id}").get_data(as_text=True)
     manager = app.test_client()
     login(coops.manager, manager)
-    case = manager.get(f"/manage/richieste/{request_id}").get_data(as_text=True)
-    assert f"/manage/richieste/{request_id}/risorse" in case
-    shared = manager.get(f"/manage/richieste/{request_id}/risorse")
+    case = manager.get(f"/gestione/richieste/{request_id}").get_data(as_text=True)
+    assert f"/gestione/richieste/{request_id}/risorse" in case
+    shared = manager.get(f"/gestione/richieste/{request_id}/risorse")
     assert shared.status_code == 200
     assert "203,80\xa0€" in shared.get_data(as_text=True)
     with app.app_context():
@@ -212,9 +212,9 @@ def test_attached_map_is_seen_only_by_managers_of_the_workers_coop(
         )
     other = app.test_client()
     login(coops.manager_b, other)
-    assert other.get(f"/manage/richieste/{request_id}/risorse").status_code == 404
+    assert other.get(f"/gestione/richieste/{request_id}/risorse").status_code == 404
     assert other.post(
-        f"/manage/richieste/{request_id}/risorse/percorso", data={"resource": "auu"}
+        f"/gestione/richieste/{request_id}/risorse/percorso", data={"resource": "auu"}
     ).status_code in (400, 404)
 
 
@@ -234,11 +234,11 @@ def test_manager_turns_an_item_into_a_pathway_step(app, client, coops, login, ma
     client.post("/risorse/allega", data={"request": str(request_id)})
     manager = app.test_client()
     login(coops.manager, manager)
-    page = manager.get(f"/manage/richieste/{request_id}/risorse").get_data(as_text=True)
+    page = manager.get(f"/gestione/richieste/{request_id}/risorse").get_data(as_text=True)
     token = CSRF_RE.search(page).group(1)
     assert 'name="resource" value="auu"' in page
     response = manager.post(
-        f"/manage/richieste/{request_id}/risorse/percorso",
+        f"/gestione/richieste/{request_id}/risorse/percorso",
         data={"resource": "auu", "due_date": "2027-01-31", "csrf_token": token},
     )
     assert response.status_code == 302
@@ -305,7 +305,7 @@ def test_withdrawing_consent_removes_special_answers_from_shared_maps(
         assert "relative_104" not in db.session.scalar(select(RequestResourceMap)).inputs
     manager = app.test_client()
     login(coops.manager, manager)
-    page = manager.get(f"/manage/richieste/{request_id}/risorse").get_data(as_text=True)
+    page = manager.get(f"/gestione/richieste/{request_id}/risorse").get_data(as_text=True)
     assert "Nessun familiare con riconoscimento Legge 104 dichiarato" in page
 
 

@@ -18,7 +18,7 @@ ROSTER = (
 
 def _register(client, email, code="GIRASOLE26", name="Maria Rossi"):
     return client.post(
-        "/register",
+        "/registrazione",
         data={
             "invite_code": code,
             "full_name": name,

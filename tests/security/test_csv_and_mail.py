@@ -40,7 +40,7 @@ def _is_number(text: str) -> bool:
     return True
 
 
-def assert_cells_safe(body: str, delimiter: str = ",") -> list[list[str]]:
+def assert_cells_safe(body: str, delimiter: str = ";") -> list[list[str]]:
     rows = list(csv.reader(io.StringIO(body.lstrip("\ufeff")), delimiter=delimiter))
     assert rows, "an empty CSV"
     for row in rows:
@@ -134,7 +134,7 @@ def test_loan_schedule_csv_holds_only_numbers_and_labels(client, query) -> None:
     assert response.status_code in (200, 422)
     if response.status_code == 200:
         assert response.mimetype == "text/csv"
-        rows = assert_cells_safe(response.get_data(as_text=True), delimiter=";")
+        rows = assert_cells_safe(response.get_data(as_text=True))
         assert all(_is_number(cell) for row in rows[1:] for cell in row)
 
 
@@ -165,7 +165,7 @@ def test_e_mails_carry_typed_text_as_plain_text_only(fresh, smtp_server) -> None
     manager, worker = world.clients["manager"], world.clients["worker"]
     for text, where in ((title, place), (sneaky, "Via Roma 1")):
         response = manager.post(
-            "/manage/welfare-day/nuovo",
+            "/gestione/welfare-day/nuovo",
             data={
                 "organization": org,
                 "title": text,
@@ -195,13 +195,13 @@ def test_e_mails_carry_typed_text_as_plain_text_only(fresh, smtp_server) -> None
         point.name, point.address = "Punto 😀 <b>Zoë</b>", "Via\r\nBcc: x@evil.example"
         db.session.commit()
     response = manager.post(
-        f"/manage/richieste/{world.values['request_id']}/appuntamenti/{world.values['appointment_id']}/annulla",
+        f"/gestione/richieste/{world.values['request_id']}/appuntamenti/{world.values['appointment_id']}/annulla",
         data={"csrf_token": world.csrf["manager"]},
         csrf=False,
     )
     assert response.status_code == 302
     response = manager.post(
-        f"/manage/richieste/{world.values['request_id']}/prenota",
+        f"/gestione/richieste/{world.values['request_id']}/prenota",
         data={
             "slot": world.values["free_slot_id"],
             "channel": "in_person",

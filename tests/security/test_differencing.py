@@ -317,12 +317,12 @@ class Attacker:
                         continue
                     url = f"/report/{key}.csv?org={org}&corso={slug}"
                     text = self.get(client, url).lstrip("\ufeff")
-                    header, *rows = list(csv.reader(io.StringIO(text)))
+                    header, *rows = list(csv.reader(io.StringIO(text), delimiter=";"))
                     family = "questions" if key == "hardest" else key
                     self.figures += table_figures(family, population, header, rows, f"{role} {url}")
 
     def read_request_statistics(self, role: str, client: Any) -> None:
-        page = self.get(client, "/manage/statistiche")
+        page = self.get(client, "/gestione/statistiche")
         reader = TableReader()
         reader.feed(page)
         for table in reader.tables:

@@ -14,19 +14,19 @@ BLANK = " \t \r\n "
 # (the database refuses an empty body after the service strips it).
 BLANK_FIELDS = [
     ("worker", "/consulenza/richieste/1/messaggi", {}, "body"),
-    ("manager", "/manage/richieste/1/messaggi", {"wait_for_worker": "y"}, "body"),
-    ("manager", "/manage/richieste/1/note", {}, "note"),
-    ("manager", "/manage/richieste/1/chiudi", {}, "outcome"),
+    ("manager", "/gestione/richieste/1/messaggi", {"wait_for_worker": "y"}, "body"),
+    ("manager", "/gestione/richieste/1/note", {}, "note"),
+    ("manager", "/gestione/richieste/1/chiudi", {}, "outcome"),
     (
         "worker",
         "/consulenza/nuova",
         {"topic": "budget", "channel": "phone", "social_point": "1"},
         "description",
     ),
-    ("admin", "/admin/organizations/1", {"slug": "sole", "accent_color": "#1f6f5c"}, "name"),
-    ("admin", "/admin/social-points/1", {"address": "Via Roma 1", "active": "y"}, "name"),
-    ("admin", "/admin/social-points/1", {"name": "Punto", "active": "y"}, "address"),
-    ("admin", "/admin/users/1", {"email": "worker@example.org", "roles": "worker"}, "full_name"),
+    ("admin", "/admin/organizzazioni/1", {"slug": "sole", "accent_color": "#1f6f5c"}, "name"),
+    ("admin", "/admin/social-point/1", {"address": "Via Roma 1", "active": "y"}, "name"),
+    ("admin", "/admin/social-point/1", {"name": "Punto", "active": "y"}, "address"),
+    ("admin", "/admin/utenti/1", {"email": "worker@example.org", "roles": "worker"}, "full_name"),
     (
         "trainer",
         "/editor/nuovo",
@@ -36,7 +36,7 @@ BLANK_FIELDS = [
     ("trainer", "/editor/nuovo", {"slug": "vuoto", "title": "Titolo", "language": "it"}, "summary"),
     (
         "manager",
-        "/manage/welfare-day/nuovo",
+        "/gestione/welfare-day/nuovo",
         {
             "organization": "1",
             "title": "Festa",
@@ -65,7 +65,7 @@ def test_a_profile_name_of_only_spaces_is_refused(fresh):
     app, world = fresh
     data = {"profile-full_name": BLANK, "profile-language": "it"}
     data["profile-csrf_token"] = world.csrf["worker"]
-    response = world.clients["worker"].post("/profile", data=data, csrf=False)
+    response = world.clients["worker"].post("/profilo", data=data, csrf=False)
     assert response.status_code == 422
     with app.app_context():
         assert db.session.get(User, world.people["worker"]).full_name == "Persona Worker"
@@ -144,7 +144,7 @@ def test_closing_a_case_closed_meanwhile_says_so(fresh):
     manager = world.clients["manager"]
     for outcome in ("Risolto.", ""):
         response = manager.post(
-            "/manage/richieste/1/chiudi",
+            "/gestione/richieste/1/chiudi",
             data={"outcome": outcome, "csrf_token": world.csrf["manager"]},
             csrf=False,
         )
@@ -160,10 +160,10 @@ BIG = "9" * 30  # a number, but not an id: over the range of an INTEGER column
 ODD_ADDRESSES = [
     ("worker", f"/consulenza/nuova?scenario={BIG}"),
     ("worker", "/consulenza/nuova?scenario=²"),  # "²".isdigit() is true, int("²") fails
-    ("manager", "/manage/?organization=²"),
-    ("manager", f"/manage/calendario?point={BIG}"),
-    ("manager", "/manage/calendario?week=9999-12-31"),  # no week after it
-    ("manager", "/manage/calendario?week=0001-01-01"),  # no week before it
+    ("manager", "/gestione/?organization=²"),
+    ("manager", f"/gestione/calendario?point={BIG}"),
+    ("manager", "/gestione/calendario?week=9999-12-31"),  # no week after it
+    ("manager", "/gestione/calendario?week=0001-01-01"),  # no week before it
     ("manager", "/report/?org=²"),
 ]
 
@@ -175,7 +175,7 @@ def test_odd_ids_and_dates_in_the_address_show_the_page(fresh, role, path):
 
 
 ODD_FORMS = [
-    ("manager", "/manage/richieste/1/prenota", {"slot": BIG, "channel": "phone"}, 409),
+    ("manager", "/gestione/richieste/1/prenota", {"slot": BIG, "channel": "phone"}, 409),
     ("worker", "/consulenza/percorso/1", {"share": "1", "request_id": BIG}, 302),
     (
         "worker",
@@ -191,7 +191,7 @@ ODD_FORMS = [
     ),
     (
         "manager",
-        "/manage/calendario/fasce",
+        "/gestione/calendario/fasce",
         {
             "point": "1",
             "day": "9999-12-31",

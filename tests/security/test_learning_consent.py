@@ -252,7 +252,7 @@ def walk(app: Flask, login, person: int, scene: dict) -> dict[str, list[tuple[st
 
 def test_no_manager_or_admin_page_shows_learning_of_a_worker_who_did_not_consent(app, login, scene):
     seen = walk(app, login, scene["manager"], scene)
-    open_case = f"/manage/richieste/{scene['requests']['open']}"
+    open_case = f"/gestione/richieste/{scene['requests']['open']}"
     # The walk really opened the pages that matter, as the manager of the worker's cooperative.
     for endpoint in ("manage.case", "reports.learners", "reports.dashboard", "reports.export"):
         assert any(status == 200 for _url, status in seen[endpoint]), seen[endpoint]

@@ -1,9 +1,9 @@
 """Every absolute URL that leaves the site comes from PUBLIC_BASE_URL, never from the request.
 
 The threat (security finding, HIGH): whoever chooses the host of a link the site sends to
-someone else receives what the link carries. `POST /password/forgot` with `Host: evil.example`
+someone else receives what the link carries. `POST /password/dimenticata` with `Host: evil.example`
 (or, behind ProxyFix, `X-Forwarded-Host: evil.example`) mailed
-`https://evil.example/password/reset/<token>` to the victim: one click and the stranger holds
+`https://evil.example/password/nuova/<token>` to the victim: one click and the stranger holds
 the token. The same class: any mailed link (a manager clicking a look-alike site and typing
 the password there), calendar files, the certificate's QR code, the API document's servers.
 
@@ -218,7 +218,7 @@ class Site:
     def welfare_day(self, client: ForgedClient, capacity: int = 10, days_ahead: int = 10) -> int:
         day = utcnow().astimezone(ROME).date() + timedelta(days=days_ahead)
         response = client.post(
-            "/manage/welfare-day/nuovo",
+            "/gestione/welfare-day/nuovo",
             data={
                 "organization": self.org,
                 "title": "Bilancio e bonus",
@@ -266,7 +266,7 @@ def expect(response: Any, status: int = 302) -> Any:
 
 
 def password_forgot(site: Site) -> None:
-    expect(site.client().post("/password/forgot", data={"email": "giulia@example.org"}), 200)
+    expect(site.client().post("/password/dimenticata", data={"email": "giulia@example.org"}), 200)
 
 
 def someone_registers(site: Site) -> None:
@@ -279,8 +279,8 @@ def someone_registers(site: Site) -> None:
         "password_again": "una frase lunga e sicura",
         "language": "it",
     }
-    expect(site.client().post("/register", data=data))
-    again = site.client().post("/register", data={**data, "email": "giulia@example.org"})
+    expect(site.client().post("/registrazione", data=data))
+    again = site.client().post("/registrazione", data={**data, "email": "giulia@example.org"})
     assert again.status_code in (302, 422), again.status_code
 
 
@@ -294,7 +294,7 @@ def admin_creates_an_account(site: Site) -> None:
         "managed_organization_ids": [],
         "active": "y",
     }
-    expect(admin.post("/admin/users/new", data=data))
+    expect(admin.post("/admin/utenti/nuovo", data=data))
 
 
 def admin_changes_roles_and_active(site: Site) -> None:
@@ -306,7 +306,7 @@ def admin_changes_roles_and_active(site: Site) -> None:
         "organization_id": str(site.org),
         "managed_organization_ids": [],
     }  # "active" left out: the account is switched off
-    expect(admin.post(f"/admin/users/{site.other_worker}", data=data))
+    expect(admin.post(f"/admin/utenti/{site.other_worker}", data=data))
 
 
 def worker_asks_for_a_consultation(site: Site) -> None:
@@ -331,21 +331,21 @@ def manager_writes_to_the_worker(site: Site) -> None:
     request_id = site.request(assigned_manager_id=site.manager)
     manager = site.client(site.manager)
     data = {"body": "Ci vediamo martedì?", "wait_for_worker": "y"}
-    expect(manager.post(f"/manage/richieste/{request_id}/messaggi", data=data))
+    expect(manager.post(f"/gestione/richieste/{request_id}/messaggi", data=data))
 
 
 def appointment_booked_moved_and_cancelled(site: Site) -> None:
     request_id = site.request()
     manager, worker = site.client(site.manager), site.client(site.worker)
     data = {"slot": str(site.slot()), "channel": "in_person"}
-    expect(manager.post(f"/manage/richieste/{request_id}/prenota", data=data))
+    expect(manager.post(f"/gestione/richieste/{request_id}/prenota", data=data))
     reason = {"reason": "Ho un turno"}
     expect(worker.post(f"/consulenza/richieste/{request_id}/sposta", data=reason))
     with site.app.app_context():
         from elearn.consult.services import current_appointment
 
         appointment_id = current_appointment(request_id).id
-    path = f"/manage/richieste/{request_id}/appuntamenti/{appointment_id}/annulla"
+    path = f"/gestione/richieste/{request_id}/appuntamenti/{appointment_id}/annulla"
     expect(manager.post(path, data={}))
 
 
@@ -362,7 +362,7 @@ def reminders_from_cron(site: Site) -> None:
     request_id = site.request()
     manager, worker = site.client(site.manager), site.client(site.worker)
     data = {"slot": str(site.slot(timedelta(hours=20))), "channel": "in_person"}
-    expect(manager.post(f"/manage/richieste/{request_id}/prenota", data=data))
+    expect(manager.post(f"/gestione/richieste/{request_id}/prenota", data=data))
     event_id = site.welfare_day(manager, days_ahead=1)
     expect(worker.post(f"/consulenza/welfare-day/{event_id}/iscrizione", data={}))
     result = site.app.test_cli_runner().invoke(args=["consult", "remind"])
@@ -420,7 +420,7 @@ def test_the_reset_link_of_a_forged_host_request_points_to_the_site(site, settin
     [(recipient, body)] = [(r, t) for r, t in outbox_texts(the_site.app) if "/password/" in t]
     assert recipient == "giulia@example.org"
     [link] = URL_RE.findall(body)
-    assert link.startswith(f"{BASE}/password/reset/"), link
+    assert link.startswith(f"{BASE}/password/nuova/"), link
 
 
 @pytest.mark.parametrize("host_check", [False])
@@ -482,7 +482,7 @@ def test_manager_notifications_carry_an_absolute_link(site, app) -> None:
         request_id = db.session.scalar(select(func.max(ConsultationRequest.id)))
     texts = [t for r, t in outbox_texts(app) if r == "sara@example.org"]
     assert texts
-    assert f"{DEFAULT_PUBLIC_BASE_URL}/manage/richieste/{request_id}" in "\n".join(texts)
+    assert f"{DEFAULT_PUBLIC_BASE_URL}/gestione/richieste/{request_id}" in "\n".join(texts)
     assert_every_url_is_public([("sara@example.org", t) for t in texts], DEFAULT_PUBLIC_BASE_URL)
 
 
@@ -494,7 +494,7 @@ def test_public_url_works_without_a_request_and_keeps_a_path_prefix(app, setting
 
     with app.app_context():
         assert public_url("auth.reset_password", token="abc") == (
-            "https://coop.example.org/welfare3/password/reset/abc"
+            "https://coop.example.org/welfare3/password/nuova/abc"
         )
         assert public_url("consult.welfare_days", _anchor="giorno 2") == (
             "https://coop.example.org/welfare3/consulenza/welfare-day#giorno%202"
@@ -550,7 +550,7 @@ def test_a_forged_host_is_refused_with_400_and_no_mail_leaves(site, settings, fo
     attacker = the_site.client()
     form = {"email": "giulia@example.org", "csrf_token": "x"}
     responses = {
-        "/password/forgot": attacker.post("/password/forgot", data=form, csrf=False),
+        "/password/dimenticata": attacker.post("/password/dimenticata", data=form, csrf=False),
         **{
             path: attacker.get(path)
             for path in ("/", "/login", "/api/v1/openapi.json", "/verifica/X1", "/healthz")
@@ -576,7 +576,7 @@ def test_the_reported_reset_attack_behind_a_proxy_is_refused(site, settings, for
     """The finding as reported: operator.md's setup (PROXY_FIX_HOPS=1, PUBLIC_BASE_URL set)."""
     the_site = site(forged)
     response = the_site.client().post(
-        "/password/forgot", data={"email": "giulia@example.org", "csrf_token": "x"}, csrf=False
+        "/password/dimenticata", data={"email": "giulia@example.org", "csrf_token": "x"}, csrf=False
     )
     assert response.status_code == 400
     assert "Questo sito non risponde a questo indirizzo." in response.get_data(as_text=True)

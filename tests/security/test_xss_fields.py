@@ -76,32 +76,32 @@ def fill_every_field(app: Flask, world: World, payload: str) -> Filled:
     _post(
         world,
         "admin",
-        f"/admin/organizations/{org}",
+        f"/admin/organizzazioni/{org}",
         {"name": name, "slug": "sole", "accent_color": "#1f6f5c"},
     )
-    filled.show(name, ("admin", "/admin/organizations"), ("admin", f"/admin/organizations/{org}"))
+    filled.show(name, ("admin", "/admin/organizzazioni"), ("admin", f"/admin/organizzazioni/{org}"))
     point = {
         "name": carried(payload, "pt", 120),
         "address": carried(payload, "addr", 255),
         "opening_hours": carried(payload, "hours", 2000),
         "active": "y",
     }
-    _post(world, "admin", f"/admin/organizations/{org}/social-points/new", point)
+    _post(world, "admin", f"/admin/organizzazioni/{org}/social-point/nuovo", point)
     with app.app_context():
         point_id = db.session.scalar(
             select(SocialPoint.id).where(SocialPoint.name == point["name"])
         )
     assert point_id, "the Social point was not saved"
     filled.show(
-        point["name"], ("admin", f"/admin/organizations/{org}"), ("worker", "/consulenza/nuova")
+        point["name"], ("admin", f"/admin/organizzazioni/{org}"), ("worker", "/consulenza/nuova")
     )
     filled.show(point["address"], ("worker", "/consulenza/nuova"))
-    filled.show(point["opening_hours"], ("admin", f"/admin/social-points/{point_id}"))
+    filled.show(point["opening_hours"], ("admin", f"/admin/social-point/{point_id}"))
     person = carried(payload, "acct", 120)
     _post(
         world,
         "admin",
-        "/admin/users/new",
+        "/admin/utenti/nuovo",
         {
             "full_name": person,
             "email": "nuova@example.org",
@@ -110,7 +110,7 @@ def fill_every_field(app: Flask, world: World, payload: str) -> Filled:
             "active": "y",
         },
     )
-    filled.show(person, ("admin", "/admin/users"))
+    filled.show(person, ("admin", "/admin/utenti"))
 
     # --- trainer: a course, a module with a payload title and a payload text, published ----
     course = {
@@ -156,20 +156,20 @@ def fill_every_field(app: Flask, world: World, payload: str) -> Filled:
     _post(
         world,
         "worker",
-        "/profile",
+        "/profilo",
         {"profile-full_name": worker_name, "profile-language": "it"},
         csrf="profile-csrf_token",
     )
     filled.show(
         worker_name,
-        ("worker", "/profile"),
-        ("manager", "/manage/"),
-        ("manager", f"/manage/richieste/{request_id}"),
-        ("admin", "/admin/users"),
-        ("admin", f"/admin/users/{world.people['worker']}"),
+        ("worker", "/profilo"),
+        ("manager", "/gestione/"),
+        ("manager", f"/gestione/richieste/{request_id}"),
+        ("admin", "/admin/utenti"),
+        ("admin", f"/admin/utenti/{world.people['worker']}"),
         ("manager", "/report/persone"),
         ("manager", f"/report/persone/{world.people['worker']}"),
-        ("manager", f"/manage/welfare-day/{v['event_id']}"),
+        ("manager", f"/gestione/welfare-day/{v['event_id']}"),
     )
     scenario = carried(payload, "sc", 80)
     category = carried(payload, "cat", 60)
@@ -214,11 +214,11 @@ def fill_every_field(app: Flask, world: World, payload: str) -> Filled:
         filled.show(
             value,
             ("worker", f"/consulenza/richieste/{new_id}"),
-            ("manager", f"/manage/richieste/{new_id}"),
+            ("manager", f"/gestione/richieste/{new_id}"),
         )
     filled.show(
         scenario,
-        ("manager", f"/manage/richieste/{new_id}"),
+        ("manager", f"/gestione/richieste/{new_id}"),
         ("worker", f"/consulenza/richieste/{new_id}"),
     )
     message = carried(payload, "wmsg", 2000)
@@ -229,7 +229,7 @@ def fill_every_field(app: Flask, world: World, payload: str) -> Filled:
         filled.show(
             value,
             ("worker", f"/consulenza/richieste/{request_id}"),
-            ("manager", f"/manage/richieste/{request_id}"),
+            ("manager", f"/gestione/richieste/{request_id}"),
         )
 
     # --- manager: message, private note, pathway action, slots, booking, Welfare day, close --
@@ -237,36 +237,36 @@ def fill_every_field(app: Flask, world: World, payload: str) -> Filled:
     _post(
         world,
         "manager",
-        f"/manage/richieste/{request_id}/messaggi",
+        f"/gestione/richieste/{request_id}/messaggi",
         {"body": answer, "wait_for_worker": "y"},
     )
     note = carried(payload, "note", 4000)
-    _post(world, "manager", f"/manage/richieste/{request_id}/note", {"note": note})
+    _post(world, "manager", f"/gestione/richieste/{request_id}/note", {"note": note})
     action = carried(payload, "todo", 200)
     _post(
         world,
         "manager",
-        f"/manage/richieste/{request_id}/percorso",
+        f"/gestione/richieste/{request_id}/percorso",
         {"module": "", "title": action, "due_date": ""},
     )
     filled.show(
         answer,
         ("worker", f"/consulenza/richieste/{request_id}"),
-        ("manager", f"/manage/richieste/{request_id}"),
+        ("manager", f"/gestione/richieste/{request_id}"),
     )
-    filled.show(note, ("manager", f"/manage/richieste/{request_id}"))
+    filled.show(note, ("manager", f"/gestione/richieste/{request_id}"))
     filled.ids["note"] = note
     filled.show(
         action,
         ("worker", "/consulenza/"),
         ("worker", "/il-mio-percorso"),
-        ("manager", f"/manage/richieste/{request_id}"),
+        ("manager", f"/gestione/richieste/{request_id}"),
     )
     day = (date.today() + timedelta(days=9)).isoformat()
     _post(
         world,
         "manager",
-        "/manage/calendario/fasce",
+        "/gestione/calendario/fasce",
         {
             "point": str(point_id),
             "day": day,
@@ -278,8 +278,8 @@ def fill_every_field(app: Flask, world: World, payload: str) -> Filled:
     )
     filled.show(
         point["name"],
-        ("manager", f"/manage/calendario?week={day}"),
-        ("manager", f"/manage/richieste/{new_id}"),
+        ("manager", f"/gestione/calendario?week={day}"),
+        ("manager", f"/gestione/richieste/{new_id}"),
     )
     with app.app_context():
         from elearn.models import AppointmentSlot
@@ -290,7 +290,7 @@ def fill_every_field(app: Flask, world: World, payload: str) -> Filled:
     _post(
         world,
         "manager",
-        f"/manage/richieste/{new_id}/prenota",
+        f"/gestione/richieste/{new_id}/prenota",
         {"slot": str(slot_id), "channel": "in_person"},
     )
     event = {
@@ -303,7 +303,7 @@ def fill_every_field(app: Flask, world: World, payload: str) -> Filled:
         "programme": carried(payload, "prog", 4000),
         "capacity": "10",
     }
-    _post(world, "manager", "/manage/welfare-day/nuovo", event)
+    _post(world, "manager", "/gestione/welfare-day/nuovo", event)
     with app.app_context():
         event_id = db.session.scalar(
             select(WelfareDay.id).where(WelfareDay.title == event["title"])
@@ -313,22 +313,22 @@ def fill_every_field(app: Flask, world: World, payload: str) -> Filled:
     for value in (event["title"], event["place"]):
         filled.show(
             value,
-            ("manager", f"/manage/welfare-day/{event_id}"),
+            ("manager", f"/gestione/welfare-day/{event_id}"),
             ("worker", "/consulenza/welfare-day"),
         )
-    filled.show(event["title"], ("manager", "/manage/welfare-day"))
+    filled.show(event["title"], ("manager", "/gestione/welfare-day"))
     filled.show(
         event["programme"],
         ("worker", "/consulenza/welfare-day"),
-        ("manager", f"/manage/welfare-day/{event_id}"),
+        ("manager", f"/gestione/welfare-day/{event_id}"),
     )
     _post(world, "worker", f"/consulenza/welfare-day/{event_id}/iscrizione", {})
     outcome = carried(payload, "end", 2000)
-    _post(world, "manager", f"/manage/richieste/{request_id}/chiudi", {"outcome": outcome})
+    _post(world, "manager", f"/gestione/richieste/{request_id}/chiudi", {"outcome": outcome})
     filled.show(
         outcome,
         ("worker", f"/consulenza/richieste/{request_id}"),
-        ("manager", f"/manage/richieste/{request_id}"),
+        ("manager", f"/gestione/richieste/{request_id}"),
     )
     with app.app_context():
         assert db.session.get(User, world.people["worker"]).full_name == worker_name
@@ -347,7 +347,7 @@ def every_page(app: Flask, world: World, filled: Filled) -> list[tuple[str, str]
         if role == "worker":
             pages.append((role, f"/consulenza/richieste/{new}"))
         if role == "manager":
-            pages.append((role, f"/manage/richieste/{new}"))
+            pages.append((role, f"/gestione/richieste/{new}"))
         if role in ("worker", "trainer", "anonymous"):
             pages.extend((role, path) for path in filled.ids["course_pages"])
     return pages + [(role, path) for role, path, _value in filled.expected]

@@ -343,7 +343,7 @@ def reset_token(app: Flask, email: str) -> str:
             .where(OutboxMessage.recipient == email)
             .order_by(OutboxMessage.id.desc())
         ).first()
-    match = re.search(r"/password/reset/([A-Za-z0-9_-]+)", body or "")
+    match = re.search(r"/password/nuova/([A-Za-z0-9_-]+)", body or "")
     assert match, "no reset link in the e-mail"
     return match.group(1)
 

@@ -164,12 +164,13 @@ def test_loan_schedule_csv_download(client) -> None:
     assert lines[-1] == "12;217,75;1,49;216,26;0,00"
 
 
-def test_loan_schedule_csv_in_english_uses_commas(client) -> None:
+def test_loan_schedule_csv_in_english_has_the_same_dialect(client) -> None:
     response = client.get(
         "/simulatori/prestito/piano.csv?principal=2500&annual_rate=8.24&months=12", headers=EN
     )
     lines = response.get_data(as_text=True).lstrip("\ufeff").splitlines()
-    assert lines[1] == "1,217.75,17.17,200.58,2299.42"
+    assert lines[0].startswith("Instalment;")
+    assert lines[1] == "1;217,75;17,17;200,58;2299,42"
 
 
 def test_csv_with_bad_input_shows_the_form_with_422(client) -> None:

@@ -17,7 +17,7 @@ from elearn.security import role_required
 # The names and prefixes stay those of the audience: endpoints ("consult.…", "manage.…") and
 # addresses are the same whichever feature module registers a route.
 bp = Blueprint("consult", __name__, url_prefix="/consulenza")
-manager_bp = Blueprint("manage", __name__, url_prefix="/manage")
+manager_bp = Blueprint("manage", __name__, url_prefix="/gestione")
 
 worker_only = role_required("worker")
 manager_only = role_required("manager")
