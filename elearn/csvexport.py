@@ -84,10 +84,27 @@ def csv_text(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
     return BOM + buffer.getvalue()
 
 
+def csv_sheet_text(rows: Iterable[Sequence[Any]]) -> str:
+    """A file of several small tables one under the other (a report): the same dialect, every
+    row padded to the widest one with empty cells, so a spreadsheet sees one grid."""
+    cells = [[cell(value) for value in row] for row in rows]
+    width = max((len(row) for row in cells), default=1)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=DELIMITER, lineterminator="\r\n")
+    for row in cells:
+        writer.writerow(row + [""] * (width - len(row)))
+    return BOM + buffer.getvalue()
+
+
 def csv_response(filename: str, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> Response:
     """A download of `rows` under `filename` (reduced to safe characters)."""
+    return csv_download(filename, csv_text(header, rows))
+
+
+def csv_download(filename: str, text: str) -> Response:
+    """A download of a file made by `csv_text` or `csv_sheet_text`."""
     safe_name = _FILENAME.sub("-", filename).strip("-") or "export.csv"
-    response = Response(csv_text(header, rows), mimetype=MIMETYPE)
+    response = Response(text, mimetype=MIMETYPE)
     response.charset = "utf-8"
     response.headers["Content-Disposition"] = f'attachment; filename="{safe_name}"'
     return response

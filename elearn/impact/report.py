@@ -9,7 +9,6 @@ outcomes) are shown as they are.
 
 from __future__ import annotations
 
-import csv
 import io
 from dataclasses import dataclass, field
 from datetime import date
@@ -19,6 +18,7 @@ from xml.sax.saxutils import escape
 from flask_babel import gettext
 from sqlalchemy import func, select, union
 
+from elearn.csvexport import csv_sheet_text, number_cell
 from elearn.extensions import db
 from elearn.i18n import number
 from elearn.impact import measures, scales
@@ -42,7 +42,7 @@ from elearn.models import (
     WelfareDayRegistration,
 )
 from elearn.privacy import disclosure
-from elearn.reports.services import Row, Table, _workers, group_label, safe_cell
+from elearn.reports.services import Row, Table, _workers, group_label
 
 Value = int | float | str | None
 
@@ -409,38 +409,27 @@ def build(org_ids: list[int], start: date, end: date) -> ImpactReport:
 # --- exports -------------------------------------------------------------------------------------
 
 
-def _cell(value: Value, hidden: str) -> str:
+def _cell(value: Value, hidden: str) -> object:
     if value is None:
         return hidden
     if isinstance(value, float):
-        return f"{value:.1f}".replace(".", ",")
-    return safe_cell(value)
+        return number_cell(value, 1)
+    return value
 
 
 def to_csv(report: ImpactReport) -> str:
-    """Semicolons, decimal comma, UTF-8 with BOM (the Italian Excel default)."""
+    """The site's CSV dialect (elearn/csvexport.py): the tables one under the other."""
     hidden = gettext("fewer than %(n)d", n=disclosure.MIN_GROUP)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow([safe_cell(gettext("WELFARE³ impact report"))])
-    writer.writerow(
-        [
-            safe_cell(gettext("Period")),
-            report.start.isoformat(),
-            report.end.isoformat(),
-        ]
-    )
-    writer.writerow(
-        [safe_cell(gettext("Cooperatives")), safe_cell(", ".join(report.organizations))]
-    )
-    writer.writerow([safe_cell(method_paragraph())])
+    rows: list[list[object]] = [
+        [gettext("WELFARE³ impact report")],
+        [gettext("Period"), report.start, report.end],
+        [gettext("Cooperatives"), ", ".join(report.organizations)],
+        [method_paragraph()],
+    ]
     for table in report.tables:
-        writer.writerow([])
-        writer.writerow([safe_cell(table.caption)])
-        writer.writerow([safe_cell(h) for h in table.headers])
-        for row in table.rows:
-            writer.writerow([safe_cell(row.label)] + [_cell(v, hidden) for v in row.values])
-    return "\ufeff" + buffer.getvalue()
+        rows += [[], [table.caption], list(table.headers)]
+        rows += [[row.label] + [_cell(v, hidden) for v in row.values] for row in table.rows]
+    return csv_sheet_text(rows)
 
 
 def to_pdf(report: ImpactReport) -> bytes:

@@ -10,6 +10,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from elearn import audit
+from elearn.csvexport import csv_download
 from elearn.extensions import db
 from elearn.impact import report as impact_report
 from elearn.impact import scales, services, texts
@@ -206,9 +207,8 @@ def _download(kind: str) -> Response:
     db.session.commit()
     name = f"impatto-{selected}-{start.isoformat()}-{end.isoformat()}.{kind}"
     if kind == "csv":
-        response = Response(impact_report.to_csv(data), mimetype="text/csv")
-    else:
-        response = Response(impact_report.to_pdf(data), mimetype="application/pdf")
+        return csv_download(name, impact_report.to_csv(data))
+    response = Response(impact_report.to_pdf(data), mimetype="application/pdf")
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 

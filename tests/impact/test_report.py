@@ -159,7 +159,9 @@ def page_tables(client, query: str) -> dict[str, list[list[str]]]:
 
 def csv_rows(text: str) -> list[list[str]]:
     assert text.startswith("\ufeff")
-    return list(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=";"))
+    rows = csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=";")
+    # the site's dialect pads every row to the widest table: the trailing cells are empty
+    return [row[: max((i + 1 for i, cell in enumerate(row) if cell), default=0)] for row in rows]
 
 
 def _plain(cell: str) -> str:
