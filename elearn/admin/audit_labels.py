@@ -16,6 +16,25 @@ from elearn.extensions import db
 from elearn.models import AuditEntry, Organization, User
 
 ACTION_LABELS = {
+    "course.glossary_edited": lazy_gettext("Edited a course glossary"),
+    "course.image_deleted": lazy_gettext("Deleted a course image"),
+    "course.module_archived": lazy_gettext("Deleted (archived) a course module"),
+    "course.module_deleted": lazy_gettext("Deleted a course module never published"),
+    "course.module_restored": lazy_gettext("Restored a deleted course module"),
+    "healthfund.consent_given": lazy_gettext("Agreed to keep their health-fund needs"),
+    "healthfund.consent_withdrawn": lazy_gettext("Withdrew their health-fund needs"),
+    "healthfund.needs_saved": lazy_gettext("Saved their health-fund needs"),
+    "healthfund.plan_created": lazy_gettext("Added a health-fund plan"),
+    "healthfund.plan_saved": lazy_gettext("Changed a health-fund plan"),
+    "healthfund.plan_deleted": lazy_gettext("Deleted a health-fund plan"),
+    "report.impact_export": lazy_gettext("Downloaded the impact report"),
+    "roster.account_confirmed": lazy_gettext("Confirmed an account waiting for the roster"),
+    "roster.account_rejected": lazy_gettext("Rejected an account not on the roster"),
+    "roster.import": lazy_gettext("Imported a payroll roster"),
+    "roster.invitation_used": lazy_gettext("Joined with a personal invitation"),
+    "roster.invite": lazy_gettext("Sent personal invitations"),
+    "roster.shared_code_on": lazy_gettext("Turned a cooperative's shared code on"),
+    "roster.shared_code_off": lazy_gettext("Turned a cooperative's shared code off"),
     "case_notes.read": lazy_gettext("Read the private notes of a case"),
     "case_notes.write": lazy_gettext("Wrote a private note on a case"),
     "consultation.assign": lazy_gettext("Assigned a request to a Welfare Manager"),
@@ -49,6 +68,7 @@ CONSENT_KINDS = {
     "progress_sharing": lazy_gettext("progress visible to the Welfare Manager"),
     "target_groups": lazy_gettext("keep my situation"),
     "resources_special": lazy_gettext("pregnancy and Law 104 answers for the resources map"),
+    "impact_measure": lazy_gettext("the questionnaire on money and well-being"),
 }
 DETAIL_KEYS = {
     "request": lazy_gettext("request"),

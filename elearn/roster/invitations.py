@@ -567,7 +567,7 @@ def reject(review: RegistrationReview, *, actor_id: int) -> None:
 def set_shared_code(organization: Organization, enabled: bool, *, actor_id: int) -> None:
     organization.shared_code_enabled = enabled
     audit.record(
-        "roster.shared_code_" + ("on" if enabled else "off"),
+        "roster.shared_code_on" if enabled else "roster.shared_code_off",
         actor_id=actor_id,
         detail=f"organization={organization.id}",
     )

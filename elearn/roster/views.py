@@ -67,7 +67,7 @@ def _checked_post() -> None:
 # --- admins: the roster, imports, invitations -------------------------------------------------
 
 
-@bp.get("/admin/roster")
+@bp.get("/admin/personale")
 @role_required("admin")
 def overview() -> str:
     return render_template(
@@ -100,7 +100,7 @@ def _summary() -> list[tuple[Organization, dict[str, int]]]:
     return result
 
 
-@bp.route("/admin/roster/import", methods=["GET", "POST"])
+@bp.route("/admin/personale/importa", methods=["GET", "POST"])
 @role_required("admin")
 def import_file() -> str | Response | tuple[str, int]:
     form = ImportForm()
@@ -124,7 +124,7 @@ def import_file() -> str | Response | tuple[str, int]:
     return render_template("roster/import.html", form=form), (422 if form.errors else 200)
 
 
-@bp.get("/admin/roster/import/<import_token>")
+@bp.get("/admin/personale/importa/<import_token>")
 @role_required("admin")
 def preview(import_token: str) -> str | tuple[str, int]:
     row = services.find_import(import_token)
@@ -146,7 +146,7 @@ def preview(import_token: str) -> str | tuple[str, int]:
     )
 
 
-@bp.post("/admin/roster/import/<import_token>/confirm")
+@bp.post("/admin/personale/importa/<import_token>/conferma")
 @role_required("admin")
 def confirm_import(import_token: str) -> Response | tuple[str, int]:
     row = services.find_import(import_token)
@@ -176,7 +176,7 @@ def confirm_import(import_token: str) -> Response | tuple[str, int]:
     return redirect(url_for("roster.cooperative", organization_id=row.organization_id))
 
 
-@bp.get("/admin/roster/<int:organization_id>")
+@bp.get("/admin/personale/<int:organization_id>")
 @role_required("admin")
 def cooperative(organization_id: int) -> str:
     organization = _get_or_404(Organization, organization_id)
@@ -199,7 +199,7 @@ def cooperative(organization_id: int) -> str:
     )
 
 
-@bp.post("/admin/roster/<int:organization_id>/invite")
+@bp.post("/admin/personale/<int:organization_id>/invita")
 @role_required("admin")
 def invite(organization_id: int) -> Response:
     organization = _get_or_404(Organization, organization_id)
@@ -212,7 +212,7 @@ def invite(organization_id: int) -> Response:
     return redirect(url_for("roster.cooperative", organization_id=organization_id))
 
 
-@bp.post("/admin/roster/<int:organization_id>/letters")
+@bp.post("/admin/personale/<int:organization_id>/lettere")
 @role_required("admin")
 def letters(organization_id: int) -> str | Response:
     organization = _get_or_404(Organization, organization_id)
@@ -249,7 +249,7 @@ def _letters_page(letters: list[invitations.Letter], organization: Organization)
     )
 
 
-@bp.post("/admin/roster/entries/<int:entry_id>/resend")
+@bp.post("/admin/personale/persone/<int:entry_id>/reinvia")
 @role_required("admin")
 def resend(entry_id: int) -> str | Response:
     entry = _get_or_404(RosterEntry, entry_id)
@@ -265,7 +265,7 @@ def resend(entry_id: int) -> str | Response:
     return redirect(url_for("roster.cooperative", organization_id=entry.organization_id))  # type: ignore[attr-defined]
 
 
-@bp.post("/admin/roster/<int:organization_id>/shared-code")
+@bp.post("/admin/personale/<int:organization_id>/codice-comune")
 @role_required("admin")
 def shared_code(organization_id: int) -> Response:
     organization = _get_or_404(Organization, organization_id)
@@ -281,7 +281,7 @@ def shared_code(organization_id: int) -> Response:
     return redirect(url_for("roster.cooperative", organization_id=organization_id))
 
 
-@bp.get("/admin/roster/reviews")
+@bp.get("/admin/personale/in-attesa")
 @role_required("admin")
 def reviews() -> str:
     return render_template(
@@ -289,13 +289,13 @@ def reviews() -> str:
     )
 
 
-@bp.post("/admin/roster/reviews/<int:user_id>/confirm")
+@bp.post("/admin/personale/in-attesa/<int:user_id>/conferma")
 @role_required("admin")
 def confirm_account(user_id: int) -> Response:
     return _decide(user_id, "confirm")
 
 
-@bp.post("/admin/roster/reviews/<int:user_id>/reject")
+@bp.post("/admin/personale/in-attesa/<int:user_id>/respingi")
 @role_required("admin")
 def reject_account(user_id: int) -> Response:
     return _decide(user_id, "reject")
@@ -454,7 +454,7 @@ def waiting() -> str | Response:
 # --- welfare managers: reach against the roster -------------------------------------------------
 
 
-@bp.get("/report/roster")
+@bp.get("/report/personale")
 @role_required("manager")
 def reach_page() -> str:
     org_ids = [org.id for org in current_user.managed_organizations]

@@ -21,9 +21,14 @@ ITALIAN = set(
     mesi messaggi registrazione registro report riapri richieste rinuncia ripristina risorse
     risorse-cooperative
     risparmio scenari schede schede-cartacee secondo-fattore simulatori sostegno sposta statistiche
-    svolto tempo unisci utenti verifica versioni voto""".split()  # noqa: SIM905
+    svolto tempo unisci utenti verifica versioni voto
+    benessere bisogni codice-comune conferma cooperative fondi-sanitari immagini impatto importa
+    in-attesa invita invito lettere modifica moduli-eliminati non-ora personale promemoria
+    rapporto reinvia riprendi respingi""".split()  # noqa: SIM905
 )
-LOANWORDS = {"login", "logout", "password", "media", "social-point", "welfare-day"}
+LOANWORDS = {
+    "login", "logout", "password", "media", "social-point", "welfare-day", "stop",
+}  # fmt: skip
 # Contracts with machines, not pages people read: the JSON API (DESIGN.md), static files,
 # the health probe of the load balancer, the organization's stylesheet.
 MACHINE_PREFIXES = ("/api/v1/", "/static/", "/healthz", "/theme.css")

@@ -31,7 +31,7 @@ def upload(client) -> Callable[..., Any]:
     def do_upload(content: str | bytes, org_id: int, name: str = "roster.csv") -> Any:
         raw = content.encode("utf-8") if isinstance(content, str) else content
         return client.post(
-            "/admin/roster/import",
+            "/admin/personale/importa",
             data={"organization_id": str(org_id), "file": (io.BytesIO(raw), name)},
             content_type="multipart/form-data",
         )
@@ -48,9 +48,9 @@ def import_roster(client, upload) -> Callable[..., str]:
         assert response.status_code == 302, response.get_data(as_text=True)[:2000]
         preview = client.get(response.headers["Location"])
         assert preview.status_code == 200
-        confirmed = client.post(response.headers["Location"] + "/confirm", data={})
+        confirmed = client.post(response.headers["Location"] + "/conferma", data={})
         assert confirmed.status_code == 302
-        assert "/admin/roster/" in confirmed.headers["Location"], confirmed.headers["Location"]
+        assert "/admin/personale/" in confirmed.headers["Location"], confirmed.headers["Location"]
         return preview.get_data(as_text=True)
 
     return do_import

@@ -32,7 +32,7 @@ def test_a_good_file_is_previewed_and_changes_nothing_until_confirmed(
     assert "Maria Rossi" in page and "Ahmed Benali" in page and "Lucia Bianchi" in page
     assert _entries(app) == {}, "the preview must not change the roster"
 
-    client.post(response.headers["Location"] + "/confirm", data={})
+    client.post(response.headers["Location"] + "/conferma", data={})
     assert _entries(app) == {
         "Maria Rossi": ("maria.rossi@girasole.it", None, "Via Padova", False),
         "Ahmed Benali": (None, "+393331234567", "Quarto Oggiaro", False),
@@ -87,7 +87,7 @@ def test_every_kind_of_bad_row_is_left_out_with_its_reason(
     ):
         assert f"line {line}" in page
         assert reason in page, reason
-    client.post(response.headers["Location"] + "/confirm", data={})
+    client.post(response.headers["Location"] + "/conferma", data={})
     assert list(_entries(app)) == ["Buona Persona"]
 
 
@@ -119,12 +119,12 @@ def test_reimport_updates_people_and_marks_those_missing_as_left(
 def test_a_preview_applies_once_and_not_after_the_roster_changed(app, client, admin, coop, upload):
     first = upload(GOOD, coop).headers["Location"]
     second = upload(GOOD.replace("Via Padova", "Niguarda"), coop).headers["Location"]
-    client.post(first + "/confirm", data={})
+    client.post(first + "/conferma", data={})
     # The second preview was made on the empty roster: applying it now would not be what was shown.
-    response = client.post(second + "/confirm", data={}, follow_redirects=True)
+    response = client.post(second + "/conferma", data={}, follow_redirects=True)
     assert "The roster changed since this preview" in response.get_data(as_text=True)
     assert _entries(app)["Maria Rossi"][2] == "Via Padova"
-    again = client.post(first + "/confirm", data={}, follow_redirects=True)
+    again = client.post(first + "/conferma", data={}, follow_redirects=True)
     assert "The roster changed since this preview" in again.get_data(as_text=True)
     assert client.get(first).status_code == 410
 

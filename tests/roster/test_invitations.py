@@ -35,7 +35,7 @@ def _accept(client, token, email="maria.personale@example.org", name="Maria Ross
 
 
 def _invite_everyone(client, coop):
-    response = client.post(f"/admin/roster/{coop}/invite", data={})
+    response = client.post(f"/admin/personale/{coop}/invita", data={})
     assert response.status_code == 302
 
 
@@ -142,7 +142,7 @@ def test_a_resent_invitation_replaces_the_old_one(app, client, admin, coop, impo
         entry_id = db.session.scalar(
             select(RosterEntry.id).where(RosterEntry.full_name == "Maria Rossi")
         )
-    assert client.post(f"/admin/roster/entries/{entry_id}/resend", data={}).status_code == 302
+    assert client.post(f"/admin/personale/persone/{entry_id}/reinvia", data={}).status_code == 302
     new = link_token([m for m in outbox() if m.recipient == "maria@girasole.it"][-1].body_text)
     assert new != old
     client.post("/logout", data={})
@@ -175,7 +175,7 @@ def test_letters_carry_a_short_code_and_qr_that_the_registration_page_accepts(
     app, client, admin, coop, import_roster
 ):
     import_roster(ROSTER, coop)
-    page = client.post(f"/admin/roster/{coop}/letters", data={})
+    page = client.post(f"/admin/personale/{coop}/lettere", data={})
     assert page.status_code == 200
     html = page.get_data(as_text=True)
     assert "Ahmed Benali" in html and "Maria Rossi" not in html  # only people without e-mail

@@ -62,7 +62,7 @@ def test_managers_see_reach_per_site_with_small_groups_hidden(
     _roster(app, other, "Altrove", 20, accounts=20, invited=20, make_user=make_user)
     manager = make_user("manager", org_id=coop, language="en")
     login(manager)
-    page = client.get("/report/roster")
+    page = client.get("/report/personale")
     assert page.status_code == 200
     html = page.get_data(as_text=True)
     # 12 → 10, 8 → 10, 6 → 5: rounded to 5; 3 and 1 → "fewer than 5".

@@ -72,11 +72,11 @@ def test_a_shared_code_account_not_on_the_roster_waits_for_confirmation(
 
     client.post("/logout", data={})
     login(admin)
-    listing = client.get("/admin/roster/reviews").get_data(as_text=True)
+    listing = client.get("/admin/personale/in-attesa").get_data(as_text=True)
     assert "Sara Sconosciuta" in listing
     with app.app_context():
         user_id = db.session.scalar(select(User.id).where(User.email == "sconosciuta@example.org"))
-    assert client.post(f"/admin/roster/reviews/{user_id}/confirm", data={}).status_code == 302
+    assert client.post(f"/admin/personale/in-attesa/{user_id}/conferma", data={}).status_code == 302
     with app.app_context():
         assert db.session.get(RegistrationReview, user_id) is None
         assert db.session.scalar(
@@ -94,7 +94,7 @@ def test_confirming_can_tie_the_account_to_the_roster_entry_with_the_same_name(
     client.post("/logout", data={})
     _register(client, "luca.personale@example.org", name="Luca Neri")
     login(admin)
-    page = client.get("/admin/roster/reviews").get_data(as_text=True)
+    page = client.get("/admin/personale/in-attesa").get_data(as_text=True)
     assert "luca@girasole.it" in page  # offered as the matching roster entry
     with app.app_context():
         user_id = db.session.scalar(
@@ -103,7 +103,7 @@ def test_confirming_can_tie_the_account_to_the_roster_entry_with_the_same_name(
         entry_id = db.session.scalar(
             select(RosterEntry.id).where(RosterEntry.full_name == "Luca Neri")
         )
-    client.post(f"/admin/roster/reviews/{user_id}/confirm", data={"entry_id": str(entry_id)})
+    client.post(f"/admin/personale/in-attesa/{user_id}/conferma", data={"entry_id": str(entry_id)})
     with app.app_context():
         assert db.session.get(RosterEntry, entry_id).user_id == user_id
 
@@ -117,7 +117,7 @@ def test_rejecting_removes_the_account_and_tells_its_owner(
     login(admin)
     with app.app_context():
         user_id = db.session.scalar(select(User.id).where(User.email == "estraneo@example.org"))
-    client.post(f"/admin/roster/reviews/{user_id}/reject", data={})
+    client.post(f"/admin/personale/in-attesa/{user_id}/respingi", data={})
     with app.app_context():
         user = db.session.get(User, user_id)
         assert not user.active and user.email != "estraneo@example.org"
@@ -134,7 +134,7 @@ def test_rejecting_removes_the_account_and_tells_its_owner(
 
 
 def test_the_admin_can_turn_the_shared_code_off(app, client, admin, coop):
-    response = client.post(f"/admin/roster/{coop}/shared-code", data={"enabled": "0"})
+    response = client.post(f"/admin/personale/{coop}/codice-comune", data={"enabled": "0"})
     assert response.status_code == 302
     client.post("/logout", data={})
     refused = _register(client, "qualcuno@example.org")
@@ -150,7 +150,7 @@ def test_a_personal_code_typed_as_shared_code_points_to_the_letter_page(
     import re
 
     import_roster("Nome e cognome;Cellulare\nAhmed Benali;3331234567\n", coop)
-    html = client.post(f"/admin/roster/{coop}/letters", data={}).get_data(as_text=True)
+    html = client.post(f"/admin/personale/{coop}/lettere", data={}).get_data(as_text=True)
     code = re.search(r'class="letter-code">([A-Z0-9\-]{11})<', html).group(1)
     client.post("/logout", data={})
     response = _register(client, "ahmed@example.org", code=code)
@@ -178,4 +178,4 @@ def test_an_erased_waiting_account_leaves_the_confirmation_list(
         privacy.erase_user(privacy.request_erasure(user), db.session.get(User, admin))
         assert db.session.get(RegistrationReview, user.id) is None
     login(admin)
-    assert "Chi Ci Ripensa" not in client.get("/admin/roster/reviews").get_data(as_text=True)
+    assert "Chi Ci Ripensa" not in client.get("/admin/personale/in-attesa").get_data(as_text=True)
