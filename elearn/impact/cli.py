@@ -43,8 +43,9 @@ def impact_command(
 ) -> None:
     """The impact report for the funder: reach, courses, consultations, Welfare days, labs,
     well-being and literacy change; every count of people rounded, groups under 5 hidden."""
-    if start > end:
-        raise click.BadParameter("--from comes after --to")
+    problem = report.period_problem(start, end)
+    if problem:
+        raise click.BadParameter(problem)
     query = select(Organization)
     if org_slugs:
         query = query.where(Organization.slug.in_(org_slugs))
@@ -55,7 +56,9 @@ def impact_command(
     with force_locale(lang):
         data = report.build([org.id for org in organizations], start, end)
         body = report.to_csv(data).encode("utf-8") if fmt == "csv" else report.to_pdf(data)
-    audit.record("report.impact_export", actor_id=None, detail=f"cli {fmt} {start}..{end}")
+    audit.record(
+        "report.impact_export", actor_id=None, detail=f"cli {fmt} {start:%d/%m/%Y}–{end:%d/%m/%Y}"
+    )
     db.session.commit()
     if output is None and fmt == "csv":
         # Bytes as they are: the CSV's CRLF line ends and BOM survive a redirect to a file.

@@ -417,6 +417,21 @@ def _cell(value: Value, hidden: str) -> object:
     return value
 
 
+# Reports cover the project's years: a date far outside them is a typing slip (and 9999-12-31
+# would overflow the day after the period).
+EARLIEST = date(2000, 1, 1)
+LATEST = date(2099, 12, 31)
+
+
+def period_problem(start: date, end: date) -> str | None:
+    """Why a period cannot be reported on (already translated), or None."""
+    if not (EARLIEST <= start <= LATEST and EARLIEST <= end <= LATEST):
+        return gettext("Choose dates between 2000 and 2099.")
+    if start > end:
+        return gettext("The start of the period comes after its end.")
+    return None
+
+
 def to_csv(report: ImpactReport) -> str:
     """The site's CSV dialect (elearn/csvexport.py): the tables one under the other."""
     hidden = gettext("fewer than %(n)d", n=disclosure.MIN_GROUP)

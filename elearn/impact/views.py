@@ -141,8 +141,9 @@ def _period() -> tuple[date, date]:
         raise PeriodError(
             gettext("Write the dates as YYYY-MM-DD, for example 2026-01-31.")
         ) from None
-    if start > end:
-        raise PeriodError(gettext("The start of the period comes after its end."))
+    problem = impact_report.period_problem(start, end)
+    if problem:
+        raise PeriodError(problem)
     if (end - start).days > MAX_PERIOD_DAYS:
         raise PeriodError(gettext("Choose a period of at most five years."))
     return start, end
@@ -201,7 +202,7 @@ def _download(kind: str) -> Response:
     audit.record(
         "report.impact_export",
         actor_id=current_user.id,
-        detail=f"{kind} org={selected} {start.isoformat()}..{end.isoformat()}",
+        detail=f"{kind} org={selected} {start:%d/%m/%Y}–{end:%d/%m/%Y}",
         remote_addr=request.remote_addr or "",
     )
     db.session.commit()

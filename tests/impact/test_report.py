@@ -278,6 +278,8 @@ def test_groups_under_five_are_hidden_and_do_not_leak_through_the_total(app, cli
         ("from=31-01-2026", "Scrivi le date come AAAA-MM-GG"),
         ("from=2026-03-01&to=2026-01-01", "L&#39;inizio del periodo viene dopo la fine"),
         ("from=2000-01-01&to=2026-01-01", "al massimo cinque anni"),
+        # found by fuzzing: the day after 9999-12-31 overflowed (a 500)
+        ("to=9999-12-31", "Scegli date tra il 2000 e il 2099"),
     ],
 )
 def test_a_wrong_period_gets_a_clear_message(client, login, world, query, message):

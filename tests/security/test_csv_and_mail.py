@@ -29,7 +29,7 @@ FORMULAS = {
     "question": "@SUM(A1:A9) & <b>Tom</b> & Jerry 😀?",
     "other_module": "-2+3+cmd|' /C calc'!A0",
 }
-CHECKED_CSV_ENDPOINTS = {"reports.export", "simulate.loan_csv"}
+CHECKED_CSV_ENDPOINTS = {"reports.export", "simulate.loan_csv", "impact.report_csv"}
 
 
 def _is_number(text: str) -> bool:
@@ -59,6 +59,17 @@ def test_every_csv_export_is_checked() -> None:
         endpoint for endpoint, rule in routes(app, "GET") if rule.endswith((".csv", "csv>"))
     }
     assert csv_endpoints == CHECKED_CSV_ENDPOINTS, "a CSV export is not checked below"
+
+
+def test_the_impact_report_neutralises_formulas_in_names_and_captions() -> None:
+    # The funder's CSV puts cooperative names and captions in cells: typed by admins, so a
+    # name like "=HYPERLINK(...)" must reach the spreadsheet as text (csvexport does it).
+    from elearn.csvexport import csv_sheet_text
+
+    text = csv_sheet_text([["Cooperative", '=HYPERLINK("http://x")'], ["+39 02 1234", 12.5]])
+    rows = [line.split(";") for line in text.lstrip("\ufeff").split("\r\n") if line]
+    assert rows[0][1].startswith("\"'=HYPERLINK")
+    assert rows[1] == ["'+39 02 1234", "12,5"]
 
 
 def _formula_course(tmp_path) -> None:
