@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import axe_violations, demo_login
+from tests.browser.conftest import axe_violations, demo_login, open_menu
 
 pytestmark = pytest.mark.browser
 
@@ -76,6 +76,7 @@ def test_a_worker_writes_a_card_with_live_hints_and_votes_on_a_phone(page, brows
     page = page_
     page.set_viewport_size(PHONE)
     demo_login(page, "lavoratrice@demo.it")
+    open_menu(page)  # on a phone the main menu is folded under "Menu"
     page.get_by_role("link", name="Laboratori", exact=True).click()
     page.get_by_role("link", name="Tempo per la famiglia").first.click()
     page.get_by_label("La tua scheda").press_sequentially("asilo nido troppo caro")

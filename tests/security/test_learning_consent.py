@@ -185,6 +185,10 @@ def scene(app: Flask, make_org, make_user, course: str) -> dict:
                 "table": ["courses", "hardest", "groups", "modules", "weeks"],
                 "simulator": ["loan"],
                 "filename": ["immagine.png"],
+                "media_name": ["immagine.png"],  # deleting a course image: no learning data
+                "plan_id": [1],  # health-fund plans: no learning data (a 404 is fine)
+                "entry_id": [1],
+                "course_id": [1],
                 "token": ["nessuno"],
                 # Roster: a preview and an invitation hold no learning data (a 404 is fine).
                 "import_token": ["nessuno"],
