@@ -12,8 +12,8 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass, field
 from datetime import date
+from html import escape as _html_escape
 from typing import Any
-from xml.sax.saxutils import escape
 
 from flask_babel import gettext
 from sqlalchemy import func, select, union
@@ -445,6 +445,11 @@ def to_csv(report: ImpactReport) -> str:
         rows += [[], [table.caption], list(table.headers)]
         rows += [[row.label] + [_cell(v, hidden) for v in row.values] for row in table.rows]
     return csv_sheet_text(rows)
+
+
+def escape(text: str) -> str:
+    """Text for a reportlab Paragraph (its mini-markup): &, < and > escaped."""
+    return _html_escape(text, quote=False)
 
 
 def to_pdf(report: ImpactReport) -> bytes:

@@ -235,7 +235,7 @@ def _letters_page(letters: list[invitations.Letter], organization: Organization)
         with force_locale(letter.entry.language):
             # The partial is a Jinja template rendered with autoescaping: already safe HTML.
             parts.append(
-                Markup(  # noqa: S704
+                Markup(  # noqa: S704  # nosec B704
                     render_template(
                         "roster/_letter.html",
                         letter=letter,
