@@ -147,6 +147,37 @@ def module_options() -> list[tuple[str, str]]:
     ]
 
 
+@dataclass(frozen=True)
+class ModuleGroup:
+    """One course in the recommended-module picker, with its published modules."""
+
+    label: str
+    language: str
+    options: list[tuple[str, str]]
+
+
+def module_groups(language: str) -> list[ModuleGroup]:
+    """Published modules grouped by course for the manager's picker: the courses in the
+    worker's language first (a worker reads the course in their own language), then the rest."""
+    groups: dict[str, ModuleGroup] = {}
+    rows = db.session.execute(
+        select(Course.slug, Course.title, Course.language, CourseModule.slug, CourseModule.title)
+        .join(CourseModule, CourseModule.course_id == Course.id)
+        .where(
+            Course.published_at.is_not(None),
+            CourseModule.published_version_id.is_not(None),
+            CourseModule.archived.is_(False),
+        )
+        .order_by(Course.title, CourseModule.position)
+    )
+    for c_slug, c_title, c_language, m_slug, m_title in rows:
+        group = groups.setdefault(
+            c_slug, ModuleGroup(f"{c_title} ({c_language.upper()})", c_language, [])
+        )
+        group.options.append((f"{c_slug}/{m_slug}", m_title))
+    return sorted(groups.values(), key=lambda g: (g.language != language, g.label.casefold()))
+
+
 def check_pathway_open(consultation: ConsultationRequest) -> None:
     """A closed case keeps its pathway as it was (ConsultError otherwise)."""
     if consultation.status == "closed":

@@ -346,3 +346,35 @@ def test_the_case_page_shows_shared_simulations_in_words_and_numbers(
     href = shared.split('<a href="', 1)[1].split('"', 1)[0].replace("&amp;", "&")
     opened = client.get(href).get_data(as_text=True)
     assert 'value="10000"' in opened and 'value="7,5"' in opened  # the same numbers
+
+
+def test_the_module_picker_groups_by_course_with_the_workers_language_first(
+    app, client, coops, login, make_request
+):
+    # Before: one flat list, English modules first, no grouping.
+    import re
+
+    from elearn.authoring.services import import_courses
+    from elearn.models import User
+    from elearn.paths import resource_dir
+
+    with app.app_context():
+        import_courses(resource_dir("courses"))
+    request_id = make_request(coops.worker)
+    login(coops.manager)
+
+    def groups() -> list[str]:
+        page = client.get(f"/gestione/richieste/{request_id}").get_data(as_text=True)
+        picker = page.split('name="module"', 1)[1].split("</select>", 1)[0]
+        return re.findall(r'<optgroup label="([^"]+)">', picker)
+
+    for language in ("it", "en"):
+        with app.app_context():
+            db.session.get(User, coops.worker).language = language
+            db.session.commit()
+        labels = groups()
+        tags = [label.rsplit("(", 1)[1].rstrip(")") for label in labels]
+        assert {"IT", "EN"} <= set(tags), labels
+        first_other = tags.index("EN" if language == "it" else "IT")
+        assert set(tags[:first_other]) == {language.upper()}, labels
+        assert language.upper() not in tags[first_other:], labels

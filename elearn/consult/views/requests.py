@@ -296,12 +296,11 @@ def _case_page(consultation: ConsultationRequest, **forms: object) -> str:
     if booking_form.channel.data is None:  # type: ignore[attr-defined]
         booking_form.channel.data = consultation.channel  # type: ignore[attr-defined]
     pathway_form = forms.get("pathway_form") or PathwayForm(formdata=None)
-    pathway_form.module.choices = choices(  # type: ignore[attr-defined]
-        [("", gettext("No module"))] + pathway.module_options()
-    )
+    module_groups = pathway.module_groups(consultation.worker.language or "it")
     return render_template(
         "manage/case.html",
         consultation=consultation,
+        module_groups=module_groups,
         timeline=consultations.timeline(consultation),
         appointment=appointments.current_appointment(consultation.id),
         notes=consultations.read_notes(consultation, current_user, request.remote_addr or ""),
