@@ -6,10 +6,11 @@ import re
 from datetime import date, datetime
 from decimal import ROUND_HALF_EVEN, Decimal, localcontext
 from functools import lru_cache
+from zoneinfo import ZoneInfo
 
 from babel import Locale
 from babel.numbers import get_currency_symbol, get_decimal_symbol, get_group_symbol, parse_pattern
-from flask import Flask, current_app, request, session
+from flask import Flask, current_app, has_app_context, request, session
 from flask_babel import format_date, format_decimal, format_time, get_locale
 from flask_login import current_user
 from jinja2 import pass_context
@@ -18,6 +19,20 @@ from jinja2.runtime import Context
 from elearn.extensions import babel
 from elearn.paths import PACKAGE_DIR
 from elearn.privacy import disclosure
+
+DEFAULT_TIMEZONE = "Europe/Rome"
+
+
+def local_zone() -> ZoneInfo:
+    """The cooperatives' time zone, from the one TIMEZONE setting: the dates pages show, the
+    wall-clock times of slots and Welfare days, "tomorrow", today's date and quiet hours."""
+    name = current_app.config.get("BABEL_DEFAULT_TIMEZONE") if has_app_context() else None
+    return ZoneInfo(name or DEFAULT_TIMEZONE)
+
+
+def local_today() -> date:
+    """Today's date where the cooperatives are."""
+    return datetime.now(local_zone()).date()
 
 
 def select_locale() -> str:

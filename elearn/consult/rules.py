@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo
-
-from flask import current_app, has_app_context
 from flask_babel import lazy_gettext
 from sqlalchemy import select
 
 from elearn.extensions import db
+from elearn.i18n import local_zone  # noqa: F401 (the consult features read it from here)
 from elearn.models import ManagerOrganization, User, UserRole
-
-DEFAULT_TIMEZONE = "Europe/Rome"
 
 TOPIC_LABELS = {
     "budget": lazy_gettext("Household budget"),
@@ -53,13 +49,6 @@ class ConsultError(Exception):
         super().__init__(message)
         self.message = message
         self.field = field
-
-
-def local_zone() -> ZoneInfo:
-    """The time zone of wall-clock times (slots, Welfare days, "tomorrow"): the TIMEZONE
-    setting, the same one the pages display in."""
-    name = current_app.config.get("BABEL_DEFAULT_TIMEZONE") if has_app_context() else None
-    return ZoneInfo(name or DEFAULT_TIMEZONE)
 
 
 def language_of(user: User) -> str:

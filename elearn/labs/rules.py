@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, timedelta
 
 from flask import current_app, has_app_context
 from flask_babel import lazy_gettext, lazy_pgettext
@@ -13,6 +12,7 @@ from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from elearn.extensions import db
+from elearn.i18n import local_today
 from elearn.models import (
     Lab,
     LabOrganization,
@@ -77,8 +77,7 @@ def publish_count(n: int) -> int | None:
 
 
 def today() -> date:
-    zone = ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE") or "Europe/Rome")
-    return datetime.now(zone).date()
+    return local_today()
 
 
 def phase_of(lab: Lab, on: date | None = None) -> str:

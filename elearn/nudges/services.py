@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 
 from elearn.database import dialect_insert
 from elearn.extensions import db
+from elearn.i18n import local_zone
 from elearn.learning.services import course_outline, next_module_slug
 from elearn.models import (
     Course,
@@ -30,7 +31,6 @@ from elearn.models import (
 )
 from elearn.models.base import utcnow
 from elearn.models.progress import TARGET_GROUPS
-from elearn.outbox.quiet_hours import TIMEZONE
 from elearn.outbox.services import enqueue
 from elearn.urls import public_url
 
@@ -149,7 +149,7 @@ def _course_candidate(
 
 def _overdue_steps(now: datetime) -> dict[int, list[int]]:
     """Pathway steps past their due date, not done and not reminded yet, by worker."""
-    today = now.astimezone(TIMEZONE).date()
+    today = now.astimezone(local_zone()).date()
     rows = db.session.execute(
         select(
             PathwayItem.id,

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
-from zoneinfo import ZoneInfo
 
 import holidays
 
+from elearn.i18n import local_zone
+
 FIRST_HOUR = time(8, 0)
 LAST_HOUR = time(20, 0)  # not at 20:00 or later
-TIMEZONE = ZoneInfo("Europe/Rome")
 SUNDAY = 6
 
 
@@ -30,7 +30,7 @@ def is_rest_day(day: date) -> bool:
 
 def is_quiet(moment: datetime) -> bool:
     """Whether a reminder must wait at this moment (an aware datetime)."""
-    local = moment.astimezone(TIMEZONE)
+    local = moment.astimezone(local_zone())
     return is_rest_day(local.date()) or not (FIRST_HOUR <= local.time() < LAST_HOUR)
 
 
@@ -38,8 +38,8 @@ def next_allowed(moment: datetime) -> datetime:
     """`moment` itself when messages may go out then, else 08:00 of the next working day (UTC)."""
     if not is_quiet(moment):
         return moment
-    local = moment.astimezone(TIMEZONE)
+    local = moment.astimezone(local_zone())
     day = local.date() if local.time() < FIRST_HOUR else local.date() + timedelta(days=1)
     while is_rest_day(day):
         day += timedelta(days=1)
-    return datetime.combine(day, FIRST_HOUR, tzinfo=TIMEZONE).astimezone(UTC)
+    return datetime.combine(day, FIRST_HOUR, tzinfo=local_zone()).astimezone(UTC)

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import format_date, get_locale, gettext
@@ -15,7 +14,12 @@ from sqlalchemy import select
 
 from elearn import audit
 from elearn.extensions import db
-from elearn.i18n import format_euros
+
+# The resources' clock: forms and views call `services.local_today()` (tests fix the date here).
+from elearn.i18n import (
+    format_euros,
+    local_today,  # noqa: F401
+)
 from elearn.models import ConsultationRequest, User
 from elearn.models.base import utcnow
 from elearn.models.resources import CoopResource, RequestResourceMap, ResourceProfile
@@ -44,10 +48,6 @@ class ResourcesError(Exception):
         super().__init__(message)
         self.message = message
         self.field = field_name
-
-
-def local_today() -> date:
-    return datetime.now(ZoneInfo(current_app.config.get("TIMEZONE") or "Europe/Rome")).date()
 
 
 def params_dir() -> Path | None:
