@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from wtforms import Field, Form, PasswordField, SelectMultipleField
+from wtforms import EmailField, Field, Form, PasswordField, SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import EqualTo, InputRequired, ValidationError
+from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from elearn.passwords import is_weak
@@ -64,6 +64,33 @@ def choices(
 
 
 LANGUAGE_CHOICES = (("it", "Italiano"), ("en", "English"))
+
+
+def full_name_field() -> StringField:
+    """A person's name and surname as they sign up (registration, invitation)."""
+    return StringField(
+        _l("Name and surname"),
+        validators=[
+            DataRequired(_l("Enter your name.")),
+            Length(max=120, message=_l("Use at most %(max)d characters.")),
+            no_control_chars,
+        ],
+        render_kw={"autocomplete": "name"},
+    )
+
+
+def signup_email_field(description: object = None) -> EmailField:
+    """The e-mail a person will log in with (registration, invitation)."""
+    return EmailField(
+        _l("E-mail"),
+        validators=[
+            InputRequired(_l("Enter your e-mail.")),
+            Length(max=254, message=_l("Use at most %(max)d characters.")),
+            Email(_l("Enter a valid e-mail address."), check_deliverability=False),
+        ],
+        description=description,
+        render_kw={"autocomplete": "email"},
+    )
 
 
 def new_password_field(label: object = None) -> PasswordField:

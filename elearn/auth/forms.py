@@ -5,15 +5,16 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, Email, InputRequired, Length
+from wtforms.validators import InputRequired, Length
 
 from elearn.forms import (
     LANGUAGE_CHOICES,
     PASSWORD_MAX,
     choices,
+    full_name_field,
     new_password_field,
-    no_control_chars,
     repeat_password_field,
+    signup_email_field,
 )
 
 
@@ -37,24 +38,8 @@ class RegisterForm(FlaskForm):
         description=_l("You find it on the WELFARE³ leaflet or at your Social point."),
         render_kw={"autocomplete": "off", "autocapitalize": "characters"},
     )
-    full_name = StringField(
-        _l("Name and surname"),
-        validators=[
-            DataRequired(_l("Enter your name.")),
-            Length(max=120, message=_l("Use at most %(max)d characters.")),
-            no_control_chars,
-        ],
-        render_kw={"autocomplete": "name"},
-    )
-    email = EmailField(
-        _l("E-mail"),
-        validators=[
-            InputRequired(_l("Enter your e-mail.")),
-            Length(max=254, message=_l("Use at most %(max)d characters.")),
-            Email(_l("Enter a valid e-mail address."), check_deliverability=False),
-        ],
-        render_kw={"autocomplete": "email"},
-    )
+    full_name = full_name_field()
+    email = signup_email_field()
     password = new_password_field(_l("Password"))
     password_again = repeat_password_field("password")
     language = SelectField(

@@ -5,15 +5,16 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import EmailField, IntegerField, SelectField, StringField
-from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
+from wtforms import IntegerField, SelectField, StringField
+from wtforms.validators import InputRequired, Length, Optional
 
 from elearn.forms import (
     LANGUAGE_CHOICES,
     choices,
+    full_name_field,
     new_password_field,
-    no_control_chars,
     repeat_password_field,
+    signup_email_field,
 )
 
 
@@ -33,25 +34,8 @@ class ImportForm(FlaskForm):
 
 
 class AcceptInvitationForm(FlaskForm):
-    full_name = StringField(
-        _l("Name and surname"),
-        validators=[
-            DataRequired(_l("Enter your name.")),
-            Length(max=120, message=_l("Use at most %(max)d characters.")),
-            no_control_chars,
-        ],
-        render_kw={"autocomplete": "name"},
-    )
-    email = EmailField(
-        _l("E-mail"),
-        validators=[
-            InputRequired(_l("Enter your e-mail.")),
-            Length(max=254, message=_l("Use at most %(max)d characters.")),
-            Email(_l("Enter a valid e-mail address."), check_deliverability=False),
-        ],
-        description=_l("You will log in with it. A personal address is fine too."),
-        render_kw={"autocomplete": "email"},
-    )
+    full_name = full_name_field()
+    email = signup_email_field(_l("You will log in with it. A personal address is fine too."))
     password = new_password_field(_l("Password"))
     password_again = repeat_password_field("password")
     language = SelectField(_l("Language"), choices=choices(LANGUAGE_CHOICES), default="it")
