@@ -88,3 +88,16 @@ def test_one_saved_scenario_is_counted_in_the_singular(app, client, make_user, l
     text = visible_text(client.get("/simulatori/scenari").get_data(as_text=True))
     assert re.search(r"Hai salvato 1 scenario su \d+", text)
     assert not re.search(r"\b1 scenari\b", text)
+
+
+def test_the_free_slots_to_book_show_the_day_in_full(
+    app, client, coops, login, make_request, make_slot
+):
+    from datetime import UTC, datetime
+
+    request_id = make_request(coops.worker)
+    make_slot(coops.point_a, coops.manager, datetime(2099, 12, 3, 9, 0, tzinfo=UTC))
+    login(coops.manager)
+    page = client.get(f"/gestione/richieste/{request_id}").get_data(as_text=True)
+    option = re.search(r'<select[^>]*name="slot".*?</select>', page, flags=re.S).group(0)
+    assert "giovedì 3 dicembre 2099, 10:00" in html.unescape(option)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
-from flask_babel import format_datetime, get_locale, gettext
+from flask_babel import get_locale, gettext
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -35,6 +35,7 @@ from elearn.consult.views.common import (
     worker_only,
 )
 from elearn.forms import choices
+from elearn.i18n import format_when
 from elearn.models import ConsultationRequest
 from elearn.outbox.services import deliver_inline_if_configured
 from elearn.resources import services as resources
@@ -287,7 +288,8 @@ def _case_page(consultation: ConsultationRequest, **forms: object) -> str:
         [
             (
                 slot.id,
-                f"{format_datetime(slot.starts_at, 'EEE d MMM, HH:mm')} · "
+                # A day chosen on its own: the long form ("giovedì 3 dicembre 2026, 10:00").
+                f"{format_when(slot.starts_at, 'long')} · "
                 f"{slot.social_point.name} · {slot.manager.full_name}",
             )
             for slot in appointments.free_slots_for(consultation)
