@@ -11,6 +11,7 @@ from flask_babel import get_locale, gettext, lazy_gettext
 from elearn.extensions import db
 from elearn.labs.services import current_labs_for_worker, has_open_lab
 from elearn.models import Role, User
+from elearn.roster.views import open_while_waiting, waiting_for_confirmation
 
 
 @dataclass
@@ -146,19 +147,25 @@ def main_menu(user: User | None, current_endpoint: str | None) -> list[MenuItem]
     signed_in = user is not None and user.is_authenticated
     roles = frozenset(user.roles) if signed_in else frozenset()
     labs = signed_in and "labs.index" in current_app.view_functions and _shows_labs(user)
-    key = (roles, labs, str(get_locale()), current_endpoint, request.script_root)
+    # A shared-code account waiting for confirmation: only the pages it may open (no dead links).
+    waiting = signed_in and waiting_for_confirmation()
+    key = (roles, labs, waiting, str(get_locale()), current_endpoint, request.script_root)
     menu = _MENUS.get(key)
     if menu is None:
         if len(_MENUS) > 1000:
             _MENUS.clear()
-        menu = _MENUS[key] = _build_menu(user, current_endpoint, labs)
+        menu = _MENUS[key] = _build_menu(user, current_endpoint, labs, waiting)
     return menu
 
 
-def _build_menu(user: User | None, current_endpoint: str | None, labs: bool) -> list[MenuItem]:
+def _build_menu(
+    user: User | None, current_endpoint: str | None, labs: bool, waiting: bool = False
+) -> list[MenuItem]:
     items = []
     for endpoint, label, roles in MENU:
         if endpoint not in current_app.view_functions:
+            continue
+        if waiting and not open_while_waiting(endpoint):
             continue
         if roles and (user is None or not user.is_authenticated or not user.has_role(*roles)):
             continue

@@ -423,21 +423,30 @@ _OPEN_PREFIXES = ("auth.", "privacy.", "simulate.")
 _CONFIRMED = "roster_confirmed"
 
 
-@bp.before_app_request
-def _hold_unconfirmed() -> Response | None:
-    endpoint = request.endpoint or ""
+def open_while_waiting(endpoint: str) -> bool:
+    """Whether a page is open to a person waiting for confirmation (the menu shows only these)."""
+    return endpoint in _OPEN_WHILE_WAITING or endpoint.startswith(_OPEN_PREFIXES)
+
+
+def waiting_for_confirmation() -> bool:
+    """Whether the signed-in person is a worker whose shared-code account waits for confirmation."""
     if (
         not current_user.is_authenticated
-        or endpoint in _OPEN_WHILE_WAITING
-        or endpoint.startswith(_OPEN_PREFIXES)
         or session.get(_CONFIRMED) == current_user.id
         or not current_user.has_role("worker")
         or current_user.has_role("trainer", "manager", "admin")
     ):
-        return None
+        return False
     if invitations.waiting(current_user.id) is None:
         # Confirmation is never undone: no need to ask the database again during this login.
         session[_CONFIRMED] = current_user.id
+        return False
+    return True
+
+
+@bp.before_app_request
+def _hold_unconfirmed() -> Response | None:
+    if open_while_waiting(request.endpoint or "") or not waiting_for_confirmation():
         return None
     return redirect(url_for("roster.waiting"))
 
