@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from flask_babel import force_locale, format_date, format_time, gettext
+from flask_babel import force_locale, gettext
 from icalendar import Calendar, Event
 
 from elearn.consult.rules import language_of, local_zone, managers_of
+from elearn.i18n import format_when
 from elearn.models import (
     Appointment,
     ConsultationRequest,
@@ -89,8 +90,19 @@ def welfare_day_ics(event: WelfareDay) -> bytes:
 
 
 def long_when(value: datetime) -> str:
-    """A day and time people read easily, in local time: "giovedì 26 novembre 2026, 10:00"."""
-    return f"{format_date(value, 'full')}, {format_time(value, 'short')}"
+    """A day and time people read easily, in local time: "giovedì 26 novembre 2026, 10:00"
+    (the site's one long format, elearn/i18n.py)."""
+    return format_when(value, "long")
+
+
+def _appointment_words(worker: User, appointment: Appointment) -> dict[str, str]:
+    """What every e-mail about an appointment fills in: the name, when, where, the request."""
+    return {
+        "name": worker.first_name,
+        "when": long_when(appointment.starts_at),
+        "where": appointment.location,
+        "link": public_url("consult.request_detail", request_id=appointment.request_id),
+    }
 
 
 def _send_appointment(worker: User, appointment: Appointment, subject: str, body: str) -> None:
@@ -110,10 +122,7 @@ def mail_appointment_booked(appointment: Appointment, worker: User) -> None:
             "Hello %(name)s,\n\nyour meeting with the Welfare Manager is booked:\n"
             "%(when)s\n%(where)s\n\nThe calendar file attached adds it to your phone.\n"
             "If you cannot come, open your request and ask to move it:\n%(link)s\n",
-            name=worker.first_name,
-            when=long_when(appointment.starts_at),
-            where=appointment.location,
-            link=public_url("consult.request_detail", request_id=appointment.request_id),
+            **_appointment_words(worker, appointment),
         )
         _send_appointment(
             worker, appointment, gettext("Your appointment with the Welfare Manager"), body
@@ -129,9 +138,7 @@ def mail_appointment_cancelled(appointment: Appointment, worker: User) -> None:
             gettext(
                 "Hello %(name)s,\n\nthe meeting of %(when)s was cancelled. The Welfare Manager "
                 "will propose another time:\n%(link)s\n",
-                name=worker.first_name,
-                when=long_when(appointment.starts_at),
-                link=public_url("consult.request_detail", request_id=appointment.request_id),
+                **_appointment_words(worker, appointment),
             ),
         )
 
@@ -146,10 +153,7 @@ def mail_appointment_reminder(appointment: Appointment) -> None:
             gettext(
                 "Hello %(name)s,\n\na reminder of your meeting with the Welfare Manager:\n"
                 "%(when)s\n%(where)s\n\nIf you cannot come, tell us here:\n%(link)s\n",
-                name=worker.first_name,
-                when=long_when(appointment.starts_at),
-                where=appointment.location,
-                link=public_url("consult.request_detail", request_id=appointment.request_id),
+                **_appointment_words(worker, appointment),
             ),
         )
 

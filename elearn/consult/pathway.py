@@ -10,8 +10,7 @@ from flask import current_app, url_for
 from flask_babel import gettext
 from sqlalchemy import select
 
-from elearn import audit
-from elearn.consult.rules import ConsultError
+from elearn.consult.rules import ConsultError, record_case_step
 from elearn.extensions import db
 from elearn.learning.services import catalogue
 from elearn.models import (
@@ -129,21 +128,31 @@ def tick_action(worker_id: int, item_id: int, done: bool) -> bool:
 # --- the pathway in the case file (manager) ------------------------------------------------------
 
 
+def _published_modules() -> list[tuple[str, str, str, str, str]]:
+    """(course slug, course title, course language, module slug, module title) of every
+    published, visible module, by course title and module position."""
+    return [
+        tuple(row)
+        for row in db.session.execute(
+            select(
+                Course.slug, Course.title, Course.language, CourseModule.slug, CourseModule.title
+            )
+            .join(CourseModule, CourseModule.course_id == Course.id)
+            .where(
+                Course.published_at.is_not(None),
+                CourseModule.published_version_id.is_not(None),
+                CourseModule.archived.is_(False),
+            )
+            .order_by(Course.title, CourseModule.position)
+        )
+    ]
+
+
 def module_options() -> list[tuple[str, str]]:
     """Published, visible modules as ("course/module", "Course – Module") pairs."""
-    rows = db.session.execute(
-        select(Course.slug, Course.title, CourseModule.slug, CourseModule.title)
-        .join(CourseModule, CourseModule.course_id == Course.id)
-        .where(
-            Course.published_at.is_not(None),
-            CourseModule.published_version_id.is_not(None),
-            CourseModule.archived.is_(False),
-        )
-        .order_by(Course.title, CourseModule.position)
-    )
     return [
         (f"{c_slug}/{m_slug}", f"{c_title} – {m_title}")
-        for c_slug, c_title, m_slug, m_title in rows
+        for c_slug, c_title, _language, m_slug, m_title in _published_modules()
     ]
 
 
@@ -160,17 +169,7 @@ def module_groups(language: str) -> list[ModuleGroup]:
     """Published modules grouped by course for the manager's picker: the courses in the
     worker's language first (a worker reads the course in their own language), then the rest."""
     groups: dict[str, ModuleGroup] = {}
-    rows = db.session.execute(
-        select(Course.slug, Course.title, Course.language, CourseModule.slug, CourseModule.title)
-        .join(CourseModule, CourseModule.course_id == Course.id)
-        .where(
-            Course.published_at.is_not(None),
-            CourseModule.published_version_id.is_not(None),
-            CourseModule.archived.is_(False),
-        )
-        .order_by(Course.title, CourseModule.position)
-    )
-    for c_slug, c_title, c_language, m_slug, m_title in rows:
+    for c_slug, c_title, c_language, m_slug, m_title in _published_modules():
         group = groups.setdefault(
             c_slug, ModuleGroup(f"{c_title} ({c_language.upper()})", c_language, [])
         )
@@ -210,12 +209,7 @@ def add_pathway_item(
     db.session.add(item)
     consultation.touch()
     db.session.flush()
-    audit.record(
-        "pathway.add",
-        actor_id=manager.id,
-        subject_user_id=consultation.worker_id,
-        detail=f"request={consultation.id} {_pathway_detail(item)}",
-    )
+    record_case_step("pathway.add", consultation, manager, _pathway_detail(item))
     db.session.commit()
     return item
 
@@ -236,12 +230,7 @@ def delete_pathway_item(consultation: ConsultationRequest, item_id: int, manager
     )
     if item is None:
         return False
-    audit.record(
-        "pathway.delete",
-        actor_id=manager.id,
-        subject_user_id=consultation.worker_id,
-        detail=f"request={consultation.id} {_pathway_detail(item)}",
-    )
+    record_case_step("pathway.delete", consultation, manager, _pathway_detail(item))
     db.session.delete(item)
     consultation.touch()
     db.session.commit()

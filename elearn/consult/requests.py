@@ -10,10 +10,9 @@ from typing import Any
 from flask_babel import format_timedelta, gettext
 from sqlalchemy import select
 
-from elearn import audit
 from elearn.consult.appointments import appointments_of, cancel_booked, current_appointment
 from elearn.consult.mail import mail_new_message, mail_staff
-from elearn.consult.rules import ConsultError, managed_org_ids, managers_of
+from elearn.consult.rules import ConsultError, managed_org_ids, managers_of, record_case_step
 from elearn.extensions import db
 from elearn.learning.services import published_course
 from elearn.models import (
@@ -398,12 +397,7 @@ def assign(consultation: ConsultationRequest, manager_id: int | None, actor: Use
         raise ConsultError(gettext("Choose a Welfare Manager of this organization."), "manager")
     consultation.assigned_manager_id = manager_id
     consultation.touch()
-    audit.record(
-        "consultation.assign",
-        actor_id=actor.id,
-        subject_user_id=consultation.worker_id,
-        detail=f"request={consultation.id} manager={manager_id}",
-    )
+    record_case_step("consultation.assign", consultation, actor, f"manager={manager_id}")
     db.session.commit()
 
 
@@ -437,25 +431,14 @@ def read_notes(
             .order_by(CaseNote.created_at, CaseNote.id)
         )
     )
-    audit.record(
-        "case_notes.read",
-        actor_id=manager.id,
-        subject_user_id=consultation.worker_id,
-        detail=f"request={consultation.id} notes={len(notes)}",
-        remote_addr=remote_addr,
-    )
+    record_case_step("case_notes.read", consultation, manager, f"notes={len(notes)}", remote_addr)
     db.session.commit()
     return notes
 
 
 def add_note(consultation: ConsultationRequest, manager: User, body: str) -> None:
     db.session.add(CaseNote(request_id=consultation.id, author_id=manager.id, body=body.strip()))
-    audit.record(
-        "case_notes.write",
-        actor_id=manager.id,
-        subject_user_id=consultation.worker_id,
-        detail=f"request={consultation.id}",
-    )
+    record_case_step("case_notes.write", consultation, manager)
     db.session.commit()
 
 
@@ -465,12 +448,7 @@ def close_case(consultation: ConsultationRequest, outcome: str, manager: User) -
     consultation.outcome = outcome.strip()
     consultation.closed_at = utcnow()
     consultation.touch()
-    audit.record(
-        "consultation.close",
-        actor_id=manager.id,
-        subject_user_id=consultation.worker_id,
-        detail=f"request={consultation.id}",
-    )
+    record_case_step("consultation.close", consultation, manager)
     db.session.commit()
 
 
@@ -481,10 +459,5 @@ def reopen_case(consultation: ConsultationRequest, manager: User) -> None:
     consultation.closed_at = None
     consultation.cancelled_by_worker = False
     consultation.touch()
-    audit.record(
-        "consultation.reopen",
-        actor_id=manager.id,
-        subject_user_id=consultation.worker_id,
-        detail=f"request={consultation.id}",
-    )
+    record_case_step("consultation.reopen", consultation, manager)
     db.session.commit()

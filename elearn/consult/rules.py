@@ -5,9 +5,10 @@ from __future__ import annotations
 from flask_babel import lazy_gettext
 from sqlalchemy import select
 
+from elearn import audit
 from elearn.extensions import db
 from elearn.i18n import local_zone  # noqa: F401 (the consult features read it from here)
-from elearn.models import ManagerOrganization, User, UserRole
+from elearn.models import ConsultationRequest, ManagerOrganization, User, UserRole
 
 TOPIC_LABELS = {
     "budget": lazy_gettext("Household budget"),
@@ -74,4 +75,21 @@ def managers_of(organization_id: int) -> list[User]:
             )
             .order_by(User.full_name)
         )
+    )
+
+
+def record_case_step(
+    action: str,
+    consultation: ConsultationRequest,
+    actor: User,
+    what: str = "",
+    remote_addr: str = "",
+) -> None:
+    """A manager's step on a case, in the audit log: who, about which worker, on which request."""
+    audit.record(
+        action,
+        actor_id=actor.id,
+        subject_user_id=consultation.worker_id,
+        detail=f"request={consultation.id} {what}".rstrip(),
+        remote_addr=remote_addr,
     )

@@ -11,16 +11,17 @@ from rapidfuzz import fuzz, process, utils
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 
-from elearn import audit
 from elearn.extensions import db
 from elearn.labs.rules import (
     MAX_CARDS_PER_PERSON,
     SIMILAR_MIN_CHARS,
     SIMILAR_SCORE,
     LabError,
-    is_participant,
-    phase_of,
     publish_count,
+    record_lab_step,
+    require_on_board,
+    require_participant,
+    require_phase,
 )
 from elearn.models import (
     Lab,
@@ -121,12 +122,16 @@ def detail_messages(codes: list[str]) -> list[str]:
 # --- cards ---------------------------------------------------------------------------------
 
 
-def _clean_text(text: str) -> str:
+def _card_text(text: str) -> str:
+    """A card's text as it may go on the board (typed on the site or copied from paper)."""
     text = " ".join(part for part in text.replace("\r\n", "\n").split(" ") if part).strip()
     if not text:
         raise LabError(gettext("Write a few words."), "text")
     if len(text) > CARD_TEXT_MAX:
         raise LabError(gettext("Use at most %(n)d characters.", n=CARD_TEXT_MAX), "text")
+    blocking = [code for code in personal_details(text) if code in BLOCKING_DETAILS]
+    if blocking:
+        raise LabError(" ".join(detail_messages(blocking)), "text")
     return text
 
 
@@ -154,14 +159,11 @@ def similar_cards(lab: Lab, text: str, limit: int = 3, exclude: int | None = Non
 
 
 def add_card(lab: Lab, worker: User, *, kind: str, topic: str, text: str, signed: bool) -> LabCard:
-    if not is_participant(worker, lab):
-        raise LabError(gettext("This lab is for the workers of other cooperatives."))
-    if phase_of(lab) != "collect":
-        raise LabError(gettext("Cards can be written only while the lab is collecting them."))
-    text = _clean_text(text)
-    blocking = [code for code in personal_details(text) if code in BLOCKING_DETAILS]
-    if blocking:
-        raise LabError(" ".join(detail_messages(blocking)), "text")
+    require_participant(worker, lab)
+    require_phase(
+        lab, ("collect",), gettext("Cards can be written only while the lab is collecting them.")
+    )
+    text = _card_text(text)
     written = db.session.scalar(
         select(func.count(LabCard.id)).where(
             LabCard.lab_id == lab.id, LabCard.author_id == worker.id
@@ -192,12 +194,10 @@ def add_paper_card(
     remote_addr: str = "",
 ) -> LabCard:
     """A card collected on paper (Social point, Welfare day), typed in by the facilitator."""
-    if phase_of(lab) not in ("collect", "merge"):
-        raise LabError(gettext("Paper cards can be added while collecting and merging."))
-    text = _clean_text(text)
-    blocking = [code for code in personal_details(text) if code in BLOCKING_DETAILS]
-    if blocking:
-        raise LabError(" ".join(detail_messages(blocking)), "text")
+    require_phase(
+        lab, ("collect", "merge"), gettext("Paper cards can be added while collecting and merging.")
+    )
+    text = _card_text(text)
     if not 1 <= people <= 500:
         raise LabError(gettext("Write how many people wrote it, from 1 to 500."), "people")
     reason = reason.strip()
@@ -213,11 +213,11 @@ def add_paper_card(
     )
     db.session.add(card)
     db.session.flush()
-    audit.record(
+    record_lab_step(
         "labs.paper_card",
-        actor_id=manager.id,
-        detail=f"lab {lab.id} card {card.id} ({people} people): {reason}",
-        remote_addr=remote_addr,
+        manager,
+        f"lab {lab.id} card {card.id} ({people} people): {reason}",
+        remote_addr,
     )
     db.session.commit()
     return card
@@ -228,10 +228,10 @@ def card_in_lab(lab: Lab, card_id: int) -> LabCard | None:
 
 
 def set_support(lab: Lab, card: LabCard, worker: User, supports: bool) -> None:
-    if phase_of(lab) not in ("collect", "merge"):
-        raise LabError(gettext("Cards can be supported only before the vote."))
-    if card.status != "visible":
-        raise LabError(gettext("This card is no longer on the board."))
+    require_phase(
+        lab, ("collect", "merge"), gettext("Cards can be supported only before the vote.")
+    )
+    require_on_board(card)
     if card.author_id == worker.id:
         raise LabError(gettext("This is your own card: it already counts you."))
     existing = db.session.scalar(
@@ -347,8 +347,7 @@ def merge_cards(
     lab: Lab, source: LabCard, target: LabCard, manager: User, *, remote_addr: str = ""
 ) -> None:
     """Fold `source` into `target`: its author and supporters become supporters of `target`."""
-    if phase_of(lab) not in ("collect", "merge"):
-        raise LabError(gettext("Cards can be merged only before the vote."))
+    require_phase(lab, ("collect", "merge"), gettext("Cards can be merged only before the vote."))
     if source.id == target.id:
         raise LabError(gettext("Choose another card to merge with."), "target")
     if source.status != "visible" or target.status != "visible":
@@ -369,11 +368,8 @@ def merge_cards(
     source.merged_into_id = target.id
     source.moderated_by_id = manager.id
     source.moderated_at = utcnow()
-    audit.record(
-        "labs.merge",
-        actor_id=manager.id,
-        detail=f"lab {lab.id}: card {source.id} into {target.id}",
-        remote_addr=remote_addr,
+    record_lab_step(
+        "labs.merge", manager, f"lab {lab.id}: card {source.id} into {target.id}", remote_addr
     )
     try:
         db.session.commit()
@@ -397,12 +393,7 @@ def hide_card(
     # Votes on a hidden card would count for nothing: give the dots back.
     db.session.execute(delete(LabVote).where(LabVote.card_id == card.id))
     # No subject_user_id: the audit log must not tie a pseudonymous card to its author.
-    audit.record(
-        "labs.hide",
-        actor_id=manager.id,
-        detail=f"lab {lab.id} card {card.id}: {reason}",
-        remote_addr=remote_addr,
-    )
+    record_lab_step("labs.hide", manager, f"lab {lab.id} card {card.id}: {reason}", remote_addr)
     db.session.commit()
 
 

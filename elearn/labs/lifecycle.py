@@ -7,9 +7,15 @@ from datetime import date, timedelta
 from flask_babel import gettext
 from sqlalchemy import select
 
-from elearn import audit
 from elearn.extensions import db
-from elearn.labs.rules import LabError, next_phase, phase_of, today
+from elearn.labs.rules import (
+    LabError,
+    next_phase,
+    record_lab_step,
+    require_on_board,
+    require_phase,
+    today,
+)
 from elearn.models import (
     Lab,
     LabCard,
@@ -39,12 +45,7 @@ def advance_phase(lab: Lab, manager: User, *, remote_addr: str = "") -> str:
     for name in order[order.index(attribute) + 1 :]:
         if getattr(lab, name) <= now:  # would jump past the phase just started
             setattr(lab, name, now + timedelta(days=1))
-    audit.record(
-        "labs.phase",
-        actor_id=manager.id,
-        detail=f"lab {lab.id}: {following}",
-        remote_addr=remote_addr,
-    )
+    record_lab_step("labs.phase", manager, f"lab {lab.id}: {following}", remote_addr)
     db.session.commit()
     return following
 
@@ -89,11 +90,11 @@ def create_lab(
     )
     db.session.add(lab)
     db.session.flush()
-    audit.record(
+    record_lab_step(
         "labs.created",
-        actor_id=manager.id,
-        detail=f"lab {lab.id} for organizations {sorted(set(organization_ids))}",
-        remote_addr=remote_addr,
+        manager,
+        f"lab {lab.id} for organizations {sorted(set(organization_ids))}",
+        remote_addr,
     )
     db.session.commit()
     return lab
@@ -105,10 +106,8 @@ def create_lab(
 def set_outcome(
     lab: Lab, card: LabCard, manager: User, *, kind: str, text: str, remote_addr: str = ""
 ) -> LabOutcome:
-    if phase_of(lab) != "outcome":
-        raise LabError(gettext("Outcomes are written after the vote has closed."))
-    if card.status != "visible":
-        raise LabError(gettext("This card is no longer on the board."))
+    require_phase(lab, ("outcome",), gettext("Outcomes are written after the vote has closed."))
+    require_on_board(card)
     text = text.strip()
     if not text:
         raise LabError(gettext("Write what will be done, or why it is not possible."), "text")
@@ -119,11 +118,6 @@ def set_outcome(
     outcome.kind, outcome.text = kind, text
     outcome.written_by_id = manager.id
     outcome.updated_at = utcnow()
-    audit.record(
-        "labs.outcome",
-        actor_id=manager.id,
-        detail=f"lab {lab.id} card {card.id}: {kind}",
-        remote_addr=remote_addr,
-    )
+    record_lab_step("labs.outcome", manager, f"lab {lab.id} card {card.id}: {kind}", remote_addr)
     db.session.commit()
     return outcome

@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from flask import current_app, has_app_context
-from flask_babel import lazy_gettext, lazy_pgettext
+from flask_babel import gettext, lazy_gettext, lazy_pgettext
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
+from elearn import audit
 from elearn.extensions import db
 from elearn.i18n import local_today
 from elearn.models import (
     Lab,
+    LabCard,
     LabOrganization,
     User,
 )
@@ -90,6 +93,17 @@ def phase_of(lab: Lab, on: date | None = None) -> str:
     return current
 
 
+def require_phase(lab: Lab, phases: tuple[str, ...], refusal: str) -> None:
+    """LabError(`refusal`) unless the lab is in one of `phases` today."""
+    if phase_of(lab) not in phases:
+        raise LabError(refusal)
+
+
+def require_on_board(card: LabCard) -> None:
+    if card.status != "visible":
+        raise LabError(gettext("This card is no longer on the board."))
+
+
 def next_phase(lab: Lab) -> str | None:
     index = PHASES.index(phase_of(lab))
     return PHASES[index + 1] if index + 1 < len(PHASES) else None
@@ -111,27 +125,33 @@ def is_participant(user: User, lab: Lab) -> bool:
     )
 
 
+def require_participant(user: User, lab: Lab) -> None:
+    if not is_participant(user, lab):
+        raise LabError(gettext("This lab is for the workers of other cooperatives."))
+
+
 def is_facilitator(user: User, lab: Lab) -> bool:
     """A manager facilitates a lab when they follow every cooperative taking part in it."""
     managed = {org.id for org in user.managed_organizations}
     return user.has_role("manager") and bool(managed) and _lab_org_ids(lab.id) <= managed
 
 
-def lab_for_participant(user: User, lab_id: int) -> Lab | None:
+def _lab_if(user: User, lab_id: int, *may: Callable[[User, Lab], bool]) -> Lab | None:
+    """The lab, when one of the checks `may` lets the person reach it (the object-level check)."""
     lab = db.session.get(Lab, lab_id)
-    return lab if lab is not None and is_participant(user, lab) else None
+    return lab if lab is not None and any(check(user, lab) for check in may) else None
+
+
+def lab_for_participant(user: User, lab_id: int) -> Lab | None:
+    return _lab_if(user, lab_id, is_participant)
 
 
 def lab_for_facilitator(user: User, lab_id: int) -> Lab | None:
-    lab = db.session.get(Lab, lab_id)
-    return lab if lab is not None and is_facilitator(user, lab) else None
+    return _lab_if(user, lab_id, is_facilitator)
 
 
 def lab_for_viewer(user: User, lab_id: int) -> Lab | None:
-    lab = db.session.get(Lab, lab_id)
-    if lab is None or not (is_participant(user, lab) or is_facilitator(user, lab)):
-        return None
-    return lab
+    return _lab_if(user, lab_id, is_participant, is_facilitator)
 
 
 def labs_for_worker(user: User) -> list[Lab]:
@@ -204,6 +224,12 @@ def _forget_current_labs(session: Session, flush_context: object, instances: obj
 def has_open_lab(user: User) -> bool:
     """Whether the worker's menu shows "Labs"."""
     return bool(current_labs_for_worker(user))
+
+
+def record_lab_step(action: str, manager: User, detail: str, remote_addr: str = "") -> None:
+    """A facilitator's step on a lab, in the audit log. No subject: the log must not tie a
+    pseudonymous card to its author."""
+    audit.record(action, actor_id=manager.id, detail=detail, remote_addr=remote_addr)
 
 
 def phase_summary(lab: Lab) -> list[tuple[str, str, date | None, bool]]:

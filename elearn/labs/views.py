@@ -7,7 +7,7 @@ from flask_babel import gettext
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from elearn.forms import choices
+from elearn.forms import choices, show_on_form
 from elearn.labs import services
 from elearn.labs.forms import (
     ActionForm,
@@ -116,8 +116,7 @@ def new_lab() -> str | Response | tuple[str, int]:
                 remote_addr=_remote(),
             )
         except services.LabError as error:
-            target = getattr(form, error.field or "title")
-            target.errors = [*target.errors, error.message]
+            show_on_form(form, error, "title")
         else:
             flash(gettext("The lab is open."), "success")
             return redirect(url_for("labs.facilitate", lab_id=lab.id))
@@ -191,8 +190,7 @@ def add_card(lab_id: int) -> str | Response | tuple[str, int]:
             signed=bool(form.signed.data),
         )
     except services.LabError as error:
-        target = getattr(form, error.field or "text")
-        target.errors = [*target.errors, error.message]
+        show_on_form(form, error, "text")
         return _lab_page(lab, form, 422)
     flash(gettext("Thank you: your card is on the board."), "success")
     return redirect(url_for("labs.lab", lab_id=lab.id) + "#board")
@@ -369,8 +367,7 @@ def add_paper_card(lab_id: int) -> Response | tuple[str, int]:
                 remote_addr=_remote(),
             )
         except services.LabError as error:
-            target = getattr(form, error.field or "text")
-            target.errors = [*target.errors, error.message]
+            show_on_form(form, error, "text")
         else:
             flash(gettext("Paper card added."), "success")
             return redirect(url_for("labs.facilitate", lab_id=lab.id) + "#paper")

@@ -9,7 +9,13 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 
 from elearn.extensions import db
-from elearn.labs.rules import LabError, is_participant, phase_of, publish_count
+from elearn.labs.rules import (
+    LabError,
+    phase_of,
+    publish_count,
+    require_participant,
+    require_phase,
+)
 from elearn.models import (
     Lab,
     LabCard,
@@ -48,10 +54,8 @@ def parse_dots(form: dict[str, str]) -> dict[int, int]:
 
 def save_dots(lab: Lab, worker: User, allocation: dict[int, int]) -> None:
     """Replace the worker's dots in one go, within the lab's limits."""
-    if not is_participant(worker, lab):
-        raise LabError(gettext("This lab is for the workers of other cooperatives."))
-    if phase_of(lab) != "vote":
-        raise LabError(gettext("The vote is not open."))
+    require_participant(worker, lab)
+    require_phase(lab, ("vote",), gettext("The vote is not open."))
     allocation = {card_id: dots for card_id, dots in allocation.items() if dots}
     votable = set(
         db.session.scalars(

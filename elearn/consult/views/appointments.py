@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext, ngettext
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -15,13 +15,15 @@ from elearn.consult.rules import local_zone
 from elearn.consult.views.common import (
     case_or_404,
     checked,
+    found_or_404,
     manager_bp,
     manager_only,
     slot_or_404,
     to_case,
 )
 from elearn.consult.views.requests import _case_page
-from elearn.forms import choices
+from elearn.forms import choices, show_on_form
+from elearn.models import Appointment, ConsultationRequest
 from elearn.models.base import utcnow
 from elearn.outbox.services import deliver_inline_if_configured
 
@@ -35,7 +37,7 @@ def book(request_id: int) -> str | Response | tuple[str, int]:
         try:
             appointments.book_slot(consultation, form.slot.data, form.channel.data, current_user)
         except rules.ConsultError as error:
-            form.slot.errors = [error.message]
+            show_on_form(form, error, "slot")
         else:
             deliver_inline_if_configured()
             flash(gettext("Appointment booked. The worker gets an e-mail with it."), "success")
@@ -44,13 +46,18 @@ def book(request_id: int) -> str | Response | tuple[str, int]:
     return _case_page(consultation, booking_form=form), 409 if form.slot.errors else 422
 
 
+def _appointment_or_404(
+    request_id: int, appointment_id: int
+) -> tuple[ConsultationRequest, Appointment]:
+    """A case the manager follows and one of its appointments (404 for anything else)."""
+    consultation = case_or_404(request_id)
+    return consultation, found_or_404(appointments.get_appointment(consultation, appointment_id))
+
+
 @manager_bp.post("/richieste/<int:request_id>/appuntamenti/<int:appointment_id>/annulla")
 @manager_only
 def cancel_appointment(request_id: int, appointment_id: int) -> Response:
-    consultation = case_or_404(request_id)
-    appointment = appointments.get_appointment(consultation, appointment_id)
-    if appointment is None:
-        abort(404)
+    consultation, appointment = _appointment_or_404(request_id, appointment_id)
     checked()
     try:
         appointments.cancel_appointment(appointment, current_user)
@@ -65,10 +72,7 @@ def cancel_appointment(request_id: int, appointment_id: int) -> Response:
 @manager_bp.post("/richieste/<int:request_id>/appuntamenti/<int:appointment_id>/svolto")
 @manager_only
 def appointment_held(request_id: int, appointment_id: int) -> Response:
-    consultation = case_or_404(request_id)
-    appointment = appointments.get_appointment(consultation, appointment_id)
-    if appointment is None:
-        abort(404)
+    consultation, appointment = _appointment_or_404(request_id, appointment_id)
     checked()
     try:
         appointments.mark_held(appointment)
@@ -132,8 +136,7 @@ def create_slots() -> str | Response | tuple[str, int]:
                 weeks=form.weeks.data,
             )
         except rules.ConsultError as error:
-            target = getattr(form, error.field or "day")
-            target.errors = [*target.errors, error.message]
+            show_on_form(form, error, "day")
         else:
             flash(
                 ngettext("%(num)d new slot opened.", "%(num)d new slots opened.", created),

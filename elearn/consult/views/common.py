@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from flask import Blueprint, abort, redirect, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -19,6 +21,8 @@ from elearn.security import role_required
 bp = Blueprint("consult", __name__, url_prefix="/consulenza")
 manager_bp = Blueprint("manage", __name__, url_prefix="/gestione")
 
+T = TypeVar("T")
+
 worker_only = role_required("worker")
 manager_only = role_required("manager")
 
@@ -32,39 +36,36 @@ def checked(form: FlaskForm | None = None) -> None:
 # --- object-level checks: 404 for what the person may not see ------------------------------------
 
 
-def own_request_or_404(request_id: int) -> ConsultationRequest:
-    found = get_own_request(current_user.id, request_id)
+def found_or_404(found: T | None) -> T:
+    """What a service's object-level lookup found for this person, or a 404."""
     if found is None:
         abort(404)
     return found
+
+
+def own_request_or_404(request_id: int) -> ConsultationRequest:
+    return found_or_404(get_own_request(current_user.id, request_id))
 
 
 def own_welfare_day_or_404(event_id: int) -> WelfareDay:
-    found = worker_welfare_day(current_user, event_id)
-    if found is None:
-        abort(404)
-    return found
+    return found_or_404(worker_welfare_day(current_user, event_id))
 
 
 def case_or_404(request_id: int) -> ConsultationRequest:
-    found = get_case(current_user, request_id)
-    if found is None:
-        abort(404)
-    return found
+    return found_or_404(get_case(current_user, request_id))
 
 
 def slot_or_404(slot_id: int) -> AppointmentSlot:
-    found = get_slot(current_user, slot_id)
-    if found is None:
-        abort(404)
-    return found
+    return found_or_404(get_slot(current_user, slot_id))
 
 
 def welfare_day_or_404(event_id: int) -> WelfareDay:
-    found = get_welfare_day(current_user, event_id)
-    if found is None:
-        abort(404)
-    return found
+    return found_or_404(get_welfare_day(current_user, event_id))
+
+
+def to_request(consultation: ConsultationRequest) -> Response:
+    """Back to the worker's page of the request."""
+    return redirect(url_for("consult.request_detail", request_id=consultation.id))
 
 
 def to_case(consultation: ConsultationRequest, anchor: str = "") -> Response:

@@ -20,6 +20,7 @@ from elearn.consult.views.common import (
     worker_only,
 )
 from elearn.consult.views.requests import _case_page
+from elearn.forms import show_on_form
 from elearn.models import ConsultationRequest
 
 
@@ -70,8 +71,7 @@ def add_pathway_item(request_id: int) -> str | Response | tuple[str, int]:
                 due_date=form.due_date.data,
             )
         except rules.ConsultError as error:
-            target = getattr(form, error.field or "title")
-            target.errors = [*target.errors, error.message]
+            show_on_form(form, error, "title")
         else:
             flash(gettext("Added to the pathway."), "success")
             return to_case(consultation, "pathway")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, render_template, request
 from flask_babel import get_locale, gettext
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -32,9 +32,10 @@ from elearn.consult.views.common import (
     manager_only,
     own_request_or_404,
     to_case,
+    to_request,
     worker_only,
 )
-from elearn.forms import choices
+from elearn.forms import choices, show_on_form
 from elearn.i18n import format_when
 from elearn.models import ConsultationRequest
 from elearn.outbox.services import deliver_inline_if_configured
@@ -95,8 +96,7 @@ def new_request() -> str | Response | tuple[str, int]:
                 numbers=numbers if form.attach_numbers.data else None,
             )
         except rules.ConsultError as error:
-            target = getattr(form, error.field or "description")
-            target.errors = [*target.errors, error.message]
+            show_on_form(form, error, "description")
         else:
             if form.attach_resources.data and has_resources:
                 resources.attach_map(current_user, consultation.id, resources.local_today())
@@ -104,7 +104,7 @@ def new_request() -> str | Response | tuple[str, int]:
             flash(
                 gettext("Request sent. The Welfare Manager will answer you here soon."), "success"
             )
-            return redirect(url_for("consult.request_detail", request_id=consultation.id))
+            return to_request(consultation)
     status = 422 if form.errors else 200
     return render_template(
         "consult/new_request.html",
@@ -176,11 +176,11 @@ def worker_add_message(request_id: int) -> str | Response | tuple[str, int]:
         try:
             consultations.add_worker_message(consultation, current_user, form.body.data)
         except rules.ConsultError as error:
-            form.body.errors = [*form.body.errors, error.message]
+            show_on_form(form, error, "body")
         else:
             deliver_inline_if_configured()
             flash(gettext("Message sent."), "success")
-            return redirect(url_for("consult.request_detail", request_id=consultation.id))
+            return to_request(consultation)
     return _detail(consultation, message_form=form), 422
 
 
@@ -196,7 +196,7 @@ def cancel_request(request_id: int) -> Response:
     else:
         deliver_inline_if_configured()
         flash(gettext("Request cancelled."), "success")
-    return redirect(url_for("consult.request_detail", request_id=consultation.id))
+    return to_request(consultation)
 
 
 @bp.post("/richieste/<int:request_id>/sposta")
@@ -209,23 +209,23 @@ def ask_reschedule(request_id: int) -> str | Response | tuple[str, int]:
     if appointments.current_appointment(consultation.id) is None:
         checked(ActionForm())
         flash(gettext("There is no appointment to move."), "error")
-        return redirect(url_for("consult.request_detail", request_id=consultation.id))
+        return to_request(consultation)
     if consultation.reschedule_requested_at is not None:
         checked(ActionForm())
         flash(
             gettext("You asked to move it. The Welfare Manager will propose another time."),
             "info",
         )
-        return redirect(url_for("consult.request_detail", request_id=consultation.id))
+        return to_request(consultation)
     if form.validate_on_submit():
         try:
             consultations.ask_reschedule(consultation, current_user, form.reason.data or "")
         except rules.ConsultError as error:
-            form.reason.errors = [*form.reason.errors, error.message]
+            show_on_form(form, error, "reason")
         else:
             deliver_inline_if_configured()
             flash(gettext("We told the Welfare Manager you would like another time."), "success")
-            return redirect(url_for("consult.request_detail", request_id=consultation.id))
+            return to_request(consultation)
     return _detail(consultation, reschedule_form=form), 422
 
 
@@ -243,7 +243,7 @@ def set_sharing(request_id: int) -> Response:
         else gettext("You stopped sharing your course progress."),
         "success",
     )
-    return redirect(url_for("consult.request_detail", request_id=consultation.id))
+    return to_request(consultation)
 
 
 # --- manager -------------------------------------------------------------------------------------
@@ -339,7 +339,7 @@ def assign(request_id: int) -> str | Response | tuple[str, int]:
         try:
             consultations.assign(consultation, form.manager.data or None, current_user)
         except rules.ConsultError as error:
-            form.manager.errors = [error.message]
+            show_on_form(form, error, "manager")
         else:
             flash(gettext("Assignment saved."), "success")
             return to_case(consultation)
@@ -357,7 +357,7 @@ def manager_add_message(request_id: int) -> str | Response | tuple[str, int]:
                 consultation, current_user, form.body.data, bool(form.wait_for_worker.data)
             )
         except rules.ConsultError as error:
-            form.body.errors = [error.message]
+            show_on_form(form, error, "body")
         else:
             deliver_inline_if_configured()
             flash(gettext("Message sent to the worker."), "success")

@@ -19,7 +19,7 @@ from elearn.consult.views.common import (
     welfare_day_or_404,
     worker_only,
 )
-from elearn.forms import choices
+from elearn.forms import choices, show_on_form
 from elearn.models.base import utcnow
 from elearn.outbox.services import deliver_inline_if_configured
 
@@ -97,8 +97,7 @@ def new_welfare_day() -> str | Response | tuple[str, int]:
                 **form.day_fields(),
             )
         except rules.ConsultError as error:
-            target = getattr(form, error.field or "day")
-            target.errors = [*target.errors, error.message]
+            show_on_form(form, error, "day")
         else:
             flash(
                 gettext("Welfare day created. Workers of the organization can register."), "success"
@@ -129,8 +128,7 @@ def edit_welfare_day(event_id: int) -> str | Response | tuple[str, int]:
                 **form.day_fields(),
             )
         except rules.ConsultError as error:
-            target = getattr(form, error.field or "day")
-            target.errors = [*target.errors, error.message]
+            show_on_form(form, error, "day")
         else:
             deliver_inline_if_configured()
             flash(
