@@ -2,15 +2,36 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Protocol
 
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from wtforms import EmailField, Field, Form, PasswordField, SelectMultipleField, StringField
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateField,
+    EmailField,
+    Field,
+    Form,
+    IntegerField,
+    PasswordField,
+    SelectMultipleField,
+    StringField,
+)
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    EqualTo,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from elearn.i18n import local_today
 from elearn.passwords import is_weak
 
 PASSWORD_MIN = 12
@@ -56,6 +77,77 @@ def no_control_chars(form: Form, field: Field) -> None:
         (ord(char) < 32 and char not in "\r\n\t") or 0x7F <= ord(char) <= 0x9F for char in value
     ):
         raise ValidationError(_l("Remove the invisible control characters."))
+
+
+def at_most(n: int) -> Length:
+    """At most `n` characters, said the same way on every form."""
+    return Length(max=n, message=_l("Use at most %(max)d characters."))
+
+
+def typed_text(max_chars: int, required: object = None) -> list[object]:
+    """The validators of text a person types: required (with that message) or optional, at
+    most `max_chars` characters, no invisible control characters."""
+    return [
+        DataRequired(required) if required else Optional(),
+        at_most(max_chars),
+        no_control_chars,
+    ]
+
+
+def whole_number(
+    label: object, low: int, high: int, required: object, **field_args: object
+) -> IntegerField:
+    """A whole number from `low` to `high` (places, minutes, weeks, dots, people)."""
+    return IntegerField(
+        label,
+        validators=[
+            InputRequired(required),
+            NumberRange(low, high, message=_l("Between %(min)s and %(max)s.")),
+        ],
+        **field_args,
+    )
+
+
+def within_two_years(days_back: int | None = None) -> object:
+    """A day no more than two years ahead (a slot repeated for weeks, a Welfare day, a lab's
+    phases must not overflow a calendar), and with `days_back`, no further in the past."""
+
+    def check(form: Form, field: DateField) -> None:
+        if not field.data:
+            return
+        today = local_today()
+        too_early = days_back is not None and field.data < today - timedelta(days=days_back)
+        if too_early or field.data > today + timedelta(days=731):
+            raise ValidationError(_l("Choose a day within the next two years."))
+
+    return check
+
+
+MAX_ID_DIGITS = 9  # below 2**31: fits an INTEGER column on PostgreSQL and SQLite
+
+
+def record_id(value: object) -> int:
+    """`coerce` for a select of database ids: a number typed in the address or the form that
+    is not a plain id ("²", 30 digits) fails like any other wrong choice, never as a
+    database overflow."""
+    if isinstance(value, int):
+        return value
+    text = str(value)
+    if not (text.isascii() and text.isdigit() and len(text) <= MAX_ID_DIGITS):
+        raise ValueError(text)
+    return int(text)
+
+
+def id_or_none(value: str | None) -> int | None:
+    """An id from a query parameter, or None when it is not one."""
+    try:
+        return record_id(value or "")
+    except ValueError:
+        return None
+
+
+class ActionForm(FlaskForm):
+    """A button without fields: only the CSRF token."""
 
 
 def choices(

@@ -3,7 +3,6 @@ filters, case actions, slots, Welfare days)."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -12,47 +11,24 @@ from wtforms import (
     BooleanField,
     DateField,
     HiddenField,
-    IntegerField,
     RadioField,
     SelectField,
     StringField,
     TextAreaField,
     TimeField,
 )
-from wtforms.validators import (
-    DataRequired,
-    InputRequired,
-    Length,
-    NumberRange,
-    Optional,
-    ValidationError,
-)
+from wtforms.validators import InputRequired, Optional
 
 from elearn.consult.rules import CHANNEL_LABELS, STATUS_LABELS, TOPIC_LABELS
-from elearn.forms import CheckboxListField, choices, no_control_chars
+from elearn.forms import (
+    CheckboxListField,
+    choices,
+    record_id,
+    typed_text,
+    whole_number,
+    within_two_years,
+)
 from elearn.models.consult import DESCRIPTION_MAX, MESSAGE_MAX, NOTE_MAX
-
-MAX_ID_DIGITS = 9  # below 2**31: fits an INTEGER column on PostgreSQL and SQLite
-
-
-def record_id(value: object) -> int:
-    """`coerce` for a select of database ids: a number typed in the address or the form that
-    is not a plain id ("²", 30 digits) fails like any other wrong choice, never as a
-    database overflow."""
-    if isinstance(value, int):
-        return value
-    text = str(value)
-    if not (text.isascii() and text.isdigit() and len(text) <= MAX_ID_DIGITS):
-        raise ValueError(text)
-    return int(text)
-
-
-def id_or_none(value: str | None) -> int | None:
-    """An id from a query parameter, or None when it is not one."""
-    try:
-        return record_id(value or "")
-    except ValueError:
-        return None
 
 
 class ConsultationRequestForm(FlaskForm):
@@ -63,11 +39,7 @@ class ConsultationRequestForm(FlaskForm):
     )
     description = TextAreaField(
         _l("Tell us in a few words"),
-        validators=[
-            DataRequired(_l("Write a few words about your question.")),
-            Length(max=DESCRIPTION_MAX, message=_l("Use at most %(max)d characters.")),
-            no_control_chars,
-        ],
+        validators=typed_text(DESCRIPTION_MAX, _l("Write a few words about your question.")),
         description=_l(
             "At most %(n)d characters. No need to write personal details here.", n=DESCRIPTION_MAX
         ),
@@ -82,11 +54,7 @@ class ConsultationRequestForm(FlaskForm):
     social_point = SelectField(_l("Social point"), coerce=record_id, validate_choice=False)
     preferred_times = StringField(
         _l("Days and times that suit you"),
-        validators=[
-            Optional(),
-            Length(max=200, message=_l("Use at most %(max)d characters.")),
-            no_control_chars,
-        ],
+        validators=typed_text(200),
         description=_l("For example: Tuesday or Thursday morning."),
     )
     scenarios = CheckboxListField(
@@ -112,11 +80,7 @@ class ConsultationRequestForm(FlaskForm):
 class MessageForm(FlaskForm):
     body = TextAreaField(
         _l("Your message"),
-        validators=[
-            DataRequired(_l("Write a message.")),
-            Length(max=MESSAGE_MAX, message=_l("Use at most %(max)d characters.")),
-            no_control_chars,
-        ],
+        validators=typed_text(MESSAGE_MAX, _l("Write a message.")),
         render_kw={"rows": 3, "maxlength": MESSAGE_MAX},
     )
 
@@ -124,11 +88,7 @@ class MessageForm(FlaskForm):
 class RescheduleForm(FlaskForm):
     reason = TextAreaField(
         _l("Which days would suit you better?"),
-        validators=[
-            Optional(),
-            Length(max=MESSAGE_MAX, message=_l("Use at most %(max)d characters.")),
-            no_control_chars,
-        ],
+        validators=typed_text(MESSAGE_MAX),
         render_kw={"rows": 2, "maxlength": MESSAGE_MAX},
     )
 
@@ -137,15 +97,7 @@ class SharingForm(FlaskForm):
     share = HiddenField()
 
 
-class ActionForm(FlaskForm):
-    """A button without fields: only the CSRF token."""
-
-
 # --- the manager's forms -------------------------------------------------------------------------
-
-
-def _max(n: int) -> Length:
-    return Length(max=n, message=_l("Use at most %(max)d characters."))
 
 
 class QueueFilterForm(FlaskForm):
@@ -182,7 +134,7 @@ class AssignForm(FlaskForm):
 class ManagerMessageForm(FlaskForm):
     body = TextAreaField(
         _l("Message to the worker"),
-        validators=[DataRequired(_l("Write a message.")), _max(MESSAGE_MAX), no_control_chars],
+        validators=typed_text(MESSAGE_MAX, _l("Write a message.")),
         description=_l("The worker sees it and gets an e-mail that a message is waiting."),
         render_kw={"rows": 3, "maxlength": MESSAGE_MAX},
     )
@@ -192,7 +144,7 @@ class ManagerMessageForm(FlaskForm):
 class NoteForm(FlaskForm):
     note = TextAreaField(
         _l("Private note"),
-        validators=[DataRequired(_l("Write the note.")), _max(NOTE_MAX), no_control_chars],
+        validators=typed_text(NOTE_MAX, _l("Write the note.")),
         description=_l("Only Welfare Managers of this organization can read notes."),
         render_kw={"rows": 3, "maxlength": NOTE_MAX},
     )
@@ -215,7 +167,7 @@ class BookingForm(FlaskForm):
 class CloseForm(FlaskForm):
     outcome = TextAreaField(
         _l("Outcome"),
-        validators=[DataRequired(_l("Write the outcome.")), _max(2000), no_control_chars],
+        validators=typed_text(2000, _l("Write the outcome.")),
         description=_l("Shown to the worker: write it in plain words."),
         render_kw={"rows": 3, "maxlength": 2000},
     )
@@ -225,7 +177,7 @@ class PathwayForm(FlaskForm):
     module = SelectField(_l("Recommended module"), validate_choice=False)
     title = StringField(
         _l("Or an action to do"),
-        validators=[Optional(), _max(200), no_control_chars],
+        validators=typed_text(200),
         description=_l("For example: bring your last three payslips."),
     )
     due_date = DateField(
@@ -235,58 +187,35 @@ class PathwayForm(FlaskForm):
     )
 
 
-def within_two_years(form: FlaskForm, field: DateField) -> None:
-    # Slots repeat for weeks after the day: a day in the year 9999 would overflow the calendar.
-    if field.data and field.data > date.today() + timedelta(days=731):
-        raise ValidationError(_l("Choose a day within the next two years."))
-
-
 class SlotForm(FlaskForm):
     point = SelectField(_l("Social point"), coerce=record_id, validate_choice=False)
-    day = DateField(_l("Day"), validators=[InputRequired(_l("Choose the day.")), within_two_years])
+    # Slots repeat for weeks after the day: a day in the year 9999 would overflow the calendar.
+    day = DateField(
+        _l("Day"), validators=[InputRequired(_l("Choose the day.")), within_two_years()]
+    )
     start = TimeField(_l("From"), validators=[InputRequired(_l("Choose the start time."))])
     end = TimeField(_l("To"), validators=[InputRequired(_l("Choose the end time."))])
-    minutes = IntegerField(
-        _l("Minutes per meeting"),
-        default=45,
-        validators=[
-            InputRequired(_l("Enter the length of a meeting.")),
-            NumberRange(10, 240, message=_l("Between %(min)s and %(max)s.")),
-        ],
+    minutes = whole_number(
+        _l("Minutes per meeting"), 10, 240, _l("Enter the length of a meeting."), default=45
     )
-    weeks = IntegerField(
-        _l("Repeat for how many weeks"),
-        default=1,
-        validators=[
-            InputRequired(_l("Enter a number of weeks.")),
-            NumberRange(1, 12, message=_l("Between %(min)s and %(max)s.")),
-        ],
+    weeks = whole_number(
+        _l("Repeat for how many weeks"), 1, 12, _l("Enter a number of weeks."), default=1
     )
 
 
 class WelfareDayForm(FlaskForm):
     organization = SelectField(_l("Organization"), coerce=record_id, validate_choice=False)
-    title = StringField(
-        _l("Title"), validators=[DataRequired(_l("Enter a title.")), _max(160), no_control_chars]
-    )
+    title = StringField(_l("Title"), validators=typed_text(160, _l("Enter a title.")))
     day = DateField(_l("Day"), validators=[InputRequired(_l("Choose the day."))])
     start = TimeField(_l("From"), validators=[InputRequired(_l("Choose the start time."))])
     end = TimeField(_l("To"), validators=[InputRequired(_l("Choose the end time."))])
-    place = StringField(
-        _l("Place"), validators=[DataRequired(_l("Enter the place.")), _max(255), no_control_chars]
-    )
+    place = StringField(_l("Place"), validators=typed_text(255, _l("Enter the place.")))
     programme = TextAreaField(
         _l("Programme"),
-        validators=[Optional(), _max(4000), no_control_chars],
+        validators=typed_text(4000),
         render_kw={"rows": 5},
     )
-    capacity = IntegerField(
-        _l("Places"),
-        validators=[
-            InputRequired(_l("Enter the number of places.")),
-            NumberRange(1, 5000, message=_l("Between %(min)s and %(max)s.")),
-        ],
-    )
+    capacity = whole_number(_l("Places"), 1, 5000, _l("Enter the number of places."))
 
     def day_fields(self) -> dict[str, Any]:
         """The day as `create_welfare_day` and `update_welfare_day` take it."""

@@ -2,56 +2,71 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
-
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
     HiddenField,
-    IntegerField,
     RadioField,
     SelectField,
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, ValidationError
+from wtforms.validators import InputRequired
 
-from elearn.consult.forms import record_id
-from elearn.forms import CheckboxListField, choices, no_control_chars
+from elearn.forms import (
+    CheckboxListField,
+    choices,
+    record_id,
+    typed_text,
+    whole_number,
+    within_two_years,
+)
 from elearn.labs.services import KIND_LABELS, OUTCOME_LABELS, TOPIC_LABELS
 from elearn.models.labs import CARD_TEXT_MAX
 
 
-def _max(n: int) -> Length:
-    return Length(max=n, message=_l("Use at most %(max)d characters."))
-
-
-def within_two_years(form: FlaskForm, field: DateField) -> None:
-    if field.data and not (
-        date.today() - timedelta(days=366) <= field.data <= date.today() + timedelta(days=731)
-    ):
-        raise ValidationError(_l("Choose a day within the next two years."))
-
-
 def _date(label: object) -> DateField:
+    # A lab may be opened with its first phases already under way, up to a year back.
     return DateField(
         label,
-        validators=[InputRequired(_l("Choose the day.")), within_two_years],
+        validators=[InputRequired(_l("Choose the day.")), within_two_years(days_back=366)],
         format="%Y-%m-%d",
     )
+
+
+def _kind(label: object) -> RadioField:
+    return RadioField(
+        label,
+        choices=lambda: choices(list(KIND_LABELS.items())),
+        default="need",
+        validators=[InputRequired(_l("Choose need or resource."))],
+    )
+
+
+def _topic() -> SelectField:
+    return SelectField(
+        _l("Topic"),
+        choices=lambda: choices(list(TOPIC_LABELS.items())),
+        default="other",
+        validators=[InputRequired(_l("Choose a topic."))],
+    )
+
+
+# A card's text, on the site or copied from paper.
+CARD_TEXT = typed_text(CARD_TEXT_MAX, _l("Write a few words."))
 
 
 class LabForm(FlaskForm):
     title = StringField(
         _l("Title"),
-        validators=[DataRequired(_l("Enter a title.")), _max(160), no_control_chars],
+        validators=typed_text(160, _l("Enter a title.")),
         description=_l("For example: Time for the family."),
     )
     question = TextAreaField(
         _l("The question for the workers"),
-        validators=[DataRequired(_l("Write the question.")), _max(1000), no_control_chars],
+        validators=typed_text(1000, _l("Write the question.")),
         description=_l("For example: what makes it hard to care for your family and work?"),
         render_kw={"rows": 3},
     )
@@ -62,37 +77,22 @@ class LabForm(FlaskForm):
     merge_from = _date(_l("Merging similar cards from"))
     vote_from = _date(_l("Voting from"))
     outcome_from = _date(_l("Results from (the vote closes)"))
-    dots_per_person = IntegerField(
+    dots_per_person = whole_number(
         _l("Dots per person"),
+        1,
+        10,
+        _l("Enter a number of dots."),
         default=5,
-        validators=[
-            InputRequired(_l("Enter a number of dots.")),
-            NumberRange(1, 10, message=_l("Between %(min)s and %(max)s.")),
-        ],
         description=_l("Each person spreads these dots over the cards, at most 3 on one card."),
     )
 
 
 class CardForm(FlaskForm):
-    kind = RadioField(
-        _l("What are you writing?"),
-        choices=lambda: choices(list(KIND_LABELS.items())),
-        default="need",
-        validators=[InputRequired(_l("Choose need or resource."))],
-    )
-    topic = SelectField(
-        _l("Topic"),
-        choices=lambda: choices(list(TOPIC_LABELS.items())),
-        default="other",
-        validators=[InputRequired(_l("Choose a topic."))],
-    )
+    kind = _kind(_l("What are you writing?"))
+    topic = _topic()
     text = TextAreaField(
         _l("Your card"),
-        validators=[
-            DataRequired(_l("Write a few words.")),
-            _max(CARD_TEXT_MAX),
-            no_control_chars,
-        ],
+        validators=CARD_TEXT,
         description=_l(
             "At most %(n)d characters. No names, phone numbers, e-mail addresses or health "
             "details of anyone: many people will read it.",
@@ -109,38 +109,19 @@ class CardForm(FlaskForm):
 
 
 class PaperCardForm(FlaskForm):
-    kind = RadioField(
-        _l("Kind"),
-        choices=lambda: choices(list(KIND_LABELS.items())),
-        default="need",
-        validators=[InputRequired(_l("Choose need or resource."))],
-    )
-    topic = SelectField(
-        _l("Topic"),
-        choices=lambda: choices(list(TOPIC_LABELS.items())),
-        default="other",
-        validators=[InputRequired(_l("Choose a topic."))],
-    )
+    kind = _kind(_l("Kind"))
+    topic = _topic()
     text = TextAreaField(
         _l("Text of the paper card"),
-        validators=[
-            DataRequired(_l("Write a few words.")),
-            _max(CARD_TEXT_MAX),
-            no_control_chars,
-        ],
+        validators=CARD_TEXT,
         render_kw={"rows": 3, "maxlength": CARD_TEXT_MAX},
     )
-    people = IntegerField(
-        _l("How many people wrote it"),
-        default=1,
-        validators=[
-            InputRequired(_l("Enter a number of people.")),
-            NumberRange(1, 500, message=_l("Between %(min)s and %(max)s.")),
-        ],
+    people = whole_number(
+        _l("How many people wrote it"), 1, 500, _l("Enter a number of people."), default=1
     )
     reason = StringField(
         _l("Where it was collected and why you type it in"),
-        validators=[DataRequired(_l("Write the reason.")), _max(300), no_control_chars],
+        validators=typed_text(300, _l("Write the reason.")),
         description=_l(
             "For example: Welfare day of 12 March, the person has no smartphone. It goes to "
             "the audit log."
@@ -155,7 +136,7 @@ class MergeForm(FlaskForm):
 class HideForm(FlaskForm):
     reason = StringField(
         _l("Reason (the author will read it)"),
-        validators=[DataRequired(_l("Write the reason.")), _max(300), no_control_chars],
+        validators=typed_text(300, _l("Write the reason.")),
     )
 
 
@@ -167,14 +148,10 @@ class OutcomeForm(FlaskForm):
     )
     text = TextAreaField(
         _l("Explain in plain words"),
-        validators=[DataRequired(_l("Write a few words.")), _max(2000), no_control_chars],
+        validators=typed_text(2000, _l("Write a few words.")),
         render_kw={"rows": 3},
     )
 
 
 class SupportForm(FlaskForm):
     support = HiddenField()
-
-
-class ActionForm(FlaskForm):
-    """A button without fields: only the CSRF token."""

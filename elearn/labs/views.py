@@ -7,10 +7,9 @@ from flask_babel import gettext
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from elearn.forms import choices, show_on_form
+from elearn.forms import ActionForm, choices, show_on_form
 from elearn.labs import services
 from elearn.labs.forms import (
-    ActionForm,
     CardForm,
     HideForm,
     LabForm,

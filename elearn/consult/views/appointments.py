@@ -10,7 +10,10 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from elearn.consult import appointments, rules
-from elearn.consult.forms import ActionForm, BookingForm, SlotForm, id_or_none
+from elearn.consult.forms import (
+    BookingForm,
+    SlotForm,
+)
 from elearn.consult.rules import local_zone
 from elearn.consult.views.common import (
     case_or_404,
@@ -22,7 +25,7 @@ from elearn.consult.views.common import (
     to_case,
 )
 from elearn.consult.views.requests import _case_page
-from elearn.forms import choices, show_on_form
+from elearn.forms import ActionForm, choices, id_or_none, show_on_form
 from elearn.models import Appointment, ConsultationRequest
 from elearn.models.base import utcnow
 from elearn.outbox.services import deliver_inline_if_configured

@@ -10,9 +10,9 @@ from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from elearn.consult.appointments import get_slot
-from elearn.consult.forms import ActionForm
 from elearn.consult.requests import get_case, get_own_request
 from elearn.consult.welfare_days import get_welfare_day, worker_welfare_day
+from elearn.forms import ActionForm
 from elearn.models import AppointmentSlot, ConsultationRequest, WelfareDay
 from elearn.security import role_required
 

@@ -9,7 +9,10 @@ from werkzeug.wrappers import Response
 
 from elearn.consult import pathway, rules
 from elearn.consult import requests as consultations
-from elearn.consult.forms import PathwayForm, SharingForm, id_or_none
+from elearn.consult.forms import (
+    PathwayForm,
+    SharingForm,
+)
 from elearn.consult.views.common import (
     bp,
     case_or_404,
@@ -20,7 +23,7 @@ from elearn.consult.views.common import (
     worker_only,
 )
 from elearn.consult.views.requests import _case_page
-from elearn.forms import show_on_form
+from elearn.forms import id_or_none, show_on_form
 from elearn.models import ConsultationRequest
 
 

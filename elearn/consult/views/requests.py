@@ -10,7 +10,6 @@ from werkzeug.wrappers import Response
 from elearn.consult import appointments, pathway, rules
 from elearn.consult import requests as consultations
 from elearn.consult.forms import (
-    ActionForm,
     AssignForm,
     BookingForm,
     CloseForm,
@@ -22,7 +21,6 @@ from elearn.consult.forms import (
     QueueFilterForm,
     RescheduleForm,
     SharingForm,
-    id_or_none,
 )
 from elearn.consult.views.common import (
     bp,
@@ -35,7 +33,7 @@ from elearn.consult.views.common import (
     to_request,
     worker_only,
 )
-from elearn.forms import choices, show_on_form
+from elearn.forms import ActionForm, choices, id_or_none, show_on_form
 from elearn.i18n import format_when
 from elearn.models import ConsultationRequest
 from elearn.outbox.services import deliver_inline_if_configured

@@ -8,7 +8,10 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from elearn.consult import rules, welfare_days
-from elearn.consult.forms import ActionForm, WelfareDayEditForm, WelfareDayForm
+from elearn.consult.forms import (
+    WelfareDayEditForm,
+    WelfareDayForm,
+)
 from elearn.consult.rules import local_zone
 from elearn.consult.views.common import (
     bp,
@@ -19,7 +22,7 @@ from elearn.consult.views.common import (
     welfare_day_or_404,
     worker_only,
 )
-from elearn.forms import choices, show_on_form
+from elearn.forms import ActionForm, choices, show_on_form
 from elearn.models.base import utcnow
 from elearn.outbox.services import deliver_inline_if_configured
 
