@@ -10,8 +10,9 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from elearn.consult.mail import mail_appointment_booked, mail_appointment_cancelled
-from elearn.consult.rules import CHANNEL_LABELS, ConsultError, local_zone, managed_org_ids
+from elearn.consult.rules import CHANNEL_LABELS, ConsultError, managed_org_ids
 from elearn.extensions import db
+from elearn.i18n import local_zone
 from elearn.models import (
     Appointment,
     AppointmentSlot,
@@ -26,6 +27,12 @@ MAX_REPEAT_WEEKS = 12
 
 class SlotTaken(ConsultError):
     """Someone else booked the slot first."""
+
+    @classmethod
+    def now(cls) -> SlotTaken:
+        return cls(
+            gettext("Someone else has just booked this slot. Please choose another one."), "slot"
+        )
 
 
 # --- a request's appointments --------------------------------------------------------------------
@@ -136,9 +143,7 @@ def book_slot(
         db.session.flush()
     except IntegrityError:
         db.session.rollback()
-        raise SlotTaken(
-            gettext("Someone else has just booked this slot. Please choose another one."), "slot"
-        ) from None
+        raise SlotTaken.now() from None
     consultation.status = "scheduled"
     consultation.reschedule_requested_at = None
     if consultation.assigned_manager_id is None:
@@ -151,9 +156,7 @@ def book_slot(
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
-        raise SlotTaken(
-            gettext("Someone else has just booked this slot. Please choose another one."), "slot"
-        ) from None
+        raise SlotTaken.now() from None
     return appointment
 
 

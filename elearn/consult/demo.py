@@ -6,8 +6,8 @@ from datetime import datetime, time, timedelta
 
 from sqlalchemy import select
 
-from elearn.consult.rules import local_zone
 from elearn.extensions import db
+from elearn.i18n import local_zone
 from elearn.models import (
     AppointmentSlot,
     ConsultationRequest,

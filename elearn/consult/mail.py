@@ -8,8 +8,8 @@ from datetime import datetime
 from flask_babel import force_locale, gettext
 from icalendar import Calendar, Event
 
-from elearn.consult.rules import language_of, local_zone, managers_of
-from elearn.i18n import format_when
+from elearn.consult.rules import language_of, managers_of
+from elearn.i18n import format_when, local_zone
 from elearn.models import (
     Appointment,
     ConsultationRequest,
@@ -250,33 +250,31 @@ def mail_welfare_day(registration: WelfareDayRegistration, kind: str) -> None:
     worker = registration.worker
     event = registration.welfare_day
     with force_locale(language_of(worker)):
-        details = _welfare_day_details(event)
-        link = public_url("consult.welfare_days")
+        words = {
+            "name": worker.first_name,
+            "details": _welfare_day_details(event),
+            "link": public_url("consult.welfare_days"),
+        }
         if kind == "registered":
             subject = gettext("Your place at the Welfare day")
             body = gettext(
                 "Hello %(name)s,\n\nyour place is confirmed:\n%(details)s\n\n"
                 "If you cannot come, free your place for someone else:\n%(link)s\n",
-                name=worker.first_name,
-                details=details,
-                link=link,
+                **words,
             )
         elif kind == "promoted":
             subject = gettext("A place freed up: you are in")
             body = gettext(
                 "Hello %(name)s,\n\na place freed up and it is yours:\n%(details)s\n\n"
                 "If you cannot come, free your place for someone else:\n%(link)s\n",
-                name=worker.first_name,
-                details=details,
-                link=link,
+                **words,
             )
         else:
             subject = gettext("You are on the waiting list")
             body = gettext(
                 "Hello %(name)s,\n\nthe Welfare day is full, so you are on the waiting list:\n"
                 "%(details)s\n\nIf a place frees up it is yours and we will write to you.\n",
-                name=worker.first_name,
-                details=details,
+                **words,
             )
         _send_welfare_day(worker, event, subject, body, calendar=kind != "waitlisted")
 

@@ -10,8 +10,8 @@ from typing import Any
 from sqlalchemy import select, update
 
 from elearn.consult.mail import mail_appointment_reminder, mail_welfare_day_reminder
-from elearn.consult.rules import local_zone
 from elearn.extensions import db
+from elearn.i18n import local_zone
 from elearn.models import Appointment, WelfareDay, WelfareDayRegistration
 from elearn.models.base import utcnow
 

@@ -1,4 +1,5 @@
-"""What the consultation features share: the error, labels, time zone, who manages whom."""
+"""What the consultation features share: the error, labels, who manages whom, the audit of a
+case step (the time zone is elearn.i18n.local_zone, read by every domain)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,6 @@ from sqlalchemy import select
 
 from elearn import audit
 from elearn.extensions import db
-from elearn.i18n import local_zone  # noqa: F401 (the consult features read it from here)
 from elearn.models import ConsultationRequest, ManagerOrganization, User, UserRole
 
 TOPIC_LABELS = {

@@ -16,8 +16,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from elearn.consult.mail import mail_welfare_day, mail_welfare_day_changed
-from elearn.consult.rules import ConsultError, local_zone, managed_org_ids
+from elearn.consult.rules import ConsultError, managed_org_ids
 from elearn.extensions import db
+from elearn.i18n import local_zone
 from elearn.learning.services import record_activity
 from elearn.models import User, WelfareDay, WelfareDayRegistration
 from elearn.models.base import utcnow
@@ -238,6 +239,17 @@ def _promote_first(event_id: int) -> WelfareDayRegistration | None:
 # --- the days and their people (manager) ---------------------------------------------------------
 
 
+def _future_times(day: date, start: time, end: time) -> tuple[datetime, datetime]:
+    """The start and end of a Welfare day on the cooperatives' clock: it ends after it starts,
+    and it starts in the future."""
+    if end <= start:
+        raise ConsultError(gettext("The end must come after the start."), "end")
+    starts_at = datetime.combine(day, start, tzinfo=local_zone())
+    if starts_at <= utcnow():
+        raise ConsultError(gettext("Choose a day in the future."), "day")
+    return starts_at, datetime.combine(day, end, tzinfo=local_zone())
+
+
 def create_welfare_day(
     manager: User,
     *,
@@ -252,16 +264,12 @@ def create_welfare_day(
 ) -> WelfareDay:
     if organization_id not in managed_org_ids(manager):
         raise ConsultError(gettext("Choose one of your organizations."), "organization")
-    if end <= start:
-        raise ConsultError(gettext("The end must come after the start."), "end")
-    starts_at = datetime.combine(day, start, tzinfo=local_zone())
-    if starts_at <= utcnow():
-        raise ConsultError(gettext("Choose a day in the future."), "day")
+    starts_at, ends_at = _future_times(day, start, end)
     event = WelfareDay(
         organization_id=organization_id,
         title=title.strip(),
         starts_at=starts_at,
-        ends_at=datetime.combine(day, end, tzinfo=local_zone()),
+        ends_at=ends_at,
         place=place.strip(),
         programme=programme.strip(),
         capacity=capacity,
@@ -288,12 +296,7 @@ def update_welfare_day(
     reminder again). Returns how many people were told."""
     if event.starts_at <= utcnow():
         raise ConsultError(gettext("This Welfare day has already started."), "day")
-    if end <= start:
-        raise ConsultError(gettext("The end must come after the start."), "end")
-    zone = local_zone()
-    starts_at = datetime.combine(day, start, tzinfo=zone)
-    if starts_at <= utcnow():
-        raise ConsultError(gettext("Choose a day in the future."), "day")
+    starts_at, ends_at = _future_times(day, start, end)
     if capacity < event.seats_taken:
         raise ConsultError(
             gettext(
@@ -302,7 +305,6 @@ def update_welfare_day(
             ),
             "capacity",
         )
-    ends_at = datetime.combine(day, end, tzinfo=zone)
     moved = (
         starts_at != event.starts_at
         or ends_at != event.ends_at

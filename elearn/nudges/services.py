@@ -15,6 +15,8 @@ from datetime import datetime, timedelta
 from flask_babel import force_locale, gettext, ngettext
 from sqlalchemy import func, select
 
+from elearn.consult.rules import language_of
+from elearn.coursefmt.model import TARGET_GROUPS
 from elearn.database import dialect_insert
 from elearn.extensions import db
 from elearn.i18n import local_zone
@@ -30,7 +32,6 @@ from elearn.models import (
     UserRole,
 )
 from elearn.models.base import utcnow
-from elearn.models.progress import TARGET_GROUPS
 from elearn.outbox.services import enqueue
 from elearn.urls import public_url
 
@@ -54,10 +55,6 @@ class NudgeReport:
     second: int = 0
     pathway: int = 0
     stopped: int = 0
-
-
-def person_language(user: User) -> str:
-    return user.language if user.language in ("it", "en") else "it"
 
 
 # --- preference -----------------------------------------------------------------------------
@@ -198,7 +195,7 @@ def _overdue_steps(now: datetime) -> dict[int, list[int]]:
 
 def _course_mail(candidate: _Candidate) -> tuple[str, str]:
     user, course = candidate.user, candidate.course
-    with force_locale(person_language(user)):
+    with force_locale(language_of(user)):
         course_name = (
             gettext("the course “%(title)s”", title=course.title)
             if _is_general(course)
@@ -238,7 +235,7 @@ def _course_mail(candidate: _Candidate) -> tuple[str, str]:
 
 
 def _pathway_mail(user: User, count: int) -> tuple[str, str]:
-    with force_locale(person_language(user)):
+    with force_locale(language_of(user)):
         subject = gettext("WELFARE³: a step of your personal pathway")
         body = ngettext(
             "Hello %(name)s,\n\n"

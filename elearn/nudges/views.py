@@ -7,6 +7,7 @@ from flask_babel import force_locale, gettext
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from elearn.consult.rules import language_of
 from elearn.extensions import csrf
 from elearn.nudges import services
 from elearn.nudges.forms import ReminderChoiceForm, StopLinkForm
@@ -50,7 +51,7 @@ def stop(token: str) -> Response:
         wants_on = form.action.data == "resume"
         services.set_reminders(user, on=wants_on, via="link")
         done = "resumed" if wants_on else "stopped"
-    with force_locale(services.person_language(user)):
+    with force_locale(language_of(user)):
         body = render_template(
             "nudges/stop.html",
             form=form,

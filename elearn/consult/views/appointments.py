@@ -14,7 +14,6 @@ from elearn.consult.forms import (
     BookingForm,
     SlotForm,
 )
-from elearn.consult.rules import local_zone
 from elearn.consult.views.common import (
     case_or_404,
     checked,
@@ -26,8 +25,8 @@ from elearn.consult.views.common import (
 )
 from elearn.consult.views.requests import _case_page
 from elearn.forms import ActionForm, choices, id_or_none, show_on_form
+from elearn.i18n import local_today, local_zone
 from elearn.models import Appointment, ConsultationRequest
-from elearn.models.base import utcnow
 from elearn.outbox.services import deliver_inline_if_configured
 
 
@@ -90,9 +89,9 @@ def _monday(raw: str | None) -> date:
     try:
         chosen = date.fromisoformat(raw or "")
     except ValueError:
-        chosen = utcnow().astimezone(local_zone()).date()
+        chosen = local_today()
     if not 1 < chosen.year < 9999:  # the links to the weeks before and after must exist
-        chosen = utcnow().astimezone(local_zone()).date()
+        chosen = local_today()
     return appointments.week_start(chosen)
 
 
@@ -117,7 +116,7 @@ def _calendar_page(form: SlotForm, monday: date, point_id: int | None) -> str:
 def calendar() -> str:
     point = request.args.get("point", "")
     return _calendar_page(
-        SlotForm(formdata=None, day=utcnow().astimezone(local_zone()).date()),
+        SlotForm(formdata=None, day=local_today()),
         _monday(request.args.get("week")),
         id_or_none(point),
     )

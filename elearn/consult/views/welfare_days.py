@@ -12,7 +12,6 @@ from elearn.consult.forms import (
     WelfareDayEditForm,
     WelfareDayForm,
 )
-from elearn.consult.rules import local_zone
 from elearn.consult.views.common import (
     bp,
     checked,
@@ -23,6 +22,7 @@ from elearn.consult.views.common import (
     worker_only,
 )
 from elearn.forms import ActionForm, choices, show_on_form
+from elearn.i18n import local_zone
 from elearn.models.base import utcnow
 from elearn.outbox.services import deliver_inline_if_configured
 
