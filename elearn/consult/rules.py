@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from elearn import audit
 from elearn.extensions import db
+from elearn.i18n import local_zone  # noqa: F401 (defined in i18n; tests/core/test_one_timezone.py reads consult's here)
 from elearn.models import ConsultationRequest, ManagerOrganization, User, UserRole
 
 TOPIC_LABELS = {
