@@ -166,7 +166,7 @@ def full_name_field() -> StringField:
         _l("Name and surname"),
         validators=[
             DataRequired(_l("Enter your name.")),
-            Length(max=120, message=_l("Use at most %(max)d characters.")),
+            at_most(120),
             no_control_chars,
         ],
         render_kw={"autocomplete": "name"},
@@ -179,7 +179,7 @@ def signup_email_field(description: object = None) -> EmailField:
         _l("E-mail"),
         validators=[
             InputRequired(_l("Enter your e-mail.")),
-            Length(max=254, message=_l("Use at most %(max)d characters.")),
+            at_most(254),
             Email(_l("Enter a valid e-mail address."), check_deliverability=False),
         ],
         description=description,
