@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import re
+import zipfile
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,8 +19,17 @@ from elearn import coursefmt
 from elearn.authoring.media import clean_course_media
 from elearn.extensions import db
 from elearn.learning.question_stats import first_answers
-from elearn.models import Course, CourseMedia, CourseModule, GlossaryFile, ModuleVersion
+from elearn.models import (
+    Course,
+    CourseMedia,
+    CourseModule,
+    GlossaryFile,
+    ModuleProgress,
+    ModuleVersion,
+    QuizFirstAnswer,
+)
 from elearn.models.base import utcnow
+from elearn.privacy import disclosure
 
 MEDIA_URL_PREFIX = "/corsi"
 MAX_ZIP_BYTES = 20 * 1024 * 1024
@@ -532,8 +542,6 @@ def course_zip(course: Course) -> bytes:
     if parsed is not None:
         return coursefmt.write_course_zip(parsed)
     # An invalid working copy still downloads, so nothing a trainer wrote is ever trapped.
-    import zipfile
-
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for relpath, data in sorted(course_files(course, drafts=True).items()):
@@ -601,9 +609,6 @@ class QuestionStats:
 def course_statistics(course: Course) -> tuple[list[ModuleStats], list[QuestionStats]]:
     """Learners per module and the questions most often answered wrong at the first try, every
     figure through the privacy guard (1–4 hidden, other counts rounded to 5)."""
-    from elearn.models import ModuleProgress, QuizFirstAnswer
-    from elearn.privacy import disclosure
-
     counts = {
         slug: (started, completed)
         for slug, started, completed in db.session.execute(

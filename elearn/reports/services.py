@@ -8,14 +8,19 @@ combination of dashboards, weeks, courses and CSV exports can single out fewer t
 
 from __future__ import annotations
 
+import html
+import json
+import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import Date, and_, case, cast, func, or_, select
+from flask_babel import force_locale, gettext
+from sqlalchemy import Date, and_, case, cast, delete, func, or_, select
 from sqlalchemy.sql import ColumnElement
 
 from elearn import audit
+from elearn.database import dialect_insert
 from elearn.extensions import db
 from elearn.models import (
     Course,
@@ -23,10 +28,12 @@ from elearn.models import (
     LearnerCourseSummary,
     LearnerSummary,
     LearnerWeek,
+    ManagerOrganization,
     ModuleProgress,
     Organization,
     QuizFirstAnswer,
     QuizQuestionSummary,
+    ReportSnapshot,
     TargetGroupDeclaration,
     User,
 )
@@ -105,8 +112,6 @@ class Dashboard:
 
 
 def _labels() -> dict[str, str]:
-    from flask_babel import gettext
-
     return {
         "course": gettext("Course"),
         "started": gettext("Started"),
@@ -331,8 +336,6 @@ def _hardest_questions(org_ids: list[int], workers: Any, labels: dict[str, str])
             .where(or_(*[and_(Course.slug == c, CourseModule.slug == m) for c, m in keys]))
         )
     }
-    import html
-    import re
 
     for (course_slug, module_slug, quiz_id), learners, wrong_share in rows:
         version = versions.get((course_slug, module_slug))
@@ -534,11 +537,6 @@ def cached_dashboard(
     Figures may then be a few minutes old (the page says when they were computed); in exchange
     a manager's page costs one lookup, whatever the number of learners.
     """
-    import json
-
-    from elearn.database import dialect_insert
-    from elearn.models import ReportSnapshot
-
     courses = list(
         db.session.scalars(
             select(Course).where(Course.published_at.is_not(None)).order_by(Course.title)
@@ -592,11 +590,6 @@ def cached_dashboard(
 def refresh_snapshots(locales: tuple[str, ...] = ("it", "en")) -> int:
     """Recompute the dashboards managers open (each organization, and each manager's set);
     drop snapshots of an older format (before the figures were guarded)."""
-    from flask_babel import force_locale
-    from sqlalchemy import delete
-
-    from elearn.models import ManagerOrganization, ReportSnapshot
-
     db.session.execute(
         delete(ReportSnapshot).where(ReportSnapshot.key.not_like(f"{SNAPSHOT_FORMAT}|%"))
     )

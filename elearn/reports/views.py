@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, render_template, request
-from flask_babel import format_date, gettext
+from flask import Blueprint, Response, abort, current_app, render_template, request
+from flask_babel import format_date, get_locale, gettext
 from flask_login import current_user
 
 from elearn.charts import SVG_CSP, bar_chart, funnel_chart
 from elearn.csvexport import csv_response
+from elearn.extensions import db
 from elearn.learning.services import my_path
 from elearn.privacy import disclosure
 from elearn.privacy.learning_access import record_read
@@ -18,9 +19,6 @@ bp = Blueprint("reports", __name__, url_prefix="/report")
 
 
 def _dashboard(org_ids: list[int], course_slug: str | None = None) -> services.Dashboard:
-    from flask import current_app
-    from flask_babel import get_locale
-
     return services.cached_dashboard(
         org_ids,
         course_slug,
@@ -146,7 +144,6 @@ def learner(learner_id: int) -> str:
     if person is None:
         abort(404)
     record_read(current_user, person.id, remote_addr=request.remote_addr or "")
-    from elearn.extensions import db
 
     db.session.commit()
     return render_template(

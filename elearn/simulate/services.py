@@ -8,14 +8,22 @@ import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
 from typing import Any
 
+from babel.dates import format_date
 from flask import current_app, url_for
+from flask_babel import get_locale, gettext
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from elearn.csvexport import number_cell
+from elearn.database import write_transaction
 from elearn.extensions import db
+from elearn.i18n import money, number, percent
+from elearn.learning.services import record_activity
 from elearn.models.scenarios import SCENARIO_NAME_MAX, SavedScenario
+from elearn.simulate.budget_form import build_planner, stored_inputs
 from elearn.simulate.forms import PAGES_BY_NAME, RowGroup, SimulatorPage
 from simulators import InvalidInput, UnknownSimulator
 from simulators.charts import CHARTS, Chart, render_chart
@@ -340,10 +348,6 @@ def _goal_chart_query(state: FormState, result: dict[str, Any]) -> dict[str, str
 def loan_schedule_rows(args: Mapping[str, str], lang: str) -> tuple[list[str], list[list[Any]]]:
     """The amortisation schedule as a header and rows for `elearn.csvexport` (amounts to the
     cent, as numbers). Raises InvalidInput."""
-    from flask_babel import gettext
-
-    from elearn.csvexport import number_cell
-
     state = form_state(PAGES_BY_NAME["loan"], args, lang)
     result = get("loan").run(state.mapping)
     header = [
@@ -390,8 +394,6 @@ def chart_svg(name: str, args: Mapping[str, str], lang: str) -> str:
     if page is None or name not in CHARTS:
         raise UnknownSimulator(name)
     if name == "budget":
-        from elearn.simulate.budget_form import build_planner
-
         planner = build_planner(args, lang, example=False)
         if planner.parsed is None:
             raise InvalidInput(planner.problems)
@@ -454,8 +456,6 @@ def validated_inputs(name: str, args: Mapping[str, str], lang: str) -> dict[str,
     if page is None:
         raise UnknownSimulator(name)
     if name == "budget":
-        from elearn.simulate.budget_form import build_planner, stored_inputs
-
         planner = build_planner(args, lang, example=False)
         if planner.parsed is None:
             raise InvalidInput(planner.problems)
@@ -498,8 +498,6 @@ def save_scenario(
     user_id: int, simulator: str, name: str, args: Mapping[str, str], lang: str
 ) -> SavedScenario:
     """Validate the inputs and store them; raises ScenarioError or InvalidInput."""
-    from flask_babel import gettext
-
     name = " ".join(name.split())[:SCENARIO_NAME_MAX]
     if not name:
         raise ScenarioError(gettext("Give the scenario a name."))
@@ -607,8 +605,6 @@ def numbers_summary(simulator: str, inputs: dict[str, Any]) -> dict[str, Any]:
 
 def _headline_labels() -> dict[str, tuple[str, str]]:
     """Result key -> (label for people, kind of value)."""
-    from flask_babel import gettext
-
     return {
         "installment": (gettext("Monthly instalment"), "money"),
         "taeg": (gettext("APR (TAEG)"), "percent"),
@@ -637,10 +633,6 @@ def _headline_labels() -> dict[str, tuple[str, str]]:
 
 def scenario_headline(summary: dict[str, Any]) -> list[tuple[str, str]]:
     """The main results of a scenario as (label, formatted value), for the case page."""
-    from flask_babel import gettext
-
-    from elearn.i18n import money, number, percent
-
     labels = _headline_labels()
     offers = summary.get("inputs", {}).get("offers") or []
     rows = []
@@ -667,16 +659,12 @@ def scenario_headline(summary: dict[str, Any]) -> list[tuple[str, str]]:
 
 def simulator_title(name: str | None) -> str:
     """A simulator's title for people ("Prestito"), never its library name ("loan")."""
-    from flask_babel import gettext
-
     page = PAGES_BY_NAME.get(name or "")
     return str(page.title) if page else gettext("a simulator")
 
 
 def _input_text(item: Any, value: object, lang: str) -> str:
     """An amount with its thousands separator (10.000); anything else as the person typed it."""
-    from elearn.i18n import number
-
     if item.kind == "money" and isinstance(value, int | float) and not isinstance(value, bool):
         return number(value, 0 if float(value).is_integer() else 2)
     return _display(value, lang)
@@ -687,8 +675,6 @@ def scenario_inputs(summary: dict[str, Any]) -> list[tuple[str, str]]:
 
     Rows of a list (offers, debts, budget lines) are named like on the form ("Offerta 1: TAN");
     a key the form does not know is left out rather than shown raw."""
-    from flask_babel import get_locale
-
     page = PAGES_BY_NAME.get(summary.get("simulator") or "")
     if page is None:
         return []
@@ -727,10 +713,6 @@ def summary_url(summary: dict[str, Any], lang: str = "it") -> str | None:
 
 def record_use(user_id: int) -> None:
     """Count a simulator run as learning activity in the worker's progress."""
-    from elearn.database import write_transaction
-    from elearn.extensions import db
-    from elearn.learning.services import record_activity
-
     write_transaction()
     record_activity(user_id, "simulator")
     db.session.commit()
@@ -751,17 +733,11 @@ def parse_month(text: str) -> str | None:
 
 
 def current_month() -> str:
-    from datetime import UTC, datetime
-
     return datetime.now(UTC).strftime("%Y-%m")
 
 
 def month_label(month: str, lang: str = "it") -> str:
     """'dicembre 2026' / 'December 2026'."""
-    from datetime import date
-
-    from babel.dates import format_date
-
     year, number = (int(part) for part in month.split("-"))
     return format_date(date(year, number, 1), "LLLL y", locale=lang)
 
@@ -788,10 +764,6 @@ def save_budget_month(
 ) -> tuple[SavedScenario, bool]:
     """Store the budget in ``args`` as the budget of a month, replacing the one saved before
     for that month. Returns (scenario, replaced). Raises ScenarioError or InvalidInput."""
-    from flask_babel import gettext
-
-    from elearn.simulate.budget_form import build_planner, stored_inputs
-
     month = parse_month(month_text)
     if month is None:
         raise ScenarioError(gettext("Choose the month as year and month, for example 2026-12."))
@@ -876,10 +848,6 @@ def month_rows(user_id: int, lang: str = "it") -> list[MonthRow]:
 
 
 def _short_month(month: str, lang: str) -> str:
-    from datetime import date
-
-    from babel.dates import format_date
-
     year, number = (int(part) for part in month.split("-"))
     return format_date(date(year, number, 1), "MMM yy", locale=lang)
 
