@@ -25,7 +25,9 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from simulators.budget import GROUP_LABELS, BudgetInput, compute_budget
+from simulators.budget import compute_budget
+from simulators.budget_catalogue import GROUP_LABELS
+from simulators.budget_model import BudgetInput
 from simulators.debt import DebtInput, compute_debt
 from simulators.loans import (
     EarlyRepaymentInput,

@@ -44,7 +44,7 @@ from elearn.coursefmt.yamlnodes import (
     number_value,
     text_value,
 )
-from simulators.budget import FREQUENCY_ALIASES, GROUP_ALIASES
+from simulators.budget_catalogue import FREQUENCY_ALIASES, GROUP_ALIASES
 from simulators.fields import SIMULATOR_FIELDS
 
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
