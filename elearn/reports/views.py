@@ -13,13 +13,15 @@ from elearn.learning.services import my_path
 from elearn.privacy import disclosure
 from elearn.privacy.learning_access import record_read
 from elearn.reports import services
+from elearn.reports.learners import learner_page, learner_visible
+from elearn.reports.snapshots import cached_dashboard
 from elearn.security import role_required
 
 bp = Blueprint("reports", __name__, url_prefix="/report")
 
 
 def _dashboard(org_ids: list[int], course_slug: str | None = None) -> services.Dashboard:
-    return services.cached_dashboard(
+    return cached_dashboard(
         org_ids,
         course_slug,
         str(get_locale() or "it"),
@@ -117,7 +119,7 @@ def export(table: str) -> Response:
 @role_required("manager")
 def learners() -> str:
     org_ids, selected = _scope()
-    rows, page, pages, total = services.learner_page(
+    rows, page, pages, total = learner_page(
         current_user,
         org_ids,
         query=request.args.get("q", "")[:100],
@@ -140,7 +142,7 @@ def learners() -> str:
 @bp.get("/persone/<int:learner_id>")
 @role_required("manager")
 def learner(learner_id: int) -> str:
-    person = services.learner_visible(current_user, learner_id)
+    person = learner_visible(current_user, learner_id)
     if person is None:
         abort(404)
     record_read(current_user, person.id, remote_addr=request.remote_addr or "")
