@@ -11,12 +11,11 @@ from typing import Any
 from babel.dates import format_date
 from flask_babel import gettext
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 
 from elearn.extensions import db
 from elearn.models.scenarios import SCENARIO_NAME_MAX, SavedScenario
 from elearn.simulate.budget_form import build_planner, stored_inputs
-from elearn.simulate.services import ScenarioError
+from elearn.simulate.services import ScenarioError, add_scenario
 from simulators import InvalidInput
 from simulators.registry import get
 
@@ -97,14 +96,7 @@ def save_budget_month(
     scenario = SavedScenario(
         user_id=user_id, simulator="budget", name=name, inputs=inputs, month=month
     )
-    db.session.add(scenario)
-    try:
-        db.session.commit()
-    except IntegrityError:  # the same month saved twice at the same moment
-        db.session.rollback()
-        raise ScenarioError(
-            gettext("This month was saved at the same moment elsewhere. Try again.")
-        ) from None
+    add_scenario(scenario, gettext("This month was saved at the same moment elsewhere. Try again."))
     return scenario, False
 
 

@@ -128,15 +128,20 @@ def save_scenario(
     if taken is not None:
         raise ScenarioError(gettext("You already have a scenario with this name. Choose another."))
     scenario = SavedScenario(user_id=user_id, simulator=simulator, name=name, inputs=inputs)
+    add_scenario(scenario, gettext("You already have a scenario with this name. Choose another."))
+    return scenario
+
+
+def add_scenario(scenario: SavedScenario, taken_meanwhile: str) -> None:
+    """Store a new scenario. The checks before were read without a lock: when the same name
+    (or month) is saved twice at the same moment, the database's unique constraint refuses the
+    second, and the person reads ``taken_meanwhile`` (a ScenarioError)."""
     db.session.add(scenario)
     try:
         db.session.commit()
-    except IntegrityError:  # the same name saved twice at the same moment
+    except IntegrityError:
         db.session.rollback()
-        raise ScenarioError(
-            gettext("You already have a scenario with this name. Choose another.")
-        ) from None
-    return scenario
+        raise ScenarioError(taken_meanwhile) from None
 
 
 def delete_scenario(scenario: SavedScenario) -> None:

@@ -10,6 +10,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from elearn.csvexport import csv_response
+from elearn.models.scenarios import SavedScenario
 from elearn.security import login_required
 from elearn.simulate import budget_form, monthly_budgets, pages, services
 from elearn.simulate.api import api_bp
@@ -51,6 +52,14 @@ bp.register_blueprint(api_bp)
 
 def _lang() -> str:
     return services.language(get_locale())
+
+
+def _own_scenario_or_404(scenario_id: int) -> SavedScenario:
+    """The object-level check: a scenario only for the person who saved it, else 404."""
+    scenario = services.get_scenario(current_user.id, scenario_id)
+    if scenario is None:
+        abort(404)
+    return scenario
 
 
 @bp.get("/simulatori")
@@ -257,18 +266,14 @@ def save_scenario() -> Response:
 @bp.get("/simulatori/scenari/<int:scenario_id>")
 @login_required
 def open_scenario(scenario_id: int) -> Response:
-    scenario = services.get_scenario(current_user.id, scenario_id)
-    if scenario is None:
-        abort(404)
+    scenario = _own_scenario_or_404(scenario_id)
     return redirect(services.scenario_url(scenario, _lang()))
 
 
 @bp.post("/simulatori/scenari/<int:scenario_id>/elimina")
 @login_required
 def delete_scenario(scenario_id: int) -> Response:
-    scenario = services.get_scenario(current_user.id, scenario_id)
-    if scenario is None:
-        abort(404)
+    scenario = _own_scenario_or_404(scenario_id)
     if DeleteScenarioForm().validate_on_submit():
         month = scenario.month
         services.delete_scenario(scenario)
