@@ -170,6 +170,27 @@ def _group_of(line: BudgetLine) -> tuple[Group, bool, Category | None, Subitem |
     return group, key is not None, category, None
 
 
+def _share(
+    line: BudgetLine,
+    amount: float,
+    grand_total: float,
+    group: Group | None,
+    known: bool,
+    subitem: Subitem | None,
+) -> CategoryShare:
+    """A line's monthly amount as a share of its list, with the catalogue's words if any."""
+    return CategoryShare(
+        category=line.category,
+        amount=amount,
+        share=amount / grand_total * 100 if grand_total else 0.0,
+        group=group,
+        known=known,
+        subitem=line.subitem,
+        label_it=subitem.label_it if subitem else None,
+        label_en=subitem.label_en if subitem else None,
+    )
+
+
 def _income_shares(lines: tuple[BudgetLine, ...]) -> tuple[CategoryShare, ...]:
     # Lines with the same category and subitem (after normalisation) are one line.
     totals: dict[tuple[str, str], tuple[BudgetLine, float]] = {}
@@ -185,18 +206,7 @@ def _income_shares(lines: tuple[BudgetLine, ...]) -> tuple[CategoryShare, ...]:
             if line.subitem
             else (None, None)
         )
-        shares.append(
-            CategoryShare(
-                category=line.category,
-                amount=amount,
-                share=amount / grand_total * 100 if grand_total else 0.0,
-                group=None,
-                known=subitem is not None,
-                subitem=line.subitem,
-                label_it=subitem.label_it if subitem else None,
-                label_en=subitem.label_en if subitem else None,
-            )
-        )
+        shares.append(_share(line, amount, grand_total, None, subitem is not None, subitem))
     shares.sort(key=lambda s: -s.amount)
     return tuple(shares)
 
@@ -222,18 +232,7 @@ def _expense_shares(
     for line, amount, group, known, subitem in totals.values():
         if not known:
             unknown.append(line.category)
-        shares.append(
-            CategoryShare(
-                category=line.category,
-                amount=amount,
-                share=amount / grand_total * 100 if grand_total else 0.0,
-                group=group,
-                known=known,
-                subitem=line.subitem,
-                label_it=subitem.label_it if subitem else None,
-                label_en=subitem.label_en if subitem else None,
-            )
-        )
+        shares.append(_share(line, amount, grand_total, group, known, subitem))
     shares.sort(key=lambda s: -s.amount)
     categories = [
         CategoryTotal(
