@@ -10,7 +10,7 @@ from sqlalchemy import case, func, select
 
 from elearn.extensions import db
 from elearn.models import LearnerSummary, Organization, User
-from elearn.privacy.learning_access import learning_visible_ids, learning_visible_to
+from elearn.privacy.learning_access import learning_visible_ids, learning_visible_to, record_read
 
 PAGE_SIZE = 25
 
@@ -116,3 +116,13 @@ def learner_visible(manager: User, learner_id: int) -> User | None:
     if not learning_visible_to(manager, learner_id):
         return None
     return db.session.get(User, learner_id)
+
+
+def open_learner(manager: User, learner_id: int, remote_addr: str = "") -> User | None:
+    """The learner for `manager`'s page, the read written to the audit log; None when the
+    manager may not see their progress (the page is a 404)."""
+    person = learner_visible(manager, learner_id)
+    if person is not None:
+        record_read(manager, person.id, remote_addr=remote_addr)
+        db.session.commit()
+    return person

@@ -8,12 +8,10 @@ from flask_login import current_user
 
 from elearn.charts import SVG_CSP, bar_chart, funnel_chart
 from elearn.csvexport import csv_response
-from elearn.extensions import db
 from elearn.learning.services import my_path
 from elearn.privacy import disclosure
-from elearn.privacy.learning_access import record_read
 from elearn.reports import services
-from elearn.reports.learners import learner_page, learner_visible
+from elearn.reports.learners import learner_page, open_learner
 from elearn.reports.snapshots import cached_dashboard
 from elearn.security import role_required
 
@@ -142,12 +140,9 @@ def learners() -> str:
 @bp.get("/persone/<int:learner_id>")
 @role_required("manager")
 def learner(learner_id: int) -> str:
-    person = learner_visible(current_user, learner_id)
+    person = open_learner(current_user, learner_id, request.remote_addr or "")
     if person is None:
         abort(404)
-    record_read(current_user, person.id, remote_addr=request.remote_addr or "")
-
-    db.session.commit()
     return render_template(
         "reports/learner.html", person=person, path=my_path(person.id, person.language)
     )
