@@ -385,7 +385,7 @@ def reports_group() -> None:
 @with_appcontext
 def reports_refresh() -> None:
     """Recompute the dashboard snapshots (run every few minutes from cron at scale)."""
-    from elearn.reports.services import refresh_snapshots
+    from elearn.reports.snapshots import refresh_snapshots
 
     click.echo(f"refreshed {refresh_snapshots()} dashboards")
 

@@ -25,7 +25,9 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from simulators.budget import GROUP_LABELS, BudgetInput, compute_budget
+from simulators.budget import compute_budget
+from simulators.budget_catalogue import GROUP_LABELS
+from simulators.budget_model import BudgetInput
 from simulators.debt import DebtInput, compute_debt
 from simulators.loans import (
     EarlyRepaymentInput,
@@ -101,6 +103,17 @@ def _t(lang: str, italian: str, english: str) -> str:
 
 def _money_axis(lang: str) -> FuncFormatter:
     return FuncFormatter(lambda value, _pos: format_number(round(value), lang, 0))
+
+
+def _euros_over_time(ax: Any, title: str, lang: str, x_max: float, x_label: str) -> None:
+    """The axes of a balance over time: the title above, euros up from zero, months (or years)
+    across from zero to ``x_max``."""
+    ax.set_title(title, loc="left")
+    ax.yaxis.set_major_formatter(_money_axis(lang))
+    ax.xaxis.set_major_locator(MaxNLocator(nbins=5, integer=True))
+    ax.set_xlim(0, x_max)
+    ax.set_ylim(bottom=0)
+    ax.set_xlabel(x_label)
 
 
 def _new_figure(
@@ -261,12 +274,9 @@ def early_repayment_chart(data: EarlyRepaymentInput, lang: str = "it") -> Chart:
             lw=2.5,
             label=_t(lang, "Con il rimborso", "With the repayment"),
         )
-        ax.set_title(_t(lang, "Debito residuo (€)", "Balance left (€)"), loc="left")
-        ax.yaxis.set_major_formatter(_money_axis(lang))
-        ax.xaxis.set_major_locator(MaxNLocator(nbins=5, integer=True))
-        ax.set_xlim(0, loan.months / scale)
-        ax.set_ylim(bottom=0)
-        ax.set_xlabel(unit)
+        _euros_over_time(
+            ax, _t(lang, "Debito residuo (€)", "Balance left (€)"), lang, loan.months / scale, unit
+        )
         ax.legend(loc="upper right", frameon=False)
         return figure
 
@@ -315,12 +325,13 @@ def savings_chart(data: SavingsInput, lang: str = "it", show_real: bool = True) 
         if show_real and data.inflation:
             real = result.balances / (1 + data.inflation / 100.0) ** (months / 12.0)
             ax.plot(x, real, color=GREY, lw=2, ls="--", label=_t(lang, "Valore reale", "Real"))
-        ax.set_title(_t(lang, "Saldo lordo (€)", "Balance before tax (€)"), loc="left")
-        ax.yaxis.set_major_formatter(_money_axis(lang))
-        ax.xaxis.set_major_locator(MaxNLocator(nbins=5, integer=True))
-        ax.set_xlim(0, data.months / scale)
-        ax.set_ylim(bottom=0)
-        ax.set_xlabel(unit)
+        _euros_over_time(
+            ax,
+            _t(lang, "Saldo lordo (€)", "Balance before tax (€)"),
+            lang,
+            data.months / scale,
+            unit,
+        )
         ax.legend(loc="upper left", frameon=False)
         return figure
 
@@ -436,12 +447,13 @@ def debt_chart(data: DebtInput, lang: str = "it") -> Chart:
         months = np.arange(len(result.balances))
         ax.fill_between(months, 0, result.balances, color=PURPLE, alpha=0.3, lw=0)
         ax.plot(months, result.balances, color=PURPLE, lw=2.5)
-        ax.set_title(_t(lang, "Debito totale (€)", "Total debt (€)"), loc="left")
-        ax.yaxis.set_major_formatter(_money_axis(lang))
-        ax.xaxis.set_major_locator(MaxNLocator(nbins=5, integer=True))
-        ax.set_xlim(0, max(result.months_to_payoff, 1))
-        ax.set_ylim(bottom=0)
-        ax.set_xlabel(_t(lang, "Mesi", "Months"))
+        _euros_over_time(
+            ax,
+            _t(lang, "Debito totale (€)", "Total debt (€)"),
+            lang,
+            max(result.months_to_payoff, 1),
+            _t(lang, "Mesi", "Months"),
+        )
         return figure
 
     return Chart(

@@ -6,7 +6,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from simulators import budget, debt, loans, savings, taeg
+from simulators import budget, budget_model, debt, loans, savings, taeg
 
 
 @dataclass(frozen=True)
@@ -35,7 +35,7 @@ SIMULATORS: dict[str, Simulator] = {
         "savings-goal", savings.parse_savings_goal, savings.compute_savings_goal
     ),
     "taeg": Simulator("taeg", taeg.parse_taeg, taeg.compute_taeg),
-    "budget": Simulator("budget", budget.parse_budget, budget.compute_budget),
+    "budget": Simulator("budget", budget_model.parse_budget, budget.compute_budget),
     "debt": Simulator("debt", debt.parse_debt, debt.compute_debt),
 }
 

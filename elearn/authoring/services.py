@@ -1,29 +1,23 @@
-"""Course storage: import from folders, drafts and publishing, versions, export, media."""
+"""Course storage: import from folders, the rendering cache, the glossary, a stored course's
+files (export, the working copy and its validation). Editing: `editing`; zips and images:
+`uploads`; figures for trainers: `statistics`."""
 
 from __future__ import annotations
 
-import io
 import json
-import re
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-from flask_babel import gettext
 from sqlalchemy import func, select
 
 from elearn import coursefmt
-from elearn.authoring.media import clean_course_media
 from elearn.extensions import db
-from elearn.learning.question_stats import first_answers
 from elearn.models import Course, CourseMedia, CourseModule, GlossaryFile, ModuleVersion
 from elearn.models.base import utcnow
 
 MEDIA_URL_PREFIX = "/corsi"
-MAX_ZIP_BYTES = 20 * 1024 * 1024
-MAX_ZIP_FILES = 400
 
 
 def media_url(course_slug: str, name: str) -> str:
@@ -330,7 +324,7 @@ def import_courses(
     return report
 
 
-# --- files of a stored course: export, editor, zips ------------------------------------------
+# --- files of a stored course: export, the working copy ------------------------------------
 
 
 def course_files(course: Course, *, drafts: bool) -> dict[str, bytes]:
@@ -378,271 +372,9 @@ def list_courses() -> list[Course]:
     return list(db.session.scalars(select(Course).order_by(Course.language.desc(), Course.title)))
 
 
-# --- editing and publishing -----------------------------------------------------------------
-
-
 def validate_working_copy(
     course: Course,
 ) -> tuple[coursefmt.Course | None, list[coursefmt.CourseError]]:
     return coursefmt.course_from_files(
         course_files(course, drafts=True), course.slug, glossary=current_glossary()
     )
-
-
-def save_module_draft(course: Course, module_slug: str, source: str) -> CourseModule:
-    record = next((m for m in course.modules if m.slug == module_slug), None)
-    if record is None:
-        raise LookupError(module_slug)
-    published = record.published_version.source if record.published_version else None
-    record.draft_source = None if source == published else source
-    record.draft_updated_at = utcnow()
-    db.session.commit()
-    return record
-
-
-def preview_module(
-    course: Course, module_slug: str, source: str
-) -> tuple[str, list[coursefmt.CourseError]]:
-    """Render a module text for the editor preview, with its validation messages."""
-    media = [f"media/{item.filename}" for item in course.media]
-    module, errors = coursefmt.parse_module(
-        source.encode("utf-8"),
-        f"{module_slug}.md",
-        path=f"{module_slug}.md",
-        course_slug=course.slug,
-        language=course.language,
-        glossary=current_glossary(),
-        media=media,
-    )
-    if module is None:
-        return "", errors
-    html = coursefmt.render_module_html(module, current_glossary(), media_url=media_url)
-    return html, errors
-
-
-def yaml_line(key: str, value: str) -> str:
-    """`key: value` as YAML that reads back exactly: a title such as "Budget: le basi",
-    "Spese #2" or '"Citazione"' would otherwise break the front matter or lose its end."""
-    return yaml.safe_dump({key: value}, allow_unicode=True, width=1_000_000).rstrip("\n")
-
-
-NEW_MODULE_TEMPLATE = """---
-{title}
-minutes: 10
----
-
-Scrivi qui il testo del modulo.
-
-```quiz
-id: prima-domanda
-question: Una domanda per verificare la comprensione?
-type: single
-choices:
-  - text: La risposta giusta
-    correct: true
-  - text: Una risposta sbagliata
-explanation: Perché la prima risposta è giusta.
-```
-"""
-
-_MODULES_BLOCK = re.compile(r"^modules:[ \t]*\n((?:[ \t]+-[^\n]*\n?)+)", re.MULTILINE)
-
-
-def add_module(course: Course, slug: str, title: str) -> CourseModule:
-    if any(m.slug == slug for m in course.modules):
-        raise ValueError("exists")
-    position = max((m.position for m in course.modules), default=-1) + 1
-    record = CourseModule(
-        course=course,
-        slug=slug,
-        position=position,
-        title=title,
-        minutes=10,
-        draft_source=NEW_MODULE_TEMPLATE.format(title=yaml_line("title", title)),
-        draft_updated_at=utcnow(),
-    )
-    db.session.add(record)
-    # An explicit module list in course.yml must name the new file too.
-    yml = course.draft_course_yml if course.draft_course_yml is not None else course.course_yml
-    match = _MODULES_BLOCK.search(yml)
-    if match:
-        block = match.group(1)
-        indent = re.match(r"[ \t]*", block).group(0)
-        addition = ("" if block.endswith("\n") else "\n") + f"{indent}- {slug}.md\n"
-        course.draft_course_yml = yml[: match.end(1)] + addition + yml[match.end(1) :]
-    db.session.commit()
-    return record
-
-
-def save_course_yml(course: Course, text: str) -> None:
-    course.draft_course_yml = None if text == course.course_yml else text
-    db.session.commit()
-
-
-def publish(course: Course, *, author_id: int | None) -> list[coursefmt.CourseError]:
-    """Publish the working copy when it is valid; otherwise return the problems, change nothing."""
-    parsed, errors = validate_working_copy(course)
-    if parsed is None:
-        return errors
-    _stored, changed, _versions = store_course(parsed, current_glossary(), author_id=author_id)
-    if changed:
-        course.edited_on_web_at = utcnow()
-    course.draft_course_yml = None
-    for record in course.modules:
-        record.draft_source = None
-    course.published_at = course.published_at or utcnow()
-    db.session.commit()
-    return []
-
-
-def restore_version(record: CourseModule, version: ModuleVersion) -> None:
-    """Put an earlier text back as the draft; it goes live when the course is published."""
-    record.draft_source = version.source
-    record.draft_updated_at = utcnow()
-    db.session.commit()
-
-
-def create_course(*, slug: str, title: str, summary: str, language: str) -> Course:
-    yml = (
-        f"{yaml_line('title', title)}\n{yaml_line('summary', summary)}\n"
-        f"language: {language}\nlevel: base\naudience: [tutti]\npass_score: 80\n"
-    )
-    course = Course(slug=slug, title=title, summary=summary, language=language, course_yml=yml)
-    db.session.add(course)
-    db.session.flush()
-    add_module(
-        course,
-        "01-introduzione" if language == "it" else "01-introduction",
-        "Introduzione" if language == "it" else "Introduction",
-    )
-    return course
-
-
-def course_slug_taken(slug: str) -> bool:
-    return db.session.scalar(select(func.count(Course.id)).where(Course.slug == slug)) > 0
-
-
-# --- zips and media -------------------------------------------------------------------------
-
-
-def course_zip(course: Course) -> bytes:
-    parsed, _errors = coursefmt.course_from_files(
-        course_files(course, drafts=True), course.slug, glossary=current_glossary()
-    )
-    if parsed is not None:
-        return coursefmt.write_course_zip(parsed)
-    # An invalid working copy still downloads, so nothing a trainer wrote is ever trapped.
-    import zipfile
-
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for relpath, data in sorted(course_files(course, drafts=True).items()):
-            archive.writestr(f"{course.slug}/{relpath}", data)
-    return buffer.getvalue()
-
-
-def import_zip(fileobj: io.BytesIO, *, author_id: int | None) -> tuple[Course | None, list[str]]:
-    """Load a course zip (same validation as `check`) and publish it."""
-    files, errors = coursefmt.read_course_zip(fileobj, MAX_ZIP_BYTES, MAX_ZIP_FILES)
-    if errors:
-        return None, [str(error) for error in errors]
-    slugs = {name.split("/", 1)[0] for name in files}
-    if len(slugs) != 1:
-        return None, ["the zip must hold exactly one course folder"]
-    slug = slugs.pop()
-    inner = {name.split("/", 1)[1]: data for name, data in files.items() if "/" in name}
-    # Images go through the same re-encoding as web uploads (no EXIF/GPS, no hidden payload).
-    stored = db.session.scalar(select(Course).where(Course.slug == slug))
-    inner, bad_images = clean_course_media(
-        inner, unchanged={item.sha256 for item in stored.media} if stored else ()
-    )
-    if bad_images:
-        return None, [_image_problem(name, code) for name, code in sorted(bad_images.items())]
-    parsed, course_errors = coursefmt.course_from_files(inner, slug, glossary=current_glossary())
-    if parsed is None:
-        return None, [str(error) for error in course_errors]
-    course, changed, _versions = store_course(parsed, current_glossary(), author_id=author_id)
-    if changed:
-        course.edited_on_web_at = utcnow()
-    db.session.commit()
-    return course, []
-
-
-def _image_problem(name: str, code: str) -> str:
-    if code == "too_large":
-        return gettext(
-            "%(name)s: the image is too large (at most 2 MB and 4096 × 4096 pixels).", name=name
-        )
-    return gettext("%(name)s: this is not a PNG, JPEG, GIF or WebP image.", name=name)
-
-
-# --- statistics for trainers ------------------------------------------------------------------
-
-HARDEST = 10
-
-
-@dataclass
-class ModuleStats:
-    """Published figures (elearn.privacy.disclosure); None reads "fewer than 5"."""
-
-    title: str
-    started: int | None
-    completed: int | None
-
-
-@dataclass
-class QuestionStats:
-    module_title: str
-    question_html: str
-    learners: int | None  # published: rounded to 5
-    wrong_percent: int | None  # % of first answers that were wrong, from the published counts
-
-
-def course_statistics(course: Course) -> tuple[list[ModuleStats], list[QuestionStats]]:
-    """Learners per module and the questions most often answered wrong at the first try, every
-    figure through the privacy guard (1–4 hidden, other counts rounded to 5)."""
-    from elearn.models import ModuleProgress, QuizFirstAnswer
-    from elearn.privacy import disclosure
-
-    counts = {
-        slug: (started, completed)
-        for slug, started, completed in db.session.execute(
-            select(
-                ModuleProgress.module_slug,
-                func.count(ModuleProgress.id),
-                func.count(ModuleProgress.completed_at),
-            )
-            .where(ModuleProgress.course_slug == course.slug)
-            .group_by(ModuleProgress.module_slug)
-        )
-    }
-    modules = []
-    for record in course.modules:
-        if not record.is_visible:
-            continue
-        started, completed = counts.get(record.slug, (0, 0))
-        modules.append(
-            ModuleStats(record.title, disclosure.count(started), disclosure.count(completed))
-        )
-
-    rows = first_answers(QuizFirstAnswer.course_slug == course.slug)
-    by_slug = {record.slug: record for record in course.modules if record.is_visible}
-    quizzes = {
-        (module_slug, quiz_id): quiz
-        for module_slug, record in by_slug.items()
-        for quiz_id, quiz in record.published_version.quiz_map().items()
-    }
-    ranked = disclosure.ranked_shares(
-        ((row.module_slug, row.quiz_id), row.learners, row.wrong)
-        for row in rows
-        if (row.module_slug, row.quiz_id) in quizzes
-    )
-    return modules, [
-        QuestionStats(
-            by_slug[module_slug].title,
-            quizzes[(module_slug, quiz_id)]["question_html"],
-            learners,
-            wrong_percent,
-        )
-        for (module_slug, quiz_id), learners, wrong_percent in ranked[:HARDEST]
-    ]

@@ -112,6 +112,12 @@ def with_module_entry(text: str, filename: str) -> str | None:
     return "".join(lines)
 
 
+def _audit_and_commit(action: str, detail: str, actor_id: int, remote_addr: str) -> None:
+    """A trainer's change goes to the audit log in the same commit as the change itself."""
+    audit.record(action, actor_id=actor_id, detail=detail, remote_addr=remote_addr)
+    db.session.commit()
+
+
 # --- deleting and restoring a module -----------------------------------------------------------
 
 
@@ -169,13 +175,12 @@ def remove_module(
     else:
         course.modules.remove(record)
         db.session.delete(record)
-    audit.record(
+    _audit_and_commit(
         "course.module_archived" if plan.archive else "course.module_deleted",
-        actor_id=actor_id,
-        detail=f"course={course.slug} module={record.slug}",
-        remote_addr=remote_addr,
+        f"course={course.slug} module={record.slug}",
+        actor_id,
+        remote_addr,
     )
-    db.session.commit()
     return plan
 
 
@@ -232,13 +237,12 @@ def restore_module(
         db.session.rollback()
         return errors
     course.updated_at = course.edited_on_web_at = utcnow()
-    audit.record(
+    _audit_and_commit(
         "course.module_restored",
-        actor_id=actor_id,
-        detail=f"course={course.slug} module={record.slug}",
-        remote_addr=remote_addr,
+        f"course={course.slug} module={record.slug}",
+        actor_id,
+        remote_addr,
     )
-    db.session.commit()
     return []
 
 
@@ -293,13 +297,9 @@ def delete_image(
     course.media.remove(item)
     db.session.delete(item)
     course.updated_at = course.edited_on_web_at = utcnow()
-    audit.record(
-        "course.image_deleted",
-        actor_id=actor_id,
-        detail=f"course={course.slug} image={item.filename}",
-        remote_addr=remote_addr,
+    _audit_and_commit(
+        "course.image_deleted", f"course={course.slug} image={item.filename}", actor_id, remote_addr
     )
-    db.session.commit()
     return use
 
 
@@ -357,11 +357,7 @@ def save_glossary(
         row.raw, row.updated_at, row.edited_on_web_at = text, now, now
     db.session.flush()
     services.rerender_all(glossary)
-    audit.record(
-        "course.glossary_edited",
-        actor_id=actor_id,
-        detail=f"terms={len(glossary.terms)}",
-        remote_addr=remote_addr,
+    _audit_and_commit(
+        "course.glossary_edited", f"terms={len(glossary.terms)}", actor_id, remote_addr
     )
-    db.session.commit()
     return []

@@ -4,6 +4,7 @@ No Flask, SQLAlchemy or other `elearn` imports here: the web layer and the CLI b
 See COURSE_FORMAT.md for the format itself.
 """
 
+from elearn.coursefmt.blocks import default_quiz_id
 from elearn.coursefmt.errors import MESSAGES, CourseError
 from elearn.coursefmt.model import (
     AUDIENCES,
@@ -20,7 +21,6 @@ from elearn.coursefmt.model import (
 from elearn.coursefmt.parse import (
     MEDIA_TYPES,
     course_from_files,
-    default_quiz_id,
     parse_glossary,
     parse_module,
     with_file,

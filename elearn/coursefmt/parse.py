@@ -5,7 +5,6 @@ Every problem is collected as a `CourseError` pointing at the offending file lin
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Collection, Mapping
 from posixpath import basename
@@ -13,21 +12,14 @@ from posixpath import basename
 import yaml
 from markdown_it.token import Token
 
+from elearn.coursefmt.blocks import parse_quiz, parse_simulator
 from elearn.coursefmt.errors import CourseError, ErrorList, sort_errors
-from elearn.coursefmt.markdown import (
-    CALLOUTS,
-    iter_inline_children,
-    media_path,
-    parser,
-    slugify,
-)
+from elearn.coursefmt.markdown import CALLOUTS, iter_inline_children, media_path, parser
 from elearn.coursefmt.model import (
     AUDIENCES,
     DEFAULT_PASS_SCORE,
     LANGUAGES,
     LEVELS,
-    QUIZ_TYPES,
-    Choice,
     Course,
     Glossary,
     Module,
@@ -35,21 +27,20 @@ from elearn.coursefmt.model import (
     SimulatorBlock,
 )
 from elearn.coursefmt.yamlnodes import (
-    Entry,
     YamlSource,
-    bool_value,
+    allowed_list,
+    check_unknown_keys,
     compose,
     is_null,
     mapping_entries,
     number_value,
+    required_text,
+    text_list,
     text_value,
 )
-from simulators.budget import FREQUENCY_ALIASES, GROUP_ALIASES
-from simulators.fields import SIMULATOR_FIELDS
 
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 MAX_SLUG_LENGTH = 80
-QUIZ_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,79}$")
 MAX_MINUTES = 600
 # Bounds on the Markdown parser's work. Its link rule scans ahead from every '[' (links,
 # images, glossary terms), so many brackets in a long text take time that grows with both:
@@ -60,8 +51,6 @@ MAX_MODULE_BRACKETS = 500
 
 COURSE_KEYS = ("title", "summary", "language", "level", "audience", "modules", "pass_score")
 FRONT_MATTER_KEYS = ("title", "minutes", "objectives")
-QUIZ_KEYS = ("id", "question", "type", "choices", "shuffle", "answer", "tolerance", "explanation")
-CHOICE_KEYS = ("text", "correct")
 
 #: Image types accepted in media/ (extension -> MIME type), for the web layer to serve them.
 MEDIA_TYPES = {
@@ -71,49 +60,6 @@ MEDIA_TYPES = {
     "gif": "image/gif",
     "webp": "image/webp",
 }
-
-# Simulator inputs that are not plain numbers; every other field must be a number.
-SIMULATOR_CHOICES = {
-    "method": ("french", "italian"),
-    "deposit_timing": ("end", "start"),
-    "strategy": ("avalanche", "snowball"),
-}
-# A kind ending in "?" is optional; choice kinds list their words (Italian names accepted).
-_FREQUENCY = "choice:" + ",".join(FREQUENCY_ALIASES)
-_GROUP = "choice:" + ",".join(GROUP_ALIASES)
-SIMULATOR_ENTRIES: dict[str, dict[str, str]] = {
-    "incomes": {
-        "category": "text",
-        "amount": "number",
-        "subitem": "text?",
-        "frequency": _FREQUENCY + "?",
-    },
-    "expenses": {
-        "category": "text",
-        "amount": "number",
-        "subitem": "text?",
-        "frequency": _FREQUENCY + "?",
-        "group": _GROUP + "?",
-    },
-    "debts": {
-        "name": "text",
-        "balance": "number",
-        "annual_rate": "number",
-        "min_payment": "number",
-    },
-}
-
-
-def default_quiz_id(question: str) -> str:
-    """A stable id from the question text: a short slug plus a hash of the whole text.
-
-    Whitespace is normalised first, so re-wrapping a question keeps its id; any other
-    change to the text gives a new id (statistics then start afresh, as they should).
-    """
-    normalised = " ".join(question.split())
-    digest = hashlib.sha256(normalised.encode("utf-8")).hexdigest()[:8]
-    slug = slugify(normalised, max_length=40)
-    return f"{slug}-{digest}" if slug else f"q-{digest}"
 
 
 def _decode(data: bytes, path: str, errors: ErrorList) -> str | None:
@@ -126,47 +72,6 @@ def _decode(data: bytes, path: str, errors: ErrorList) -> str | None:
         errors.add(path, text.count("\n", 0, text.index("\x00")) + 1, "nul_character")
         return None
     return text.removeprefix("\ufeff")
-
-
-def _allowed(keys: Collection[str]) -> str:
-    return ", ".join(keys)
-
-
-def _check_unknown(
-    entries: Mapping[str, Entry], allowed: Collection[str], path: str, errors: ErrorList, ctx: str
-) -> None:
-    for entry in entries.values():
-        if entry.key not in allowed:
-            errors.add(
-                path, entry.line, "unknown_key", ctx, key=entry.key, allowed=_allowed(allowed)
-            )
-
-
-def _required_text(
-    entries: Mapping[str, Entry], key: str, path: str, line: int, errors: ErrorList, ctx: str = ""
-) -> str:
-    entry = entries.get(key)
-    if entry is None:
-        errors.add(path, line, "missing_key", ctx, key=key)
-        return ""
-    value = text_value(entry.value)
-    if not value:
-        errors.add(path, entry.line, "not_text", ctx, key=key)
-        return ""
-    return value
-
-
-def _text_list(entry: Entry, path: str, errors: ErrorList, ctx: str = "") -> list[str]:
-    node = entry.value
-    if is_null(node):
-        return []
-    values = (
-        [text_value(item) for item in node.value] if isinstance(node, yaml.SequenceNode) else []
-    )
-    if not isinstance(node, yaml.SequenceNode) or not all(values):
-        errors.add(path, entry.line, "not_text_list", ctx, key=entry.key)
-        return []
-    return [v for v in values if v]
 
 
 # --------------------------------------------------------------------------- glossary
@@ -194,260 +99,6 @@ def parse_glossary(data: bytes, path: str = "glossary.yml") -> tuple[Glossary, l
     return glossary, errors
 
 
-# --------------------------------------------------------------------------- quiz blocks
-
-
-def _parse_choices(
-    entry: Entry, source: YamlSource, path: str, errors: ErrorList
-) -> list[Choice] | None:
-    if not isinstance(entry.value, yaml.SequenceNode):
-        errors.add(path, entry.line, "bad_entries", "quiz", key="choices", fields="text, correct")
-        return None
-    choices: list[Choice] = []
-    valid = True
-    for item in entry.value.value:
-        item_line = source.line_of(item)
-        if not isinstance(item, yaml.MappingNode):
-            errors.add(path, item_line, "not_mapping", "choice")
-            valid = False
-            continue
-        fields = mapping_entries(item, source, errors, "choice")
-        _check_unknown(fields, CHOICE_KEYS, path, errors, "choice")
-        text = _required_text(fields, "text", path, item_line, errors, "choice")
-        correct = False
-        if "correct" in fields:
-            value = bool_value(fields["correct"].value)
-            if value is None:
-                errors.add(path, fields["correct"].line, "not_bool", "choice", key="correct")
-                valid = False
-            correct = bool(value)
-        valid = valid and bool(text)
-        choices.append(
-            Choice(text, correct, fields["text"].line if "text" in fields else item_line)
-        )
-    return choices if valid else None
-
-
-def parse_quiz(content: str, fence_line: int, path: str, errors: ErrorList) -> Quiz | None:
-    """Parse one ```quiz block whose fence is on `fence_line`; None when it is unusable."""
-    source = YamlSource(path, fence_line + 1)
-    count_before = len(errors)
-    ok, node = compose(content, source, errors)
-    if not ok:
-        return None
-    if not isinstance(node, yaml.MappingNode):
-        errors.add(path, fence_line, "not_mapping", "quiz")
-        return None
-    entries = mapping_entries(node, source, errors, "quiz")
-    _check_unknown(entries, QUIZ_KEYS, path, errors, "quiz")
-    question = _required_text(entries, "question", path, fence_line, errors, "quiz")
-
-    quiz_type = "single"
-    if "type" in entries:
-        value = text_value(entries["type"].value) or ""
-        if value not in QUIZ_TYPES:
-            errors.add(
-                path,
-                entries["type"].line,
-                "not_choice",
-                "quiz",
-                key="type",
-                allowed=_allowed(QUIZ_TYPES),
-                value=value,
-            )
-            quiz_type = ""
-        else:
-            quiz_type = value
-
-    shuffle = True
-    if "shuffle" in entries:
-        value_bool = bool_value(entries["shuffle"].value)
-        if value_bool is None:
-            errors.add(path, entries["shuffle"].line, "not_bool", "quiz", key="shuffle")
-        shuffle = value_bool is not False
-
-    explanation = ""
-    if "explanation" in entries:
-        explanation = text_value(entries["explanation"].value) or ""
-        if not explanation:
-            errors.add(path, entries["explanation"].line, "not_text", "quiz", key="explanation")
-
-    quiz_id, explicit = "", False
-    if "id" in entries:
-        quiz_id = text_value(entries["id"].value) or ""
-        explicit = True
-        if not QUIZ_ID_RE.match(quiz_id):
-            errors.add(path, entries["id"].line, "bad_quiz_id", "quiz")
-    elif question:
-        quiz_id = default_quiz_id(question)
-
-    choices: list[Choice] | None = []
-    if "choices" in entries:
-        choices = _parse_choices(entries["choices"], source, path, errors)
-
-    answer: int | float | None = None
-    tolerance: int | float = 0
-    if quiz_type in ("single", "multiple"):
-        for key in ("answer", "tolerance"):
-            if key in entries:
-                errors.add(
-                    path, entries[key].line, "key_not_for_type", "quiz", key=key, type=quiz_type
-                )
-        if choices is not None:
-            choices_line = entries["choices"].line if "choices" in entries else fence_line
-            correct = sum(c.correct for c in choices)
-            if len(choices) < 2:
-                errors.add(
-                    path,
-                    choices_line,
-                    "choices_required",
-                    "quiz",
-                    type=quiz_type,
-                    count=len(choices),
-                )
-            elif quiz_type == "single" and correct != 1:
-                errors.add(path, choices_line, "single_correct", "quiz", count=correct)
-            elif quiz_type == "multiple" and correct < 1:
-                errors.add(path, choices_line, "multiple_correct", "quiz")
-    elif quiz_type == "number":
-        if "choices" in entries:
-            errors.add(
-                path,
-                entries["choices"].line,
-                "key_not_for_type",
-                "quiz",
-                key="choices",
-                type="number",
-            )
-        if "answer" not in entries:
-            errors.add(path, fence_line, "number_answer", "quiz")
-        else:
-            answer = number_value(entries["answer"].value)
-            if answer is None:
-                errors.add(path, entries["answer"].line, "number_answer", "quiz")
-        if "tolerance" in entries:
-            value_num = number_value(entries["tolerance"].value)
-            if value_num is None or value_num < 0:
-                errors.add(path, entries["tolerance"].line, "bad_tolerance", "quiz")
-            else:
-                tolerance = value_num
-
-    if len(errors) > count_before:
-        return None
-    return Quiz(
-        id=quiz_id,
-        question=question,
-        type=quiz_type,
-        choices=choices or [],
-        shuffle=shuffle,
-        answer=answer,
-        tolerance=tolerance,
-        explanation=explanation,
-        line=fence_line,
-        explicit_id=explicit,
-        id_line=entries["id"].line if explicit else entries["question"].line,
-        question_line=entries["question"].line,
-        explanation_line=entries["explanation"].line if explanation else 0,
-    )
-
-
-# --------------------------------------------------------------------------- simulator blocks
-
-
-def _entries_value(
-    entry: Entry, spec: dict[str, str], path: str, errors: ErrorList
-) -> list[dict[str, object]] | None:
-    """A list of `{field: value}` entries (budget lines, debts) checked against `spec`."""
-    node = entry.value
-    entries: list[dict[str, object]] | None = []
-    required = {key for key, kind in spec.items() if not kind.endswith("?")}
-    for item in node.value if isinstance(node, yaml.SequenceNode) else [None]:
-        pairs = item.value if isinstance(item, yaml.MappingNode) else []
-        values: dict[str, object] = {}
-        for key_node, value_node in pairs:
-            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
-            if key in spec and key not in values:
-                kind = spec[key].rstrip("?")
-                if kind == "number":
-                    values[key] = number_value(value_node)
-                else:
-                    text = text_value(value_node)
-                    words = kind.split(":", 1)[1].split(",") if kind.startswith("choice:") else None
-                    values[key] = text if words is None or (text or "").lower() in words else None
-        if len(pairs) != len(values) or not required <= set(values) or None in values.values():
-            entries = None
-        elif entries is not None:
-            entries.append(values)
-    if entries is None:
-        fields = ", ".join(
-            f"{k} ({t.split(':')[0].rstrip('?')}{', optional' if t.endswith('?') else ''})"
-            for k, t in spec.items()
-        )
-        errors.add(path, entry.line, "bad_entries", "simulator", key=entry.key, fields=fields)
-    return entries
-
-
-def parse_simulator(
-    info: str, content: str, fence_line: int, path: str, errors: ErrorList
-) -> SimulatorBlock | None:
-    """Parse one ```simulator NAME block; None when it is unusable."""
-    available = _allowed(sorted(SIMULATOR_FIELDS))
-    words = info.split()
-    if len(words) < 2:
-        errors.add(path, fence_line, "simulator_name_missing", "simulator", allowed=available)
-        return None
-    name = words[1]
-    if name not in SIMULATOR_FIELDS:
-        errors.add(path, fence_line, "unknown_simulator", "simulator", name=name, allowed=available)
-        return None
-    source = YamlSource(path, fence_line + 1)
-    count_before = len(errors)
-    ok, node = compose(content, source, errors)
-    if not ok:
-        return None
-    if is_null(node):
-        return SimulatorBlock(name, {}, fence_line)
-    if not isinstance(node, yaml.MappingNode):
-        errors.add(path, fence_line, "not_mapping", "simulator")
-        return None
-    fields = SIMULATOR_FIELDS[name]
-    values: dict[str, object] = {}
-    for entry in mapping_entries(node, source, errors, "simulator").values():
-        if entry.key not in fields:
-            errors.add(
-                path,
-                entry.line,
-                "unknown_field",
-                "simulator",
-                key=entry.key,
-                name=name,
-                allowed=_allowed(sorted(fields)),
-            )
-        elif entry.key in SIMULATOR_CHOICES:
-            value = text_value(entry.value) or ""
-            if value not in SIMULATOR_CHOICES[entry.key]:
-                errors.add(
-                    path,
-                    entry.line,
-                    "not_choice",
-                    "simulator",
-                    key=entry.key,
-                    allowed=_allowed(SIMULATOR_CHOICES[entry.key]),
-                    value=value,
-                )
-            values[entry.key] = value
-        elif entry.key in SIMULATOR_ENTRIES:
-            values[entry.key] = _entries_value(entry, SIMULATOR_ENTRIES[entry.key], path, errors)
-        else:
-            number = number_value(entry.value)
-            if number is None:
-                errors.add(path, entry.line, "not_number", "simulator", key=entry.key)
-            values[entry.key] = number
-    if len(errors) > count_before:
-        return None
-    return SimulatorBlock(name, values, fence_line)
-
-
 # --------------------------------------------------------------------------- modules
 
 
@@ -460,8 +111,8 @@ def _front_matter(token: Token, path: str, errors: ErrorList) -> tuple[str, int,
         errors.add(path, 1, "not_mapping", "front_matter")
         return "", 0, []
     entries = mapping_entries(node, source, errors, "front_matter")
-    _check_unknown(entries, FRONT_MATTER_KEYS, path, errors, "front_matter")
-    title = _required_text(entries, "title", path, 1, errors, "front_matter")
+    check_unknown_keys(entries, FRONT_MATTER_KEYS, path, errors, "front_matter")
+    title = required_text(entries, "title", path, 1, errors, "front_matter")
     minutes = 0
     if "minutes" not in entries:
         errors.add(path, 1, "missing_key", "front_matter", key="minutes")
@@ -474,7 +125,7 @@ def _front_matter(token: Token, path: str, errors: ErrorList) -> tuple[str, int,
         else:
             minutes = value
     objectives = (
-        _text_list(entries["objectives"], path, errors, "front_matter")
+        text_list(entries["objectives"], path, errors, "front_matter")
         if "objectives" in entries
         else []
     )
@@ -601,7 +252,11 @@ def parse_module(
             match = _CONTAINER_RE.match(token.content)
             if match and match.group(1) not in CALLOUTS:
                 errors.add(
-                    path, line, "unknown_container", name=match.group(1), allowed=_allowed(CALLOUTS)
+                    path,
+                    line,
+                    "unknown_container",
+                    name=match.group(1),
+                    allowed=allowed_list(CALLOUTS),
                 )
     _check_inline(list(iter_inline_children(tokens)), path, errors, glossary, media, terms, images)
 
@@ -650,9 +305,9 @@ def _course_settings(
         errors.add(path, 1, "not_mapping")
         return settings, module_lines
     entries = mapping_entries(node, source, errors)
-    _check_unknown(entries, COURSE_KEYS, path, errors, "")
-    settings["title"] = _required_text(entries, "title", path, 1, errors)
-    settings["summary"] = _required_text(entries, "summary", path, 1, errors)
+    check_unknown_keys(entries, COURSE_KEYS, path, errors, "")
+    settings["title"] = required_text(entries, "title", path, 1, errors)
+    settings["summary"] = required_text(entries, "summary", path, 1, errors)
     if "language" not in entries:
         errors.add(path, 1, "missing_key", key="language")
     for key, allowed, default in (("language", LANGUAGES, "it"), ("level", LEVELS, "base")):
@@ -667,13 +322,13 @@ def _course_settings(
                     entries[key].line,
                     "not_choice",
                     key=key,
-                    allowed=_allowed(allowed),
+                    allowed=allowed_list(allowed),
                     value=value,
                 )
     settings["audience"] = ["tutti"]
     if "audience" in entries:
         entry = entries["audience"]
-        values = _text_list(entry, path, errors)
+        values = text_list(entry, path, errors)
         if isinstance(entry.value, yaml.SequenceNode) and not entry.value.value:
             errors.add(path, entry.line, "empty_list", key="audience")
         seen: set[str] = set()
@@ -685,7 +340,7 @@ def _course_settings(
                     item_line,
                     "not_choice",
                     key="audience",
-                    allowed=_allowed(AUDIENCES),
+                    allowed=allowed_list(AUDIENCES),
                     value=value,
                 )
             elif value in seen:
@@ -702,7 +357,7 @@ def _course_settings(
             settings["pass_score"] = score
     if "modules" in entries:
         entry = entries["modules"]
-        names = _text_list(entry, path, errors)
+        names = text_list(entry, path, errors)
         items = entry.value.value if isinstance(entry.value, yaml.SequenceNode) else []
         for item, name in zip(items if names else [], names, strict=False):
             item_line = source.line_of(item)
@@ -751,7 +406,9 @@ def course_from_files(
         elif name.startswith("media/"):
             extension = basename(name).rpartition(".")[2].lower()
             if extension not in MEDIA_TYPES:
-                errors.add(shown(name), 1, "media_type", name=name, allowed=_allowed(MEDIA_TYPES))
+                errors.add(
+                    shown(name), 1, "media_type", name=name, allowed=allowed_list(MEDIA_TYPES)
+                )
 
     if "course.yml" not in files:
         errors.add(course_path, 1, "course_missing")

@@ -1,8 +1,10 @@
-"""Safe YAML reading that keeps line numbers: compose nodes, then read values key by key."""
+"""Safe YAML reading that keeps line numbers: compose nodes, then read values key by key (with
+the checks every file kind shares: unknown keys, required text, lists of text)."""
 
 from __future__ import annotations
 
 import math
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
 import yaml
@@ -129,3 +131,45 @@ def bool_value(node: yaml.Node | None) -> bool | None:
         return None
     value = construct(node)
     return value if isinstance(value, bool) else None
+
+
+def allowed_list(keys: Collection[str]) -> str:
+    """The words an error message lists as allowed."""
+    return ", ".join(keys)
+
+
+def check_unknown_keys(
+    entries: Mapping[str, Entry], allowed: Collection[str], path: str, errors: ErrorList, ctx: str
+) -> None:
+    for entry in entries.values():
+        if entry.key not in allowed:
+            errors.add(
+                path, entry.line, "unknown_key", ctx, key=entry.key, allowed=allowed_list(allowed)
+            )
+
+
+def required_text(
+    entries: Mapping[str, Entry], key: str, path: str, line: int, errors: ErrorList, ctx: str = ""
+) -> str:
+    entry = entries.get(key)
+    if entry is None:
+        errors.add(path, line, "missing_key", ctx, key=key)
+        return ""
+    value = text_value(entry.value)
+    if not value:
+        errors.add(path, entry.line, "not_text", ctx, key=key)
+        return ""
+    return value
+
+
+def text_list(entry: Entry, path: str, errors: ErrorList, ctx: str = "") -> list[str]:
+    node = entry.value
+    if is_null(node):
+        return []
+    values = (
+        [text_value(item) for item in node.value] if isinstance(node, yaml.SequenceNode) else []
+    )
+    if not isinstance(node, yaml.SequenceNode) or not all(values):
+        errors.add(path, entry.line, "not_text_list", ctx, key=entry.key)
+        return []
+    return [v for v in values if v]

@@ -8,10 +8,13 @@ combination of dashboards, weeks, courses and CSV exports can single out fewer t
 
 from __future__ import annotations
 
+import html
+import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from flask_babel import gettext
 from sqlalchemy import Date, and_, case, cast, func, or_, select
 from sqlalchemy.sql import ColumnElement
 
@@ -33,14 +36,10 @@ from elearn.models import (
 from elearn.models.base import utcnow
 from elearn.models.progress import TARGET_GROUPS
 from elearn.privacy import disclosure
-from elearn.privacy.learning_access import learning_visible_ids, learning_visible_to
 from elearn.target_groups import GROUP_NAMES
 
 WEEKS = 12
-PAGE_SIZE = 25
 HARDEST = 10
-# Part of every snapshot key: snapshots written before the figures were guarded are never read.
-SNAPSHOT_FORMAT = "guarded-1"
 
 
 def managed_organizations(user: User) -> list[Organization]:
@@ -105,8 +104,6 @@ class Dashboard:
 
 
 def _labels() -> dict[str, str]:
-    from flask_babel import gettext
-
     return {
         "course": gettext("Course"),
         "started": gettext("Started"),
@@ -331,8 +328,6 @@ def _hardest_questions(org_ids: list[int], workers: Any, labels: dict[str, str])
             .where(or_(*[and_(Course.slug == c, CourseModule.slug == m) for c, m in keys]))
         )
     }
-    import html
-    import re
 
     for (course_slug, module_slug, quiz_id), learners, wrong_share in rows:
         version = versions.get((course_slug, module_slug))
@@ -376,112 +371,6 @@ def _target_groups(org_ids: list[int], labels: dict[str, str]) -> Table:
     return table
 
 
-# --- consenting learners ----------------------------------------------------------------------
-
-
-@dataclass
-class LearnerRow:
-    id: int
-    name: str
-    organization: str
-    modules_completed: int
-    courses_completed: int
-    average_score: float | None
-    last_activity: Any
-
-
-SORTS = ("name", "activity", "modules")
-
-
-def learner_page(
-    manager: User,
-    org_ids: list[int],
-    *,
-    query: str = "",
-    sort: str = "name",
-    page: int = 1,
-) -> tuple[list[LearnerRow], int, int, int]:
-    """One page of the learners whose progress `manager` may see (the privacy rule in
-    elearn.privacy.learning_access), in `org_ids`, with figures aggregated only for who is
-    shown."""
-    visible_ids = learning_visible_ids(manager, org_ids)
-    if query:
-        # The rule's SELECT reads user_account: the name filter goes into it.
-        visible_ids = visible_ids.where(func.lower(User.full_name).like(f"%{query.lower()[:100]}%"))
-    visible = visible_ids.subquery()
-    people = (
-        select(User.id, User.full_name, Organization.name.label("organization"))
-        .join(Organization, Organization.id == User.organization_id)
-        .where(User.id.in_(select(visible.c.id)))
-    )
-    # Every visible worker belongs to an organization in scope: count the rule's rows alone.
-    total = db.session.scalar(select(func.count()).select_from(visible)) or 0
-    pages = max(1, -(-total // PAGE_SIZE))
-    page = min(max(page, 1), pages)
-    sort = sort if sort in SORTS else "name"
-
-    summary = LearnerSummary
-    score = case((summary.scores > 0, summary.score_sum / summary.scores), else_=None)
-    figures = (
-        func.coalesce(summary.modules_completed, 0),
-        score,
-        summary.last_activity_at,
-        func.coalesce(summary.courses_completed, 0),
-    )
-    if sort == "name":
-        # Pick the page by name first; then read the summary rows of those 25 people only.
-        shown = (
-            people.order_by(User.full_name, User.id).offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)
-        ).subquery()
-        rows = db.session.execute(
-            select(shown, *figures)
-            .outerjoin(summary, summary.user_id == shown.c.id)
-            .order_by(shown.c.full_name, shown.c.id)
-        ).all()
-    else:
-        # Walk the summary rows in the order asked (an index for last activity), keeping the
-        # visible people: the first pages stop after a few dozen rows.
-        order = (
-            (summary.last_activity_at.desc().nulls_last(), summary.user_id)
-            if sort == "activity"
-            else (summary.modules_completed.desc(), summary.user_id)
-        )
-        listed = (
-            select(User.id, User.full_name, Organization.name.label("organization"), *figures)
-            .select_from(summary)
-            .join(User, User.id == summary.user_id)
-            .join(Organization, Organization.id == User.organization_id)
-            .where(User.id.in_(select(visible.c.id)))
-        )
-        rows = db.session.execute(
-            listed.order_by(*order).offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)
-        ).all()
-    return (
-        [
-            LearnerRow(
-                user_id,
-                name,
-                organization,
-                done or 0,
-                courses or 0,
-                round(float(score) * 100) if score is not None else None,
-                last,
-            )
-            for user_id, name, organization, done, score, last, courses in rows
-        ],
-        page,
-        pages,
-        total,
-    )
-
-
-def learner_visible(manager: User, learner_id: int) -> User | None:
-    """The learner, only when `manager` may see their progress (else None: the page is a 404)."""
-    if not learning_visible_to(manager, learner_id):
-        return None
-    return db.session.get(User, learner_id)
-
-
 # --- CSV --------------------------------------------------------------------------------------
 
 
@@ -490,131 +379,6 @@ def table_rows(table: Table, suppressed: str) -> list[list[Any]]:
     return [
         [row.label] + [suppressed if v is None else v for v in row.values] for row in table.rows
     ]
-
-
-# --- snapshots: dashboards computed at most every few minutes --------------------------------
-
-
-def _table_to_dict(table: Table | None) -> dict[str, Any] | None:
-    if table is None:
-        return None
-    return {
-        "key": table.key,
-        "caption": table.caption,
-        "headers": table.headers,
-        "rows": [[row.label, row.values] for row in table.rows],
-    }
-
-
-def _table_from_dict(data: dict[str, Any] | None) -> Table | None:
-    if data is None:
-        return None
-    return Table(
-        data["key"],
-        data["caption"],
-        data["headers"],
-        [Row(label, values) for label, values in data["rows"]],
-    )
-
-
-def _snapshot_key(org_ids: list[int], course_slug: str | None, locale: str) -> str:
-    return f"{SNAPSHOT_FORMAT}|{','.join(map(str, sorted(org_ids)))}|{course_slug or ''}|{locale}"
-
-
-def cached_dashboard(
-    org_ids: list[int],
-    course_slug: str | None,
-    locale: str,
-    max_age_seconds: int,
-    *,
-    force: bool = False,
-) -> Dashboard:
-    """The dashboard from a snapshot younger than `max_age_seconds`, else computed and stored.
-
-    Figures may then be a few minutes old (the page says when they were computed); in exchange
-    a manager's page costs one lookup, whatever the number of learners.
-    """
-    import json
-
-    from elearn.database import dialect_insert
-    from elearn.models import ReportSnapshot
-
-    courses = list(
-        db.session.scalars(
-            select(Course).where(Course.published_at.is_not(None)).order_by(Course.title)
-        )
-    )
-    selected = next((c for c in courses if c.slug == course_slug), None)
-    key = _snapshot_key(org_ids, selected.slug if selected else None, locale)
-    now = utcnow()
-    if max_age_seconds > 0 and not force:
-        row = db.session.get(ReportSnapshot, key)
-        if row is not None and (now - row.computed_at).total_seconds() < max_age_seconds:
-            data = json.loads(row.payload)
-            return Dashboard(
-                workers=data["workers"],
-                reach=data["reach"],
-                reach_share=data["reach_share"],
-                weeks=[(date.fromisoformat(day), count) for day, count in data["weeks"]],
-                courses=_table_from_dict(data["courses"]),
-                hardest=_table_from_dict(data["hardest"]),
-                groups=_table_from_dict(data["groups"]),
-                modules=_table_from_dict(data["modules"]),
-                selected_course=selected,
-                all_courses=courses,
-                computed_at=row.computed_at,
-            )
-    result = dashboard(org_ids, selected.slug if selected else None)
-    result.computed_at = now
-    if max_age_seconds > 0:
-        payload = json.dumps(
-            {
-                "workers": result.workers,
-                "reach": result.reach,
-                "reach_share": result.reach_share,
-                "weeks": [(day.isoformat(), count) for day, count in result.weeks],
-                "courses": _table_to_dict(result.courses),
-                "hardest": _table_to_dict(result.hardest),
-                "groups": _table_to_dict(result.groups),
-                "modules": _table_to_dict(result.modules),
-            }
-        )
-        statement = dialect_insert(ReportSnapshot).values(key=key, payload=payload, computed_at=now)
-        db.session.execute(
-            statement.on_conflict_do_update(
-                index_elements=["key"], set_={"payload": payload, "computed_at": now}
-            )
-        )
-        db.session.commit()
-    return result
-
-
-def refresh_snapshots(locales: tuple[str, ...] = ("it", "en")) -> int:
-    """Recompute the dashboards managers open (each organization, and each manager's set);
-    drop snapshots of an older format (before the figures were guarded)."""
-    from flask_babel import force_locale
-    from sqlalchemy import delete
-
-    from elearn.models import ManagerOrganization, ReportSnapshot
-
-    db.session.execute(
-        delete(ReportSnapshot).where(ReportSnapshot.key.not_like(f"{SNAPSHOT_FORMAT}|%"))
-    )
-    db.session.commit()
-
-    scopes: set[tuple[int, ...]] = set()
-    by_manager: dict[int, list[int]] = {}
-    for user_id, org_id in db.session.execute(
-        select(ManagerOrganization.user_id, ManagerOrganization.organization_id)
-    ):
-        by_manager.setdefault(user_id, []).append(org_id)
-        scopes.add((org_id,))
-    scopes.update(tuple(sorted(ids)) for ids in by_manager.values())
-    for scope_ids in scopes:
-        for locale in locales:
-            with force_locale(locale):
-                cached_dashboard(list(scope_ids), None, locale, max_age_seconds=1, force=True)
-    return len(scopes) * len(locales)
 
 
 def record_export(manager: User, table: str, scope: object, remote_addr: str = "") -> None:

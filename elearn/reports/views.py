@@ -2,26 +2,24 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, render_template, request
-from flask_babel import format_date, gettext
+from flask import Blueprint, Response, abort, current_app, render_template, request
+from flask_babel import format_date, get_locale, gettext
 from flask_login import current_user
 
 from elearn.charts import SVG_CSP, bar_chart, funnel_chart
 from elearn.csvexport import csv_response
 from elearn.learning.services import my_path
 from elearn.privacy import disclosure
-from elearn.privacy.learning_access import record_read
 from elearn.reports import services
+from elearn.reports.learners import learner_page, open_learner
+from elearn.reports.snapshots import cached_dashboard
 from elearn.security import role_required
 
 bp = Blueprint("reports", __name__, url_prefix="/report")
 
 
 def _dashboard(org_ids: list[int], course_slug: str | None = None) -> services.Dashboard:
-    from flask import current_app
-    from flask_babel import get_locale
-
-    return services.cached_dashboard(
+    return cached_dashboard(
         org_ids,
         course_slug,
         str(get_locale() or "it"),
@@ -119,7 +117,7 @@ def export(table: str) -> Response:
 @role_required("manager")
 def learners() -> str:
     org_ids, selected = _scope()
-    rows, page, pages, total = services.learner_page(
+    rows, page, pages, total = learner_page(
         current_user,
         org_ids,
         query=request.args.get("q", "")[:100],
@@ -142,13 +140,9 @@ def learners() -> str:
 @bp.get("/persone/<int:learner_id>")
 @role_required("manager")
 def learner(learner_id: int) -> str:
-    person = services.learner_visible(current_user, learner_id)
+    person = open_learner(current_user, learner_id, request.remote_addr or "")
     if person is None:
         abort(404)
-    record_read(current_user, person.id, remote_addr=request.remote_addr or "")
-    from elearn.extensions import db
-
-    db.session.commit()
     return render_template(
         "reports/learner.html", person=person, path=my_path(person.id, person.language)
     )

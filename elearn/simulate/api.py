@@ -11,7 +11,7 @@ from flask import Blueprint, Response, current_app, request
 from flask_babel import get_locale, gettext
 
 from elearn.extensions import csrf
-from elearn.simulate import services
+from elearn.simulate import pages, services
 from elearn.simulate.openapi import openapi_document
 from elearn.urls import public_base_url
 from simulators import InvalidInput, UnknownSimulator
@@ -39,8 +39,8 @@ def _unknown(name: str) -> tuple[dict[str, Any], int]:
 def compute(simulator: str) -> tuple[Any, int]:
     lang = _language()
     try:
-        body = services.parse_json_body(request.get_data(cache=False))
-    except services.BadRequestBody:
+        body = pages.parse_json_body(request.get_data(cache=False))
+    except pages.BadRequestBody:
         message = (
             "The body must be a JSON object."
             if lang == "en"
@@ -48,7 +48,7 @@ def compute(simulator: str) -> tuple[Any, int]:
         )
         return {"errors": {NON_FIELD: message}}, 400
     try:
-        return current_app.json.response(services.run_api(simulator, body)), 200
+        return current_app.json.response(pages.run_api(simulator, body)), 200
     except UnknownSimulator:
         return _unknown(simulator)
     except InvalidInput as exc:
@@ -59,7 +59,7 @@ def compute(simulator: str) -> tuple[Any, int]:
 def chart(simulator: str) -> Response | tuple[Any, int]:
     lang = request.args.get("lang") if request.args.get("lang") in ("it", "en") else _language()
     try:
-        svg = services.chart_svg(simulator, request.args, lang)
+        svg = pages.chart_svg(simulator, request.args, lang)
     except UnknownSimulator:
         return _unknown(simulator)
     except InvalidInput as exc:

@@ -18,17 +18,17 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
 from simulators import InvalidInput
-from simulators.budget import (
+from simulators.budget_catalogue import (
     EXPENSE_CATEGORIES,
     FREQUENCIES,
     FREQUENCY_ALIASES,
     GROUP_ALIASES,
     INCOME_CATEGORIES,
-    BudgetInput,
     Category,
     classify,
     find_subitem,
 )
+from simulators.budget_model import BudgetInput
 from simulators.errors import NON_FIELD
 from simulators.numbers import NumberFormatError, parse_number
 from simulators.registry import get

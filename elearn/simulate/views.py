@@ -10,8 +10,9 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from elearn.csvexport import csv_response
+from elearn.models.scenarios import SavedScenario
 from elearn.security import login_required
-from elearn.simulate import budget_form, services
+from elearn.simulate import budget_form, monthly_budgets, pages, services
 from elearn.simulate.api import api_bp
 from elearn.simulate.forms import (
     PAGES,
@@ -53,6 +54,14 @@ def _lang() -> str:
     return services.language(get_locale())
 
 
+def _own_scenario_or_404(scenario_id: int) -> SavedScenario:
+    """The object-level check: a scenario only for the person who saved it, else 404."""
+    scenario = services.get_scenario(current_user.id, scenario_id)
+    if scenario is None:
+        abort(404)
+    return scenario
+
+
 @bp.get("/simulatori")
 def index() -> str:
     return render_template("simulate/index.html", pages=PAGES)
@@ -60,19 +69,19 @@ def index() -> str:
 
 def simulator_page(page: SimulatorPage) -> tuple[str, int]:
     """A simulator: the form pre-filled from the query, and its results (422 if invalid)."""
-    outcome = services.run_page(page, request.args, _lang())
+    outcome = pages.run_page(page, request.args, _lang())
     save_form = None
     if current_user.is_authenticated and outcome.ok:
         save_form = SaveScenarioForm(formdata=None, simulator=page.name)
         if request.args:  # the learner ran it with their own numbers: that is activity
-            services.record_use(current_user.id)
+            pages.record_use(current_user.id)
     return (
         render_template(
             "simulate/page.html",
             page=page,
             outcome=outcome,
             save_form=save_form,
-            consult_url=services.consult_link(page.name, current_user) if outcome.ok else None,
+            consult_url=pages.consult_link(page.name, current_user) if outcome.ok else None,
         ),
         200 if outcome.ok else 422,
     )
@@ -105,7 +114,7 @@ def _planner_page(
     shown = planner.ok and (planner.given or planner.example)
     query = budget_form.chart_query(planner) if shown else None
     if query is not None:
-        chart = services.chart_link("budget", planner.mapping, lang, query)
+        chart = pages.chart_link("budget", planner.mapping, lang, query)
     return (
         render_template(
             "simulate/budget.html",
@@ -116,11 +125,11 @@ def _planner_page(
             save_form=save_form,
             inputs=planner.inputs() if planner.ok else {},
             month=month,
-            month_label=services.month_label(month, lang) if month else None,
-            this_month=services.current_month(),
+            month_label=monthly_budgets.month_label(month, lang) if month else None,
+            this_month=monthly_budgets.current_month(),
             frequency_labels=budget_form.FREQUENCY_LABELS,
             group_choices=budget_form.GROUP_CHOICES,
-            consult_url=services.consult_link("budget", current_user, scenario_id)
+            consult_url=pages.consult_link("budget", current_user, scenario_id)
             if planner.ok
             else None,
         ),
@@ -138,7 +147,7 @@ def budget() -> tuple[str, int]:
         args, _lang(), example=not posted and "vuoto" not in args, ask_group=posted
     )
     if current_user.is_authenticated and planner.ok and planner.given:
-        services.record_use(current_user.id)
+        pages.record_use(current_user.id)
     return _planner_page(planner)
 
 
@@ -146,14 +155,14 @@ def budget() -> tuple[str, int]:
 @login_required
 def budget_months() -> str:
     lang = _lang()
-    rows = services.month_rows(current_user.id, lang)
+    rows = monthly_budgets.month_rows(current_user.id, lang)
     return render_template(
         "simulate/budget_months.html",
         rows=rows,
-        chart=services.month_chart(rows, lang),
+        chart=monthly_budgets.month_chart(rows, lang),
         delete_form=DeleteScenarioForm(),
         consult_links={
-            row.scenario.id: services.consult_link("budget", current_user, row.scenario.id)
+            row.scenario.id: pages.consult_link("budget", current_user, row.scenario.id)
             for row in rows
         },
     )
@@ -170,7 +179,7 @@ def save_budget_month() -> Response | tuple[str, int]:
                 flash(message, "error")
         return _planner_page(budget_form.build_planner(args, _lang(), example=False))[0], 422
     try:
-        scenario, replaced = services.save_budget_month(
+        scenario, replaced = monthly_budgets.save_budget_month(
             current_user.id, form.month.data or "", args, _lang()
         )
     except services.ScenarioError as exc:
@@ -180,7 +189,7 @@ def save_budget_month() -> Response | tuple[str, int]:
         planner = budget_form.build_planner(args, _lang(), example=False)
         flash(gettext("Some values are not valid: correct them, then save."), "error")
         return _planner_page(planner)[0], 422
-    label = services.month_label(scenario.month or "", _lang())
+    label = monthly_budgets.month_label(scenario.month or "", _lang())
     if replaced:
         flash(gettext("The budget of %(month)s has been updated.", month=label), "success")
     else:
@@ -191,8 +200,8 @@ def save_budget_month() -> Response | tuple[str, int]:
 @bp.get("/simulatori/bilancio/mesi/<month>")
 @login_required
 def open_budget_month(month: str) -> tuple[str, int]:
-    found = services.parse_month(month)
-    scenario = services.budget_month(current_user.id, found) if found else None
+    found = monthly_budgets.parse_month(month)
+    scenario = monthly_budgets.budget_month(current_user.id, found) if found else None
     if scenario is None:
         abort(404)
     query = services.scenario_query(scenario, _lang())
@@ -204,7 +213,7 @@ def open_budget_month(month: str) -> tuple[str, int]:
 def loan_csv() -> Response | tuple[str, int]:
     lang = _lang()
     try:
-        header, rows = services.loan_schedule_rows(request.args, lang)
+        header, rows = pages.loan_schedule_rows(request.args, lang)
     except InvalidInput:
         return simulator_page(PAGES_BY_NAME["loan"])
     filename = "piano-ammortamento.csv" if lang == "it" else "loan-schedule.csv"
@@ -257,18 +266,14 @@ def save_scenario() -> Response:
 @bp.get("/simulatori/scenari/<int:scenario_id>")
 @login_required
 def open_scenario(scenario_id: int) -> Response:
-    scenario = services.get_scenario(current_user.id, scenario_id)
-    if scenario is None:
-        abort(404)
+    scenario = _own_scenario_or_404(scenario_id)
     return redirect(services.scenario_url(scenario, _lang()))
 
 
 @bp.post("/simulatori/scenari/<int:scenario_id>/elimina")
 @login_required
 def delete_scenario(scenario_id: int) -> Response:
-    scenario = services.get_scenario(current_user.id, scenario_id)
-    if scenario is None:
-        abort(404)
+    scenario = _own_scenario_or_404(scenario_id)
     if DeleteScenarioForm().validate_on_submit():
         month = scenario.month
         services.delete_scenario(scenario)

@@ -12,8 +12,8 @@ import re
 
 import pytest
 
+from elearn.simulate.form_values import row_key
 from elearn.simulate.forms import PAGES
-from elearn.simulate.services import row_key
 
 IT = {"Accept-Language": "it-IT,it;q=0.9"}
 ODD_VALUES = (

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from simulators import InvalidInput, run
-from simulators.budget import classify
+from simulators.budget_catalogue import classify
 from simulators.debt import Debt, DebtInput, compare_strategies, compute_debt
 
 BUDGET = {

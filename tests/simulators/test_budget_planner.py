@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from simulators import InvalidInput, run
-from simulators.budget import EXPENSE_CATEGORIES, INCOME_CATEGORIES, classify
+from simulators.budget_catalogue import EXPENSE_CATEGORIES, INCOME_CATEGORIES, classify
 
 
 def line(category: str, subitem: str | None, amount: float, **extra: str) -> dict:
