@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Protocol
 
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -214,16 +213,3 @@ class CheckboxListField(SelectMultipleField):
 
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
-
-
-class Refusal(Protocol):
-    """A change a service refused for a reason the person can fix (ConsultError, LabError)."""
-
-    message: str
-    field: str | None
-
-
-def show_on_form(form: Form, error: Refusal, default_field: str) -> None:
-    """The refusal's message under the field it names, else under `default_field`."""
-    target = getattr(form, error.field or default_field)
-    target.errors = [*target.errors, error.message]

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from elearn import audit
 from elearn.extensions import db
+from elearn.form_errors import FieldError
 from elearn.i18n import local_zone  # noqa: F401 (defined in i18n; tests/core/test_one_timezone.py reads consult's here)
 from elearn.models import ConsultationRequest, ManagerOrganization, User, UserRole
 
@@ -44,13 +45,8 @@ WORKER_STATUS_LABELS = {
 OPEN_STATUSES = ("new", "waiting", "scheduled", "done")
 
 
-class ConsultError(Exception):
-    """A change refused for a reason the user can fix; ``message`` is already translated."""
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
+class ConsultError(FieldError):
+    """A consultation change refused for a reason the user can fix."""
 
 
 def language_of(user: User) -> str:

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from elearn import audit
 from elearn.extensions import db
+from elearn.form_errors import FieldError
 from elearn.i18n import local_today
 from elearn.models import (
     Lab,
@@ -62,13 +63,8 @@ SIMILAR_MIN_CHARS = 8
 MAX_CARDS_PER_PERSON = 20
 
 
-class LabError(Exception):
-    """A change refused for a reason the user can fix; ``message`` is already translated."""
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
+class LabError(FieldError):
+    """A lab change refused for a reason the user can fix."""
 
 
 def publish_count(n: int) -> int | None:

@@ -7,7 +7,8 @@ from flask_babel import gettext
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from elearn.forms import ActionForm, choices, show_on_form
+from elearn.form_errors import show_on_form
+from elearn.forms import ActionForm, choices
 from elearn.labs import services
 from elearn.labs.forms import (
     CardForm,

@@ -24,7 +24,8 @@ from elearn.consult.views.common import (
     to_case,
 )
 from elearn.consult.views.requests import _case_page
-from elearn.forms import ActionForm, choices, id_or_none, show_on_form
+from elearn.form_errors import show_on_form
+from elearn.forms import ActionForm, choices, id_or_none
 from elearn.i18n import local_today, local_zone
 from elearn.models import Appointment, ConsultationRequest
 from elearn.outbox.services import deliver_inline_if_configured

@@ -23,7 +23,8 @@ from elearn.consult.views.common import (
     worker_only,
 )
 from elearn.consult.views.requests import _case_page
-from elearn.forms import id_or_none, show_on_form
+from elearn.form_errors import show_on_form
+from elearn.forms import id_or_none
 from elearn.models import ConsultationRequest
 
 

@@ -33,7 +33,8 @@ from elearn.consult.views.common import (
     to_request,
     worker_only,
 )
-from elearn.forms import ActionForm, choices, id_or_none, show_on_form
+from elearn.form_errors import show_on_form
+from elearn.forms import ActionForm, choices, id_or_none
 from elearn.i18n import format_when
 from elearn.models import ConsultationRequest
 from elearn.outbox.services import deliver_inline_if_configured

@@ -21,7 +21,8 @@ from elearn.consult.views.common import (
     welfare_day_or_404,
     worker_only,
 )
-from elearn.forms import ActionForm, choices, show_on_form
+from elearn.form_errors import show_on_form
+from elearn.forms import ActionForm, choices
 from elearn.i18n import local_zone
 from elearn.models.base import utcnow
 from elearn.outbox.services import deliver_inline_if_configured
