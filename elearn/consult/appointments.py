@@ -202,6 +202,26 @@ def managed_points(manager: User) -> list[SocialPoint]:
     )
 
 
+def open_slot(manager_id: int, point_id: int, starts: datetime, minutes: int) -> bool:
+    """Add a slot unless the manager already has one starting then; True when added."""
+    taken = db.session.scalar(
+        select(AppointmentSlot.id).where(
+            AppointmentSlot.manager_id == manager_id, AppointmentSlot.starts_at == starts
+        )
+    )
+    if taken is not None:
+        return False
+    db.session.add(
+        AppointmentSlot(
+            social_point_id=point_id,
+            manager_id=manager_id,
+            starts_at=starts,
+            ends_at=starts + timedelta(minutes=minutes),
+        )
+    )
+    return True
+
+
 def create_slots(
     manager: User,
     *,
@@ -229,21 +249,7 @@ def create_slots(
         starts = datetime.combine(current, start, tzinfo=zone)
         last = datetime.combine(current, end, tzinfo=zone)
         while starts + timedelta(minutes=minutes) <= last:
-            exists = db.session.scalar(
-                select(AppointmentSlot.id).where(
-                    AppointmentSlot.manager_id == manager.id, AppointmentSlot.starts_at == starts
-                )
-            )
-            if exists is None:
-                db.session.add(
-                    AppointmentSlot(
-                        social_point_id=point_id,
-                        manager_id=manager.id,
-                        starts_at=starts,
-                        ends_at=starts + timedelta(minutes=minutes),
-                    )
-                )
-                created += 1
+            created += open_slot(manager.id, point_id, starts, minutes)
             starts += timedelta(minutes=minutes)
     try:
         db.session.commit()

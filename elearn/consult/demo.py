@@ -6,10 +6,10 @@ from datetime import datetime, time, timedelta
 
 from sqlalchemy import select
 
+from elearn.consult.appointments import open_slot
 from elearn.extensions import db
 from elearn.i18n import local_zone
 from elearn.models import (
-    AppointmentSlot,
     ConsultationRequest,
     Organization,
     SocialPoint,
@@ -44,20 +44,7 @@ def seed_demo_consultations() -> bool:
             # One manager is at one place at a time: the hours rotate over the points.
             point = points[(day.toordinal() + hour) % len(points)]
             starts = datetime.combine(day, time(hour, 0), tzinfo=zone)
-            taken = db.session.scalar(
-                select(AppointmentSlot.id).where(
-                    AppointmentSlot.manager_id == manager.id, AppointmentSlot.starts_at == starts
-                )
-            )
-            if taken is None:
-                db.session.add(
-                    AppointmentSlot(
-                        social_point_id=point.id,
-                        manager_id=manager.id,
-                        starts_at=starts,
-                        ends_at=starts + timedelta(minutes=45),
-                    )
-                )
+            open_slot(manager.id, point.id, starts, 45)
     organization = db.session.get(Organization, worker.organization_id)
     assert organization is not None
     first_point = next((p for p in points if p.organization_id == organization.id), None)
