@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from elearn.consult.mail import mail_appointment_booked, mail_appointment_cancelled
 from elearn.consult.rules import CHANNEL_LABELS, ConsultError, managed_org_ids
 from elearn.extensions import db
-from elearn.i18n import local_zone
+from elearn.i18n import local_today, local_zone
 from elearn.models import (
     Appointment,
     AppointmentSlot,
@@ -241,7 +241,7 @@ def create_slots(
     if not 10 <= minutes <= 240:
         raise ConsultError(gettext("Each slot lasts between 10 and 240 minutes."), "minutes")
     zone = local_zone()
-    if day < utcnow().astimezone(zone).date():
+    if day < local_today():
         raise ConsultError(gettext("Choose today or a later day."), "day")
     created = 0
     for week in range(min(max(weeks, 1), MAX_REPEAT_WEEKS)):

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from elearn.consult.appointments import open_slot
 from elearn.extensions import db
-from elearn.i18n import local_zone
+from elearn.i18n import local_today, local_zone
 from elearn.models import (
     ConsultationRequest,
     Organization,
@@ -31,7 +31,7 @@ def seed_demo_consultations() -> bool:
     ):
         return False
     zone = local_zone()
-    today = utcnow().astimezone(zone).date()
+    today = local_today()
     org_ids = [org.id for org in manager.managed_organizations]
     points = db.session.scalars(
         select(SocialPoint).where(SocialPoint.organization_id.in_(org_ids or [-1]))
