@@ -1,5 +1,6 @@
 """Personal invitations (e-mailed links, printed letters with a code), accounts made from them,
-and the shared invite code's path: tied to the roster, or waiting for an admin's confirmation."""
+and the shared invite code's path: tied to the roster, or waiting for an admin's confirmation
+(the admin's side of that list: elearn.roster.confirmations)."""
 
 from __future__ import annotations
 
@@ -32,7 +33,6 @@ from elearn.models import (
 )
 from elearn.models.base import utcnow
 from elearn.outbox.services import enqueue
-from elearn.privacy.services import _erase_personal_data
 from elearn.urls import public_url
 
 VALID_DAYS = 30
@@ -82,7 +82,7 @@ def secret_hash(secret: str) -> str:
     ).hexdigest()
 
 
-def _revoke_open(entry_id: int, reason: str) -> None:
+def revoke_open(entry_id: int, reason: str) -> None:
     db.session.execute(
         update(RosterInvitation)
         .where(
@@ -104,7 +104,7 @@ class Letter:
 
 
 def _issue(entry: RosterEntry, channel: str, actor_id: int | None) -> tuple[RosterInvitation, str]:
-    _revoke_open(entry.id, "resent")
+    revoke_open(entry.id, "resent")
     secret = secrets.token_urlsafe(32) if channel == "email" else new_code()
     invitation = RosterInvitation(
         roster_entry_id=entry.id,
@@ -470,105 +470,7 @@ def attach_shared_code_account(user: User, organization: Organization) -> bool:
     )
     if entry is not None:
         entry.user_id = user.id
-        _revoke_open(entry.id, "resent")
+        revoke_open(entry.id, "resent")
         return True
     db.session.add(RegistrationReview(user_id=user.id, organization_id=organization.id))
     return False
-
-
-def waiting(user_id: int) -> RegistrationReview | None:
-    return db.session.get(RegistrationReview, user_id)
-
-
-def pending_reviews() -> list[tuple[RegistrationReview, list[RosterEntry]]]:
-    """Accounts waiting for confirmation, each with the unlinked roster entries of the same
-    cooperative whose name matches (to tie them on confirmation)."""
-    reviews = db.session.scalars(
-        select(RegistrationReview).order_by(RegistrationReview.created_at)
-    ).all()
-    result = []
-    for review in reviews:
-        name = " ".join(review.user.full_name.lower().split())
-        candidates = db.session.scalars(
-            select(RosterEntry).where(
-                RosterEntry.organization_id == review.organization_id,
-                RosterEntry.user_id.is_(None),
-                RosterEntry.left_at.is_(None),
-                func.lower(RosterEntry.full_name) == name,
-            )
-        ).all()
-        result.append((review, list(candidates)))
-    return result
-
-
-def confirm(review: RegistrationReview, *, entry_id: int | None, actor_id: int) -> None:
-    user = review.user
-    if entry_id:
-        entry = db.session.get(RosterEntry, entry_id)
-        if (
-            entry is not None
-            and entry.organization_id == review.organization_id
-            and entry.user_id is None
-        ):
-            entry.user_id = user.id
-            _revoke_open(entry.id, "resent")
-    db.session.delete(review)
-    audit.record(
-        "roster.account_confirmed",
-        actor_id=actor_id,
-        subject_user_id=user.id,
-        detail=f"organization={review.organization_id} entry={entry_id or '-'}",
-    )
-    with force_locale(user.language):
-        subject = gettext("WELFARE³: your account is confirmed")
-        body = gettext(
-            "Hello %(name)s,\n\n"
-            "%(organization)s has confirmed your WELFARE³ account: every page is open to you "
-            "now.\n\n%(link)s\n",
-            name=user.first_name,
-            organization=review.organization.name,
-            link=public_url("core.home"),
-        )
-    enqueue(user.email, subject, body)
-    db.session.commit()
-
-
-def reject(review: RegistrationReview, *, actor_id: int) -> None:
-    """Not a worker of the cooperative: the account is erased (it holds nothing but a name and
-    an address) and its owner is told where to ask."""
-
-    user = review.user
-    email, language, name = user.email, user.language, user.first_name
-    organization_name = review.organization.name
-    db.session.delete(review)
-    db.session.flush()
-    _erase_personal_data(user)
-    audit.record(
-        "roster.account_rejected",
-        actor_id=actor_id,
-        subject_user_id=user.id,
-        detail=f"organization={review.organization_id}",
-    )
-    with force_locale(language):
-        subject = gettext("WELFARE³: we could not confirm your account")
-        body = gettext(
-            "Hello %(name)s,\n\n"
-            "%(organization)s could not find you among its workers, so the WELFARE³ account "
-            "made with this e-mail address has been removed.\n\n"
-            "If you work for the cooperative, ask at its Social point for a personal "
-            "invitation.\n",
-            name=name,
-            organization=organization_name,
-        )
-    enqueue(email, subject, body)
-    db.session.commit()
-
-
-def set_shared_code(organization: Organization, enabled: bool, *, actor_id: int) -> None:
-    organization.shared_code_enabled = enabled
-    audit.record(
-        "roster.shared_code_on" if enabled else "roster.shared_code_off",
-        actor_id=actor_id,
-        detail=f"organization={organization.id}",
-    )
-    db.session.commit()
