@@ -108,7 +108,7 @@ def seed_demo() -> list[DemoAccount]:
         by_slug[spec["slug"]] = org
     db.session.flush()
     _seed_coop_resources(list(by_slug.values()))
-    from elearn.healthfund.services import add_demo_plans
+    from elearn.healthfund.demo import add_demo_plans
 
     for org in by_slug.values():
         add_demo_plans(org.id)

@@ -151,7 +151,7 @@ def _role_name(actor_id: int | None, roles_of: dict[int, set[str]]) -> str:
 def export_user_data(user: User, *, remote_addr: str = "") -> dict[str, object]:
     """Everything stored about the worker, as JSON-ready data. Case notes are the manager's
     working notes and are listed by count (ask the Welfare Manager for their content)."""
-    from elearn.healthfund.services import export_for as health_needs_export
+    from elearn.healthfund.household import export_for as health_needs_export
     from elearn.models import (
         ActivityDay,
         Appointment,
