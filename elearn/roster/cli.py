@@ -26,13 +26,11 @@ def roster_group() -> None:
 @with_appcontext
 def roster_import(path: Path, slug: str, apply_changes: bool) -> None:
     """Show what importing PATH would change; with --apply, change it (audit-logged)."""
-
     with force_locale("en"):  # the operator's terminal, like the other commands
         _import(path, slug, apply_changes)
 
 
 def _import(path: Path, slug: str, apply_changes: bool) -> None:
-
     organization = db.session.scalar(select(Organization).where(Organization.slug == slug))
     if organization is None:
         raise click.ClickException(f"no cooperative with the short name {slug!r}")

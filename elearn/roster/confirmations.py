@@ -10,7 +10,7 @@ from elearn import audit
 from elearn.extensions import db
 from elearn.models import Organization, RegistrationReview, RosterEntry
 from elearn.outbox.services import enqueue
-from elearn.privacy.services import _erase_personal_data
+from elearn.privacy.erasure import erase_personal_data
 from elearn.roster.invitations import revoke_open
 from elearn.urls import public_url
 
@@ -75,13 +75,12 @@ def confirm(review: RegistrationReview, *, entry_id: int | None, actor_id: int) 
 def reject(review: RegistrationReview, *, actor_id: int) -> None:
     """Not a worker of the cooperative: the account is erased (it holds nothing but a name and
     an address) and its owner is told where to ask."""
-
     user = review.user
     email, language, name = user.email, user.language, user.first_name
     organization_name = review.organization.name
     db.session.delete(review)
     db.session.flush()
-    _erase_personal_data(user)
+    erase_personal_data(user)
     audit.record(
         "roster.account_rejected",
         actor_id=actor_id,

@@ -120,7 +120,6 @@ def _issue(entry: RosterEntry, channel: str, actor_id: int | None) -> tuple[Rost
 
 def _qr_data_uri(link: str) -> str:
     """The link as a QR code (the same library as the certificates and the second-step setup)."""
-
     image = qrcode.make(link, box_size=4, border=2)
     buffer = io.BytesIO()
     image.save(buffer, format="PNG")
@@ -159,7 +158,6 @@ def send_email_invitation(entry: RosterEntry, *, actor_id: int | None) -> None:
 
 
 def _date(moment: datetime) -> str:
-
     return format_date(moment, "long")
 
 
@@ -383,7 +381,6 @@ def accept(secret: str, *, full_name: str, email: str, password: str, language: 
     The invitation is consumed by one conditional UPDATE in the same transaction as the new
     account: of two uses at once, only one gets an account (the other InvitationError).
     """
-
     invitation = check(find(secret))
     if find_user_by_email(email) is not None:
         raise AccountError(

@@ -166,7 +166,7 @@ def test_welfare_day_reminder_honours_the_stop(app, learner, make_org):
 
 
 def test_the_choice_and_the_nudges_sent_are_in_the_data_download(app, learner):
-    from elearn.privacy.services import export_user_data
+    from elearn.privacy.export import export_user_data
 
     with app.app_context():
         queue_nudges(now=days_later(7))
