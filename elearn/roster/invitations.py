@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 import qrcode
 from flask import current_app
 from flask_babel import force_locale, format_date, gettext
-from sqlalchemy import func, select, update
+from sqlalchemy import ColumnElement, and_, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from elearn import audit
@@ -161,27 +161,40 @@ def _date(moment: datetime) -> str:
     return format_date(moment, "long")
 
 
+def _record_invites(
+    actor_id: int | None, organization_id: int, channel: str, count: int, *, resend: bool = False
+) -> None:
+    detail = f"organization={organization_id} channel={channel} count={count}"
+    audit.record("roster.invite", actor_id=actor_id, detail=detail + (" resend" if resend else ""))
+
+
+def _without_account(organization_id: int) -> ColumnElement[bool]:
+    """On the cooperative's roster now, with no account yet (and not erased)."""
+    return and_(
+        RosterEntry.organization_id == organization_id,
+        RosterEntry.left_at.is_(None),
+        RosterEntry.user_id.is_(None),
+        RosterEntry.erased_at.is_(None),
+    )
+
+
+def _never_invited(organization_id: int) -> ColumnElement[bool]:
+    """Without an account, with an e-mail, and never sent an invitation."""
+    return and_(
+        _without_account(organization_id),
+        RosterEntry.email.is_not(None),
+        RosterEntry.id.not_in(select(RosterInvitation.roster_entry_id)),
+    )
+
+
 def invite_by_email(organization: Organization, *, actor_id: int) -> int:
     """E-mail an invitation to everyone of the cooperative with an e-mail who was never invited."""
     entries = db.session.scalars(
-        select(RosterEntry)
-        .where(
-            RosterEntry.organization_id == organization.id,
-            RosterEntry.email.is_not(None),
-            RosterEntry.left_at.is_(None),
-            RosterEntry.user_id.is_(None),
-            RosterEntry.erased_at.is_(None),
-            RosterEntry.id.not_in(select(RosterInvitation.roster_entry_id)),
-        )
-        .order_by(RosterEntry.id)
+        select(RosterEntry).where(_never_invited(organization.id)).order_by(RosterEntry.id)
     ).all()
     for entry in entries:
         send_email_invitation(entry, actor_id=actor_id)
-    audit.record(
-        "roster.invite",
-        actor_id=actor_id,
-        detail=f"organization={organization.id} channel=email count={len(entries)}",
-    )
+    _record_invites(actor_id, organization.id, "email", len(entries))
     db.session.commit()
     return len(entries)
 
@@ -191,13 +204,7 @@ def letter_candidates(organization: Organization) -> list[RosterEntry]:
     return list(
         db.session.scalars(
             select(RosterEntry)
-            .where(
-                RosterEntry.organization_id == organization.id,
-                RosterEntry.email.is_(None),
-                RosterEntry.left_at.is_(None),
-                RosterEntry.user_id.is_(None),
-                RosterEntry.erased_at.is_(None),
-            )
+            .where(_without_account(organization.id), RosterEntry.email.is_(None))
             .order_by(RosterEntry.site, RosterEntry.full_name)
         )
     )
@@ -213,11 +220,7 @@ def make_letters(entries: list[RosterEntry], *, actor_id: int) -> list[Letter]:
         link = public_url("roster.accept", secret=code)
         letters.append(Letter(entry, code, link, _qr_data_uri(link), invitation.expires_at))
     if letters:
-        audit.record(
-            "roster.invite",
-            actor_id=actor_id,
-            detail=f"organization={entries[0].organization_id} channel=letter count={len(letters)}",
-        )
+        _record_invites(actor_id, entries[0].organization_id, "letter", len(letters))
     db.session.commit()
     return letters
 
@@ -229,11 +232,7 @@ def resend(entry: RosterEntry, *, actor_id: int) -> Letter | None:
         return None
     if entry.email:
         send_email_invitation(entry, actor_id=actor_id)
-        audit.record(
-            "roster.invite",
-            actor_id=actor_id,
-            detail=f"organization={entry.organization_id} channel=email count=1 resend",
-        )
+        _record_invites(actor_id, entry.organization_id, "email", 1, resend=True)
         db.session.commit()
         return None
     return make_letters([entry], actor_id=actor_id)[0]
@@ -285,16 +284,7 @@ def latest_by_entry(entry_ids: list[int]) -> dict[int, RosterInvitation]:
 def never_invited_count(organization_id: int) -> int:
     """People with an e-mail, no account and no invitation yet (the e-mail button's count)."""
     return (
-        db.session.scalar(
-            select(func.count(RosterEntry.id)).where(
-                RosterEntry.organization_id == organization_id,
-                RosterEntry.email.is_not(None),
-                RosterEntry.left_at.is_(None),
-                RosterEntry.user_id.is_(None),
-                RosterEntry.erased_at.is_(None),
-                RosterEntry.id.not_in(select(RosterInvitation.roster_entry_id)),
-            )
-        )
+        db.session.scalar(select(func.count(RosterEntry.id)).where(_never_invited(organization_id)))
         or 0
     )
 
