@@ -7,13 +7,13 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
-from elearn import audit
 from elearn.extensions import db
 from elearn.healthfund.compare import PlanResult, compare_for_household
 from elearn.healthfund.services import HealthFundError, plans_of, sheet_of
 from elearn.models import User
 from elearn.models.base import utcnow
 from elearn.models.healthfund import AMOUNT_MAX, COVERAGE_ITEMS, HealthNeed, HealthNeedProfile
+from elearn.privacy.services import record_own_action
 
 # The text of the consent asked before needs are kept; a new wording gets a new version.
 CONSENT_VERSION = "2026-12-03"
@@ -46,10 +46,9 @@ def save_needs(
             )
         profile = HealthNeedProfile(user_id=worker.id, consent_version=CONSENT_VERSION)
         db.session.add(profile)
-        audit.record(
+        record_own_action(
+            worker.id,
             "healthfund.consent_given",
-            actor_id=worker.id,
-            subject_user_id=worker.id,
             detail=f"version={CONSENT_VERSION}",
             remote_addr=remote_addr,
         )
@@ -65,12 +64,8 @@ def save_needs(
             row.yearly_cost = needs[item]
     profile.updated_at = utcnow()
     # The amounts are not written to the audit log: they are health data.
-    audit.record(
-        "healthfund.needs_saved",
-        actor_id=worker.id,
-        subject_user_id=worker.id,
-        detail=f"items={len(needs)}",
-        remote_addr=remote_addr,
+    record_own_action(
+        worker.id, "healthfund.needs_saved", detail=f"items={len(needs)}", remote_addr=remote_addr
     )
     db.session.commit()
 
@@ -81,12 +76,7 @@ def forget_needs(worker: User, *, remote_addr: str = "") -> bool:
     if profile is None:
         return False
     db.session.delete(profile)
-    audit.record(
-        "healthfund.consent_withdrawn",
-        actor_id=worker.id,
-        subject_user_id=worker.id,
-        remote_addr=remote_addr,
-    )
+    record_own_action(worker.id, "healthfund.consent_withdrawn", remote_addr=remote_addr)
     db.session.commit()
     return True
 

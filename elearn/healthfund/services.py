@@ -10,6 +10,7 @@ from sqlalchemy import and_, select
 
 from elearn import audit
 from elearn.extensions import db
+from elearn.form_errors import FieldError
 from elearn.healthfund.compare import (
     Coverage,
     GroupRanking,
@@ -64,13 +65,8 @@ CLAIM_MODE_LABELS = {
 }
 
 
-class HealthFundError(Exception):
-    """A change refused for a reason the user can fix; ``message`` is already translated."""
-
-    def __init__(self, message: str, field_name: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field_name
+class HealthFundError(FieldError):
+    """A change to plans or needs refused for a reason the user can fix."""
 
 
 # --- plans -------------------------------------------------------------------------------------

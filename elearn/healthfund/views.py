@@ -7,6 +7,7 @@ from flask_babel import gettext
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from elearn.form_errors import show_on_form
 from elearn.forms import choices
 from elearn.healthfund import household, services
 from elearn.healthfund.forms import ActionForm, NeedsForm, PlanForm
@@ -66,11 +67,7 @@ def save_needs() -> Response | tuple[str, int]:
                 remote_addr=request.remote_addr or "",
             )
         except services.HealthFundError as error:
-            target = getattr(form, error.field or "", None)
-            if target is not None:
-                target.errors = [*target.errors, error.message]
-            else:
-                flash(error.message, "error")
+            show_on_form(form, error)
         else:
             flash(gettext("Saved. The plans are ranked for your needs."), "success")
             return redirect(url_for("healthfund.compare") + "#ranking")
@@ -156,11 +153,7 @@ def _save(form: PlanForm, plan: HealthPlan | None) -> HealthPlan | None:
             remote_addr=request.remote_addr or "",
         )
     except services.HealthFundError as error:
-        target = getattr(form, error.field or "", None)
-        if target is not None:
-            target.errors = [*target.errors, error.message]
-        else:
-            flash(error.message, "error")
+        show_on_form(form, error)
         if not form.errors:
             form.form_errors.append(error.message)
         return None
