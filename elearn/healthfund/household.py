@@ -7,13 +7,13 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
+from elearn import audit
 from elearn.extensions import db
 from elearn.healthfund.compare import PlanResult, compare_for_household
 from elearn.healthfund.services import HealthFundError, plans_of, sheet_of
 from elearn.models import User
 from elearn.models.base import utcnow
 from elearn.models.healthfund import AMOUNT_MAX, COVERAGE_ITEMS, HealthNeed, HealthNeedProfile
-from elearn.privacy.services import record_own_action
 
 # The text of the consent asked before needs are kept; a new wording gets a new version.
 CONSENT_VERSION = "2026-12-03"
@@ -46,9 +46,10 @@ def save_needs(
             )
         profile = HealthNeedProfile(user_id=worker.id, consent_version=CONSENT_VERSION)
         db.session.add(profile)
-        record_own_action(
-            worker.id,
+        audit.record(
             "healthfund.consent_given",
+            actor_id=worker.id,
+            subject_user_id=worker.id,
             detail=f"version={CONSENT_VERSION}",
             remote_addr=remote_addr,
         )
@@ -64,8 +65,12 @@ def save_needs(
             row.yearly_cost = needs[item]
     profile.updated_at = utcnow()
     # The amounts are not written to the audit log: they are health data.
-    record_own_action(
-        worker.id, "healthfund.needs_saved", detail=f"items={len(needs)}", remote_addr=remote_addr
+    audit.record(
+        "healthfund.needs_saved",
+        actor_id=worker.id,
+        subject_user_id=worker.id,
+        detail=f"items={len(needs)}",
+        remote_addr=remote_addr,
     )
     db.session.commit()
 
@@ -76,7 +81,12 @@ def forget_needs(worker: User, *, remote_addr: str = "") -> bool:
     if profile is None:
         return False
     db.session.delete(profile)
-    record_own_action(worker.id, "healthfund.consent_withdrawn", remote_addr=remote_addr)
+    audit.record(
+        "healthfund.consent_withdrawn",
+        actor_id=worker.id,
+        subject_user_id=worker.id,
+        remote_addr=remote_addr,
+    )
     db.session.commit()
     return True
 

@@ -31,7 +31,6 @@ from elearn.models import (
     UserSession,
 )
 from elearn.models.base import utcnow
-from elearn.privacy.services import record_own_action
 from elearn.roster.services import forget_account
 
 
@@ -45,7 +44,12 @@ def request_erasure(user: User, *, remote_addr: str = "") -> ErasureRequest:
         return pending
     row = ErasureRequest(user_id=user.id, organization_id=user.organization_id)
     db.session.add(row)
-    record_own_action(user.id, "privacy.erasure_requested", remote_addr=remote_addr)
+    audit.record(
+        "privacy.erasure_requested",
+        actor_id=user.id,
+        subject_user_id=user.id,
+        remote_addr=remote_addr,
+    )
     db.session.commit()
     return row
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
+from elearn import audit
 from elearn.extensions import db
 from elearn.healthfund.household import export_for as health_needs_export
 from elearn.impact.services import export_rows as impact_rows
@@ -26,7 +27,7 @@ from elearn.models import (
     User,
     WelfareDayRegistration,
 )
-from elearn.privacy.services import declared_groups, record_own_action
+from elearn.privacy.services import declared_groups
 from elearn.resources.services import export_for as resources_export
 
 
@@ -130,6 +131,8 @@ def export_user_data(user: User, *, remote_addr: str = "") -> dict[str, object]:
     data.update(lab_rows(user))
 
     data["impact_measure"] = impact_rows(user.id)
-    record_own_action(user.id, "privacy.export", remote_addr=remote_addr)
+    audit.record(
+        "privacy.export", actor_id=user.id, subject_user_id=user.id, remote_addr=remote_addr
+    )
     db.session.commit()
     return data

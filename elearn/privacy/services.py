@@ -13,16 +13,6 @@ from elearn.models.progress import TARGET_GROUPS
 CONSENT_TEXT_VERSION = "2026-11-v1"
 
 
-def record_own_action(
-    user_id: int, action: str, *, detail: str = "", remote_addr: str = ""
-) -> None:
-    """Audit-log what a person did with their own personal data (a consent given or withdrawn,
-    data kept, downloaded, erasure asked): they are both the actor and the subject. No commit."""
-    audit.record(
-        action, actor_id=user_id, subject_user_id=user_id, detail=detail, remote_addr=remote_addr
-    )
-
-
 def current_consent(user_id: int, kind: str) -> bool | None:
     """The latest choice of `kind`, or None when the worker has not chosen yet."""
     return db.session.scalar(
@@ -52,9 +42,10 @@ def record_choice(user: User, kind: str, granted: bool, *, remote_addr: str = ""
         db.session.execute(
             delete(TargetGroupDeclaration).where(TargetGroupDeclaration.user_id == user.id)
         )
-    record_own_action(
-        user.id,
+    audit.record(
         f"consent.{kind}.{'granted' if granted else 'withdrawn'}",
+        actor_id=user.id,
+        subject_user_id=user.id,
         detail=f"text {CONSENT_TEXT_VERSION}",
         remote_addr=remote_addr,
     )
