@@ -165,7 +165,7 @@ def export_user_data(user: User, *, remote_addr: str = "") -> dict[str, object]:
         SavedScenario,
         WelfareDayRegistration,
     )
-    from elearn.resources.services import export_for as resources_export
+    from elearn.resources.answers import export_for as resources_export
 
     request_ids = select(ConsultationRequest.id).where(ConsultationRequest.worker_id == user.id)
     data: dict[str, object] = {

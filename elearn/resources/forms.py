@@ -33,8 +33,8 @@ from wtforms.validators import (
 from elearn.consult.forms import record_id
 from elearn.forms import choices, no_control_chars
 from elearn.models.resources import COOP_TEXT_MAX, COOP_TITLE_MAX
-from elearn.resources import services
-from elearn.resources.services import MAX_CHILDREN, WHAT_IF, parse_amount
+from elearn.resources import answers
+from elearn.resources.answers import MAX_CHILDREN, WHAT_IF, parse_amount
 
 
 class AmountField(DecimalField):
@@ -56,12 +56,12 @@ class AmountField(DecimalField):
 
 
 def not_in_the_future(form: Form, field: DateField) -> None:
-    if field.data is not None and field.data > services.local_today():
+    if field.data is not None and field.data > answers.local_today():
         raise ValidationError(_l("A date of birth cannot be in the future."))
 
 
 def within_ten_months(form: Form, field: DateField) -> None:
-    today = services.local_today()
+    today = answers.local_today()
     if field.data is not None and not today <= field.data <= today + timedelta(days=300):
         raise ValidationError(_l("Write an expected date within the next ten months."))
 

@@ -332,7 +332,7 @@ def test_the_family_step_shows_three_rows_and_more_on_request(client, coops, log
 
 def test_every_reason_is_worded_in_both_languages(app, client, coops, login, make_user):
     from elearn.resources.rules import RESOURCE_KEYS
-    from elearn.resources.services import REASONS, RESOURCE_TEXTS
+    from elearn.resources.wording import REASONS, RESOURCE_TEXTS
 
     assert set(RESOURCE_TEXTS) == set(RESOURCE_KEYS)
     english = make_user("worker", org_id=coops.org_a, language="en")

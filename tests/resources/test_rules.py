@@ -254,14 +254,14 @@ def test_no_amount_is_ever_negative(children, isee, expecting, relative, contrac
     ],
 )
 def test_amounts_typed_the_italian_way_are_read_right(typed, euros):
-    from elearn.resources.services import parse_amount
+    from elearn.resources.answers import parse_amount
 
     assert parse_amount(typed) == euros
 
 
 @pytest.mark.parametrize("typed", ["molto", "", "1,2,3", "nan", "inf"])
 def test_amounts_that_are_not_numbers_are_refused(typed):
-    from elearn.resources.services import parse_amount
+    from elearn.resources.answers import parse_amount
 
     with pytest.raises(ValueError):
         parse_amount(typed)
