@@ -47,11 +47,11 @@ def test_decree_2022_third_child_and_both_parents_working():
 
 
 def test_2026_two_children_low_isee_get_the_full_amount_each():
-    # INPS circ. 7/2026 figures as quoted by secondary sources (da verificare on inps.it):
-    # ISEE up to 17,468.51 -> 203.80 € per minor child; two children: 407.60 € a month.
+    # INPS circ. 7/2026, Allegato n. 1, first row (checked on the circular's text, so no longer
+    # "da verificare"): ISEE up to 17,468.51 -> 203.80 € per minor child; two children: 407.60 €.
     result = auu(Household(children=(Child(age=5), Child(age=8)), isee=15_000))
     assert result.monthly == pytest.approx(407.60)
-    assert result.to_verify
+    assert not result.to_verify
 
 
 def test_2026_child_under_one_gets_fifty_percent_more():
@@ -79,14 +79,18 @@ def test_2026_toddler_increase_in_large_families_stops_above_the_isee_limit():
     assert above.monthly == pytest.approx(192.30)
 
 
-def test_unconfirmed_both_parents_increase_is_said_and_not_added():
+def test_an_unknown_amount_is_said_and_not_added(tmp_path: Path):
+    # A year whose file does not know the second-earner increase (value: null): the map says so.
+    text = (PARAMS_DIR / "2026.yaml").read_text(encoding="utf-8")
+    (tmp_path / "2026.yaml").write_text(text.replace("value: 34.90", "value: null"), "utf-8")
     children = (Child(age=5),)
-    alone = auu(Household(children=children, isee=15_000, other_parent="none"))
-    both = auu(
-        Household(children=children, isee=15_000, other_parent="working", contract="permanent")
-    )
-    assert both.monthly == alone.monthly
-    assert any(r.code == "auu.both_working_unknown" for r in both.reasons)
+    alone = Household(children=children, isee=15_000, other_parent="none")
+    both = Household(children=children, isee=15_000, other_parent="working", contract="permanent")
+    alone_auu = _item(compute_map(alone, ON_2026, tmp_path), "auu")
+    both_auu = _item(compute_map(both, ON_2026, tmp_path), "auu")
+    assert both_auu.monthly == alone_auu.monthly
+    assert any(r.code == "auu.both_working_unknown" for r in both_auu.reasons)
+    assert both_auu.to_verify
 
 
 def test_parental_leave_until_fourteen_from_2026():
