@@ -34,8 +34,9 @@ RESOURCE_TEXTS = {
         ),
         INPS_ONLINE,
         _l(
-            "Renew the ISEE from 1 January each year (by the end of February, to avoid the minimum "
-            "amount from March; arrears until 30 June). A pending application continues by itself."
+            "Renew the ISEE from 1 January each year, from 2026 the “ISEE per prestazioni "
+            "familiari” (by the end of February, to avoid the minimum amount from March; "
+            "arrears until 30 June). An application already accepted continues by itself."
         ),
     ),
     "nido": ResourceText(
@@ -46,7 +47,10 @@ RESOURCE_TEXTS = {
             "child with a serious chronic illness)."
         ),
         INPS_ONLINE,
-        _l("Application each year when INPS opens it; attach receipts by the deadline INPS sets."),
+        _l(
+            "From 2026 one application lasts until August of the year the child turns 3: each "
+            "year choose the months and upload the receipts by 30 April of the following year."
+        ),
     ),
     "newborn": ResourceText(
         _l("Bonus nuovi nati (newborn bonus)"),
