@@ -131,7 +131,36 @@ RESOURCE_TEXTS = {
 
 REASONS = {
     "auu.no_isee": _l("Without an ISEE you get the minimum amount (%(amount)s a month per child)."),
-    "auu.no_children": _l("No children under 21 in the family."),
+    "auu.no_children": _l("No children under 21, and no child with a disability, in the family."),
+    "auu.band": _l(
+        "Your ISEE is in the band from %(band_from)s to %(band_to)s of the INPS table: the "
+        "amounts below are that row's."
+    ),
+    "auu.band_top": _l("Your ISEE is above %(band_to)s: the minimum amounts of the INPS table."),
+    "auu.disabled": _l(
+        "Children with a disability: %(count)s, %(amount)s a month each with your ISEE, at any age."
+    ),
+    "auu.disability_media": _l(
+        "Child under %(age)s with a medium disability (as for the ISEE): +%(amount)s a month."
+    ),
+    "auu.disability_grave": _l(
+        "Child under %(age)s with a severe disability (as for the ISEE): +%(amount)s a month."
+    ),
+    "auu.disability_non_self_sufficient": _l(
+        "Child under %(age)s who is not self-sufficient (as for the ISEE): +%(amount)s a month."
+    ),
+    "auu.disabled_adult": _l(
+        "Child with a disability aged %(age)s or more: the allowance goes on, without the increase "
+        "for the disability."
+    ),
+    "auu.young_mother": _l("Mother under 21: +%(amount)s a month for each child (%(count)s)."),
+    "auu.increase_unknown": _l(
+        "An increase applies, but its amount for this year could not be confirmed: not added "
+        "(da verificare)."
+    ),
+    "auu.both_working_none": _l(
+        "Both parents work: at this ISEE the increase for the second earner is zero."
+    ),
     "auu.pregnancy": _l(
         "It can be asked from the 7th month of pregnancy (D.Lgs. 230/2021, art. 2); "
         "about %(amount)s a month per child with your ISEE."
@@ -249,7 +278,7 @@ REASONS = {
     "rules_missing": _l("The rules of this year are missing for this item (%(parameter)s)."),
 }
 
-MONEY_KEYS = {"amount", "lower", "upper", "limit", "increase", "pay", "cap"}
+MONEY_KEYS = {"amount", "lower", "upper", "limit", "increase", "pay", "cap", "band_from", "band_to"}
 
 
 def _format_value(key: str, value: Any, locale: str) -> str:

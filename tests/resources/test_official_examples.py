@@ -20,6 +20,7 @@ Sources, as read on 3 December 2026:
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -35,43 +36,104 @@ def _item(household: Household, key: str, on: date = ON_2026):
 
 # --- Assegno unico e universale: INPS circ. 7/2026, Allegato n. 1 --------------------------------
 
-# Rows of Allegato n. 1 ("VALORI MENSILI 2026"), ISEE band (from, to) and the columns "Assegno figli
-# minorenni", "Assegno figli maggiorenni 18-20 anni", "Maggiorazione figli ulteriori al secondo",
-# "Bonus secondo percettore di reddito". The table steps every 116,46 € of ISEE and rounds to the
-# ten cents; the map interpolates linearly between the first and the last row, so at the top of each
-# band it agrees with the table within 0,20 € (the map labels every amount "stima").
-ALLEGATO_1_ROWS = [
-    # first row: "fino a 17.468,51"
-    ((0.00, 17_468.51), (203.8, 99.1, 99.1, 34.9)),
-    ((17_468.52, 17_584.98), (203.2, 98.9, 98.7, 34.8)),
-    ((20_962.23, 21_078.68), (185.8, 90.3, 88.9, 30.5)),
-    ((24_688.85, 24_805.30), (167.1, 81.4, 78.5, 26.1)),
-    ((39_944.68, 40_061.14), (90.9, 44.6, 35.8, 7.8)),
-    ((43_438.39, 43_554.84), (73.4, 36.3, 26.0, 3.7)),
-    # last row: "oltre 46.582,71" (second-earner column "-")
-    ((46_582.72, 60_000.00), (58.3, 29.1, 17.4, 0.0)),
-]
-TABLE_ROUNDING = 0.2
+# All 252 rows of Allegato n. 1 ("VALORI MENSILI 2026"), as printed, in a text file beside this one
+# (its header says where they were read). The rule is the table: an ISEE anywhere in a band gets
+# exactly that row's amounts, to the cent.
+ALLEGATO_1 = Path(__file__).with_name("inps_circ_7_2026_allegato_1.txt")
 
 
-@pytest.mark.parametrize(("band", "row"), ALLEGATO_1_ROWS)
-def test_assegno_unico_reproduces_the_rows_of_circolare_7_2026(band, row):
-    isee = band[1]
-    minor, adult, further, second_earner = row
-    # One minor child: column "Assegno figli minorenni".
-    one = _item(Household(children=(Child(age=5),), isee=isee), "auu")
-    assert one.monthly == pytest.approx(minor, abs=TABLE_ROUNDING)
-    # One child aged 19: column "Assegno figli maggiorenni 18-20 anni".
-    grown = _item(Household(children=(Child(age=19),), isee=isee), "auu")
-    assert grown.monthly == pytest.approx(adult, abs=TABLE_ROUNDING)
+def _euros(text: str) -> float:
+    return 0.0 if text.strip() == "-" else float(text.strip().replace(".", "").replace(",", "."))
+
+
+def _allegato_rows() -> list:
+    rows = []
+    for line in ALLEGATO_1.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        band, *columns = line.split("|")
+        words = band.split()
+        if words[0] == "fino":  # "fino a 17.468,51"
+            low, high = 0.0, _euros(words[2])
+        elif words[0] == "oltre":  # "oltre 46.582,71": any ISEE above
+            low, high = round(_euros(words[1]) + 0.01, 2), 1_000_000.0
+        else:  # "da 17.468,52 a 17.584,98"
+            low, high = _euros(words[1]), _euros(words[3])
+        rows.append(pytest.param(low, high, *map(_euros, columns), id=band.strip()))
+    return rows
+
+
+ROWS = _allegato_rows()
+EXACT = 0.001  # to the cent (and well below)
+
+
+def test_the_allegato_file_holds_every_row_of_the_table():
+    assert len(ROWS) == 252
+    assert ROWS[0].id == "fino a 17.468,51" and ROWS[-1].id == "oltre 46.582,71"
+
+
+@pytest.mark.parametrize(
+    (
+        "low",
+        "high",
+        "minor",
+        "adult",
+        "disabled",
+        "non_self_sufficient",
+        "grave",
+        "media",
+        "further",
+        "young_mother",
+        "second_earner",
+    ),
+    ROWS,
+)
+def test_assegno_unico_reproduces_every_row_of_circolare_7_2026(
+    low,
+    high,
+    minor,
+    adult,
+    disabled,
+    non_self_sufficient,
+    grave,
+    media,
+    further,
+    young_mother,
+    second_earner,
+):
+    for isee in (low, round((low + high) / 2, 2), high):
+        # One minor child: column "Assegno figli minorenni".
+        one = _item(Household(children=(Child(age=5),), isee=isee), "auu")
+        assert one.monthly == pytest.approx(minor, abs=EXACT), isee
+        # One child aged 19: column "Assegno figli maggiorenni 18-20 anni".
+        grown = _item(Household(children=(Child(age=19),), isee=isee), "auu")
+        assert grown.monthly == pytest.approx(adult, abs=EXACT), isee
+    isee = high
     # Three minors aged 5-10: three times the minor amount and one "figli ulteriori al secondo".
     three = _item(Household(children=(Child(age=5), Child(age=8), Child(age=10)), isee=isee), "auu")
-    assert three.monthly == pytest.approx(3 * minor + further, abs=3 * TABLE_ROUNDING)
-    # One minor, both parents working: "Bonus secondo percettore di reddito" added.
+    assert three.monthly == pytest.approx(3 * minor + further, abs=EXACT)
+    # One minor, both parents working: "Bonus secondo percettore di reddito" ("-": nothing).
     both = _item(
         Household(children=(Child(age=5),), isee=isee, other_parent="working", **EMPLOYEE), "auu"
     )
-    assert both.monthly - one.monthly == pytest.approx(second_earner, abs=TABLE_ROUNDING)
+    assert both.monthly == pytest.approx(minor + second_earner, abs=EXACT)
+    # Children with a disability: the column "Assegno figli con disabilità" at any age, and under
+    # 21 the increase by condition ("Maggiorazione figli < 21 ...").
+    cases = (
+        (Child(age=7, disability="non_self_sufficient"), disabled + non_self_sufficient),
+        (Child(age=19, disability="grave"), disabled + grave),
+        (Child(age=12, disability="media"), disabled + media),
+        (Child(age=30, disability="grave"), disabled),
+    )
+    for child, expected in cases:
+        item = _item(Household(children=(child,), isee=isee), "auu")
+        assert item.monthly == pytest.approx(expected, abs=EXACT), child
+    # Mother under 21: "Maggiorazione figli per madre di età < 21 anni" for each child.
+    mother = _item(
+        Household(children=(Child(age=1), Child(age=3)), isee=isee, mother_under_21=True), "auu"
+    )
+    assert mother.monthly == pytest.approx(2 * minor + 2 * young_mother, abs=EXACT)
+    assert not mother.to_verify
 
 
 def test_assegno_unico_without_isee_pays_the_minimum_of_the_table():
