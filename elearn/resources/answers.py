@@ -18,10 +18,16 @@ from elearn.models.base import utcnow
 from elearn.models.resources import RequestResourceMap, ResourceProfile
 from elearn.privacy import services as privacy
 from elearn.resources.rules import Child, Household
+from elearn.resources.rules.household import CHILD_DISABILITY
 
 SPECIAL_CONSENT = "resources_special"
 # Answers that are special-category data (GDPR art. 9): kept only under SPECIAL_CONSENT.
-SPECIAL_KEYS = ("expecting", "expected_birth", "relative_104")
+SPECIAL_KEYS = ("expecting", "expected_birth", "relative_104", "children_disability")
+# What the consent text covers. A child's disability was added in December 2026: a consent given
+# to the earlier text (pregnancy and Law 104 only) does not cover it, so it is asked and used only
+# after the worker answers the consent step again (the scope is kept with the answers).
+SPECIAL_SCOPE = "2026-12-children-disability"
+CHILD_DISABILITY_KEY = "children_disability"
 STEPS = ("famiglia", "isee", "lavoro", "consenso", "salute")
 MAX_CHILDREN = 6
 
@@ -30,7 +36,7 @@ STEP_TITLES = {
     "isee": _l("ISEE"),
     "lavoro": _l("Your work"),
     "consenso": _l("Health and care: your consent"),
-    "salute": _l("Pregnancy and Law 104"),
+    "salute": _l("Pregnancy, disability and Law 104"),
 }
 
 
@@ -50,6 +56,13 @@ def get_profile(user_id: int) -> ResourceProfile | None:
 
 def has_special_consent(user_id: int) -> bool:
     return bool(privacy.current_consent(user_id, SPECIAL_CONSENT))
+
+
+def consent_covers_disability(user_id: int) -> bool:
+    """The standing consent was given to the text that mentions a child's disability."""
+    profile = get_profile(user_id)
+    scope = (profile.answers or {}).get("special_scope") if profile else None
+    return scope == SPECIAL_SCOPE and has_special_consent(user_id)
 
 
 def steps_for(user_id: int) -> list[str]:
@@ -88,6 +101,8 @@ def save_step(user: User, step: str, answers: dict[str, Any], *, remote_addr: st
     if step == "consenso":
         granted = bool(answers.get("consent"))
         privacy.record_choice(user, SPECIAL_CONSENT, granted, remote_addr=remote_addr)
+        stored = {k: v for k, v in (profile.answers or {}).items() if k != "special_scope"}
+        profile.answers = {**stored, "special_scope": SPECIAL_SCOPE} if granted else stored
         if not granted:
             # Without consent the special-category answers must not be kept, not even in the
             # maps already shared with a request.
@@ -102,13 +117,28 @@ def save_step(user: User, step: str, answers: dict[str, Any], *, remote_addr: st
     elif step == "salute":
         if not has_special_consent(user.id):
             raise ResourcesError(gettext("First give your consent to these questions."))
-        profile.special_answers = dict(answers)
+        given = dict(answers)
+        if not consent_covers_disability(user.id):
+            given.pop(CHILD_DISABILITY_KEY, None)
+        profile.special_answers = given
     else:
+        before = (profile.answers or {}).get("children")
         profile.answers = {**(profile.answers or {}), **answers}
+        if step == "famiglia" and before != answers.get("children"):
+            _forget_disability(profile)
     if step not in profile.completed_steps:
         profile.completed_steps = [*profile.completed_steps, step]
     profile.updated_at = utcnow()
     db.session.commit()
+
+
+def _forget_disability(profile: ResourceProfile) -> None:
+    """The children changed: the disabilities given row by row may no longer match, so they are
+    deleted and the special step is asked again."""
+    special = dict(profile.special_answers or {})
+    if special.pop(CHILD_DISABILITY_KEY, None) is not None:
+        profile.special_answers = special
+        profile.completed_steps = [s for s in profile.completed_steps if s != "salute"]
 
 
 def parse_amount(raw: str) -> float:
@@ -147,11 +177,19 @@ def _float_or_none(raw: Any) -> float | None:
 def household_from_inputs(inputs: dict[str, Any]) -> Household:
     """A household from stored answers (JSON-ready values), ignoring anything malformed."""
     children = []
-    for raw in inputs.get("children") or []:
+    disabilities = inputs.get(CHILD_DISABILITY_KEY) or []
+    for index, raw in enumerate(inputs.get("children") or []):
         birth = date_or_none(raw.get("birth_date"))
         age = raw.get("age")
+        level = disabilities[index] if index < len(disabilities) else None
         if birth is not None or isinstance(age, int):
-            children.append(Child(birth_date=birth, age=age if birth is None else None))
+            children.append(
+                Child(
+                    birth_date=birth,
+                    age=age if birth is None else None,
+                    disability=level if level in CHILD_DISABILITY else None,
+                )
+            )
     part_time = inputs.get("part_time_percent")
     return Household(
         children=tuple(children),
@@ -159,6 +197,7 @@ def household_from_inputs(inputs: dict[str, Any]) -> Household:
         expecting=bool(inputs.get("expecting")),
         expected_birth=date_or_none(inputs.get("expected_birth")),
         other_parent=inputs.get("other_parent"),
+        mother_under_21=bool(inputs.get("mother_under_21")),
         relative_104=inputs.get("relative_104") or None,
         contract=inputs.get("contract"),
         part_time_percent=part_time if isinstance(part_time, int) else 100,
@@ -171,9 +210,11 @@ def inputs_of(user_id: int) -> dict[str, Any]:
     profile = get_profile(user_id)
     if profile is None:
         return {}
-    inputs = dict(profile.answers or {})
+    inputs = {k: v for k, v in (profile.answers or {}).items() if k != "special_scope"}
     if has_special_consent(user_id):
         inputs.update(profile.special_answers or {})
+        if not consent_covers_disability(user_id):
+            inputs.pop(CHILD_DISABILITY_KEY, None)
     return inputs
 
 

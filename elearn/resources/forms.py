@@ -89,6 +89,10 @@ class FamilyForm(FlaskForm):
         validators=[Optional()],
         description=_l("Only if you have children or expect one."),
     )
+    mother_under_21 = BooleanField(
+        _l("The children's mother is under 21"),
+        description=_l("The Assegno unico adds an amount for each child."),
+    )
 
 
 class IseeForm(FlaskForm):
@@ -154,7 +158,10 @@ class WorkForm(FlaskForm):
 
 class ConsentForm(FlaskForm):
     consent = RadioField(
-        _l("May we ask about pregnancy and Law 104, and keep your answers for this map?"),
+        _l(
+            "May we ask about pregnancy, your children's disability and Law 104, and keep your "
+            "answers for this map?"
+        ),
         choices=lambda: choices(
             [
                 ("yes", _l("Yes, I agree")),
@@ -165,7 +172,26 @@ class ConsentForm(FlaskForm):
     )
 
 
+class ChildDisabilityForm(Form):
+    disability = RadioField(
+        _l("Disability"),
+        choices=lambda: choices(
+            [
+                ("", _l("No")),
+                ("media", _l("Medium disability")),
+                ("grave", _l("Severe disability")),
+                ("non_self_sufficient", _l("Not self-sufficient")),
+            ]
+        ),
+        default="",
+        validators=[Optional()],
+    )
+
+
 class SpecialForm(FlaskForm):
+    children_disability = FieldList(
+        FormField(ChildDisabilityForm), min_entries=MAX_CHILDREN, max_entries=MAX_CHILDREN
+    )
     expecting = BooleanField(_l("I am expecting a child (or my partner is)"))
     expected_birth = DateField(
         _l("Expected date of birth"), validators=[Optional(), within_ten_months]

@@ -74,6 +74,7 @@ def _prefill(step: str, form: Any) -> None:
             row.form.birth_date.data = answers.date_or_none(child.get("birth_date"))
             row.form.age.data = child.get("age")
         form.other_parent.data = stored.get("other_parent")
+        form.mother_under_21.data = bool(stored.get("mother_under_21"))
     elif step == "isee" and "has_isee" in stored:
         form.has_isee.data = "yes" if stored.get("has_isee") else "no"
         form.isee.data = stored.get("isee")
@@ -91,6 +92,9 @@ def _prefill(step: str, form: Any) -> None:
         form.expecting.data = bool(special.get("expecting"))
         form.expected_birth.data = answers.date_or_none(special.get("expected_birth"))
         form.relative_104.data = special.get("relative_104") or ""
+        levels = special.get(answers.CHILD_DISABILITY_KEY) or []
+        for row, level in zip(form.children_disability.entries, levels, strict=False):
+            row.form.disability.data = level or ""
 
 
 def _answers(step: str, form: Any) -> dict[str, Any]:
@@ -103,7 +107,11 @@ def _answers(step: str, form: Any) -> dict[str, Any]:
                 children.append({"birth_date": birth.isoformat()})
             elif age is not None:
                 children.append({"age": int(age)})
-        return {"children": children, "other_parent": form.other_parent.data or None}
+        return {
+            "children": children,
+            "other_parent": form.other_parent.data or None,
+            "mother_under_21": bool(form.mother_under_21.data) and bool(children),
+        }
     if step == "isee":
         has = form.has_isee.data == "yes"
         return {"has_isee": has, "isee": float(form.isee.data) if has else None}
@@ -117,10 +125,13 @@ def _answers(step: str, form: Any) -> dict[str, Any]:
     if step == "consenso":
         return {"consent": form.consent.data == "yes"}
     expected = form.expected_birth.data
+    declared = len((answers.inputs_of(current_user.id)).get("children") or [])
+    levels = [row.form.disability.data or None for row in form.children_disability.entries]
     return {
         "expecting": bool(form.expecting.data),
         "expected_birth": expected.isoformat() if expected and form.expecting.data else None,
         "relative_104": form.relative_104.data or None,
+        answers.CHILD_DISABILITY_KEY: levels[:declared],
     }
 
 
@@ -171,6 +182,8 @@ def step(questionnaire_step: str) -> str | Response | tuple[str, int]:
     return render_template(
         "resources/step.html",
         child_rows=child_rows,
+        declared_children=_declared_children() if questionnaire_step == "salute" else [],
+        covers_disability=answers.consent_covers_disability(current_user.id),
         form=form,
         step=questionnaire_step,
         steps=steps,
@@ -178,6 +191,13 @@ def step(questionnaire_step: str) -> str | Response | tuple[str, int]:
         titles=answers.STEP_TITLES,
         special=questionnaire_step == "salute",
     ), (422 if form.errors else 200)
+
+
+def _declared_children() -> list[int | None]:
+    """The age of each child given in the family step (None when unknown), in order."""
+    household = answers.household_from_inputs(answers.inputs_of(current_user.id))
+    today = answers.local_today()
+    return [child.age_on(today) for child in household.children]
 
 
 # --- the map -------------------------------------------------------------------------------------
