@@ -327,3 +327,12 @@ def test_the_rules_package_imports_no_flask_and_nothing_else_of_the_app():
                 assert not name.startswith(("flask", "sqlalchemy", "werkzeug")), (source, name)
                 if name.startswith("elearn"):
                     assert name.startswith("elearn.resources.rules"), (source, name)
+
+
+def test_a_year_without_the_disability_rules_says_so_instead_of_guessing():
+    # 2022 had its own rules for children with a disability (D.L. 73/2022), not described in
+    # 2022.yaml: the Assegno unico of such a household says its rules are missing.
+    disabled = Household(children=(Child(age=25, disability="grave"),), isee=10_000)
+    result = auu(disabled, date(2022, 6, 1))
+    assert result.rules_missing and result.monthly is None
+    assert auu(disabled).monthly == pytest.approx(203.80)  # 2026: the column "con disabilità"
