@@ -157,6 +157,11 @@ def summary_of_answers(inputs: dict[str, Any], on: date) -> list[tuple[str, str]
     rows: list[tuple[str, str]] = []
     ages = [str(a) for a in (c.age_on(on) for c in household.children) if a is not None]
     rows.append((gettext("Children (age)"), ", ".join(ages) if ages else gettext("none")))
+    disabled = sum(1 for c in household.children if c.disability)
+    if disabled:
+        rows.append((gettext("Children with a disability"), str(disabled)))
+    if household.mother_under_21:
+        rows.append((gettext("The children's mother is under 21"), gettext("yes")))
     rows.append(
         (
             gettext("ISEE"),

@@ -102,5 +102,7 @@ def test_a_mother_under_21_gets_the_increase_for_each_child(client, coops, login
     page = client.get("/risorse").get_data(as_text=True)
     # Allegato n. 1, column "Maggiorazione figli per madre di età < 21 anni": 23,3 for each child.
     assert "Madre con meno di 21 anni: +23,30\u00a0€ al mese per ogni figlio (2)" in page
+    # The answer is shown with the others at the top of the map.
+    assert "<strong>La madre dei figli ha meno di 21 anni</strong>: sì" in page
     form = client.get("/risorse/questionario/famiglia").get_data(as_text=True)
     assert "La madre dei figli ha meno di 21 anni" in form
