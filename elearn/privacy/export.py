@@ -28,7 +28,7 @@ from elearn.models import (
     WelfareDayRegistration,
 )
 from elearn.privacy.services import declared_groups
-from elearn.resources.services import export_for as resources_export
+from elearn.resources.answers import export_for as resources_export
 
 
 def _rows(model: type, *conditions: object) -> list[dict[str, object]]:
