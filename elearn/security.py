@@ -11,13 +11,16 @@ from functools import wraps
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, abort, request, session
-from flask_login import current_user
+from flask import Flask, Response, abort, flash, redirect, request, session, url_for
+from flask_babel import gettext
+from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import joinedload, lazyload
 
+from elearn.errors import discard_session
 from elearn.extensions import db, login_manager
+from elearn.models import User, UserSession
 from elearn.models.base import utcnow
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -41,8 +44,6 @@ CONTENT_SECURITY_POLICY = "; ".join(
 
 def safe_next(target: str | None) -> str:
     """A same-site path to go back to, never an open redirect to another host."""
-    from flask import url_for
-
     if not target:
         return url_for("core.home")
     parts = urlsplit(target)
@@ -93,10 +94,6 @@ def start_session(user: Any, *, second_factor: bool = False) -> None:
     `second_factor`: the login passed the second step (TOTP). The session row keeps it and the
     person's security stamp, so it holds only what was true when the login steps were passed.
     """
-    from flask_login import login_user
-
-    from elearn.models import UserSession
-
     session.clear()  # no value from before the login survives (session fixation)
     token = secrets.token_urlsafe(32)
     db.session.add(
@@ -114,10 +111,6 @@ def start_session(user: Any, *, second_factor: bool = False) -> None:
 
 def end_session() -> None:
     """Log out this device for good: the server forgets the session, so a copied cookie fails."""
-    from flask_login import current_user, logout_user
-
-    from elearn.models import UserSession
-
     language = getattr(current_user, "language", None) or session.get("language")
     token = session.get("sid")
     if token:
@@ -135,8 +128,6 @@ def end_session() -> None:
 
 def end_other_sessions(user_id: int) -> int:
     """Revoke every session of the user except this one."""
-    from elearn.models import UserSession
-
     current = _token_hash(session.get("sid", ""))
     result = db.session.execute(
         update(UserSession)
@@ -156,10 +147,6 @@ def keep_only_this_session(user: Any) -> None:
 
     The change already ended all of them (models.users); this re-stamps the current one.
     """
-    from flask_login import login_user
-
-    from elearn.models import UserSession
-
     user = getattr(user, "_get_current_object", lambda: user)()  # not current_user's proxy
     token = session.get("sid")
     if token:
@@ -178,8 +165,6 @@ def keep_only_this_session(user: Any) -> None:
 
 
 def _load_user(session_id: str) -> Any:
-    from elearn.models import User, UserSession
-
     user_id, _, generation = session_id.partition(":")
     token = session.get("sid")
     if not user_id.isdigit() or not generation.isdigit() or not token:
@@ -236,8 +221,6 @@ def _commit_or_forget() -> None:
     (or, when it runs after the view, giving a bare "Internal Server Error") is not. The
     session is rolled back and a dead connection is thrown away, not given back to the pool.
     """
-    from elearn.errors import discard_session
-
     try:
         db.session.commit()
     except SQLAlchemyError:
@@ -246,12 +229,8 @@ def _commit_or_forget() -> None:
 
 
 def _unauthorized() -> Any:
-    from flask import redirect, url_for
-    from flask_babel import gettext
-
     if request.accept_mimetypes.best == "application/json" or request.path.startswith("/api/"):
         return {"error": gettext("Please log in.")}, 401
-    from flask import flash
 
     flash(gettext("Please log in to see this page."), "info")
     return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
@@ -281,8 +260,6 @@ def _is_authenticated() -> bool:
     """current_user.is_authenticated, when it may be the first look at the session (the view
     did not need the user): if the database does not answer now, the page already made is
     still sent, as if personal (not cached)."""
-    from elearn.errors import discard_session
-
     try:
         return bool(current_user.is_authenticated)
     except SQLAlchemyError:

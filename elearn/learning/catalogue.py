@@ -1,0 +1,238 @@
+"""The catalogue: published courses, their modules, the learner's outline and where to go on."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import and_, func, select
+
+from elearn.coursefmt.model import AUDIENCES
+from elearn.extensions import db
+from elearn.models import (
+    Course,
+    CourseModule,
+    ModuleProgress,
+)
+
+LEVELS = ("base", "intermedio", "avanzato")
+
+
+# --- reading the catalogue ------------------------------------------------------------------
+
+
+@dataclass
+class CourseCard:
+    course: Course
+    modules: int
+    minutes: int
+    completed_modules: int = 0
+    started: bool = False
+    recommended: bool = False
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.completed_modules / self.modules) if self.modules else 0
+
+    @property
+    def completed(self) -> bool:
+        return self.modules > 0 and self.completed_modules >= self.modules
+
+
+def _visible_modules_query() -> Any:
+    return select(CourseModule).where(
+        CourseModule.published_version_id.is_not(None), CourseModule.archived.is_(False)
+    )
+
+
+def catalogue(
+    user_id: int | None,
+    *,
+    language: str = "",
+    level: str = "",
+    audience: str = "",
+    preferred_language: str = "it",
+    target_groups: frozenset[str] = frozenset(),
+) -> list[CourseCard]:
+    """Published courses with module counts and the learner's progress, recommended first."""
+    query = select(Course).where(Course.published_at.is_not(None))
+    if language in ("it", "en"):
+        query = query.where(Course.language == language)
+    if level in LEVELS:
+        query = query.where(Course.level == level)
+    courses = list(db.session.scalars(query.order_by(Course.title)))
+    if audience in AUDIENCES:
+        courses = [c for c in courses if audience in c.audience_tags]
+    totals = {
+        course_id: (count, minutes)
+        for course_id, count, minutes in db.session.execute(
+            select(
+                CourseModule.course_id,
+                func.count(),
+                func.coalesce(func.sum(CourseModule.minutes), 0),
+            )
+            .where(CourseModule.published_version_id.is_not(None), CourseModule.archived.is_(False))
+            .group_by(CourseModule.course_id)
+        )
+    }
+    started: dict[str, int] = {}
+    completed: dict[str, int] = {}
+    if user_id is not None:
+        rows = db.session.execute(
+            select(
+                ModuleProgress.course_slug,
+                func.count(),
+                func.count(ModuleProgress.completed_at),
+            )
+            .join(Course, Course.slug == ModuleProgress.course_slug)
+            .join(
+                CourseModule,
+                and_(
+                    CourseModule.course_id == Course.id,
+                    CourseModule.slug == ModuleProgress.module_slug,
+                    CourseModule.archived.is_(False),
+                    CourseModule.published_version_id.is_not(None),
+                ),
+            )
+            .where(ModuleProgress.user_id == user_id)
+            .group_by(ModuleProgress.course_slug)
+        )
+        for slug, count, done in rows:
+            started[slug] = count
+            completed[slug] = done
+    cards = []
+    for course in courses:
+        modules, minutes = totals.get(course.id, (0, 0))
+        if modules == 0:
+            continue
+        tags = set(course.audience_tags)
+        cards.append(
+            CourseCard(
+                course=course,
+                modules=modules,
+                minutes=int(minutes),
+                completed_modules=completed.get(course.slug, 0),
+                started=course.slug in started,
+                recommended=bool(tags & target_groups),
+            )
+        )
+    # Recommended first, then the learner's language, then courses already started.
+    cards.sort(
+        key=lambda card: (
+            not card.recommended,
+            card.course.language != preferred_language,
+            not (card.started and not card.completed),
+            card.course.title,
+        )
+    )
+    return cards
+
+
+def published_course(slug: str) -> Course | None:
+    return db.session.scalar(
+        select(Course).where(Course.slug == slug, Course.published_at.is_not(None))
+    )
+
+
+def visible_modules(course: Course) -> list[CourseModule]:
+    return [module for module in course.modules if module.is_visible]
+
+
+@dataclass
+class ModuleStatus:
+    module: CourseModule
+    progress: ModuleProgress | None
+
+    @property
+    def state(self) -> str:
+        if self.progress is None:
+            return "new"
+        if self.progress.completed_at is not None:
+            return "completed"
+        return "started"
+
+
+def course_outline(course: Course, user_id: int | None) -> list[ModuleStatus]:
+    modules = visible_modules(course)
+    progress = {}
+    if user_id is not None:
+        progress = {
+            row.module_slug: row
+            for row in db.session.scalars(
+                select(ModuleProgress).where(
+                    ModuleProgress.user_id == user_id, ModuleProgress.course_slug == course.slug
+                )
+            )
+        }
+    return [ModuleStatus(module, progress.get(module.slug)) for module in modules]
+
+
+def next_module_slug(outline: list[ModuleStatus]) -> str | None:
+    """The first module not completed yet (where 'Continue' should go)."""
+    for status in outline:
+        if status.state != "completed":
+            return status.module.slug
+    return None
+
+
+# --- continue where you left off --------------------------------------------------------------
+
+
+@dataclass
+class ContinueItem:
+    course: Course
+    module: CourseModule
+    percent: int
+
+
+def continue_learning(user_id: int) -> ContinueItem | None:
+    """The course the learner touched last and the next module to do in it."""
+    last = db.session.execute(
+        select(ModuleProgress.course_slug)
+        .where(ModuleProgress.user_id == user_id)
+        .order_by(ModuleProgress.last_visit_at.desc())
+        .limit(1)
+    ).scalar()
+    if last is None:
+        return None
+    course = published_course(last)
+    if course is None:
+        return None
+    outline = course_outline(course, user_id)
+    slug = next_module_slug(outline)
+    if slug is None:
+        return None
+    done = sum(1 for status in outline if status.state == "completed")
+    module = next(status.module for status in outline if status.module.slug == slug)
+    return ContinueItem(course, module, round(100 * done / len(outline)) if outline else 0)
+
+
+# The household budget comes before credit or saving: a new learner starts there.
+STARTER_COURSES = ("bilancio-familiare", "household-budget")
+
+
+def has_started_learning(user_id: int) -> bool:
+    return (
+        db.session.scalar(
+            select(ModuleProgress.id).where(ModuleProgress.user_id == user_id).limit(1)
+        )
+        is not None
+    )
+
+
+def first_course(language: str) -> Course | None:
+    """Where a new learner starts: the starter course in their language, else a base course."""
+    courses = list(
+        db.session.scalars(
+            select(Course)
+            .where(Course.published_at.is_not(None), Course.language == language)
+            .order_by(Course.id)
+        )
+    )
+
+    def rank(course: Course) -> tuple[int, int]:
+        starter = 0 if course.slug in STARTER_COURSES else 1
+        level = LEVELS.index(course.level) if course.level in LEVELS else len(LEVELS)
+        return (starter, level)
+
+    return min(courses, key=rank, default=None)
