@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import secrets
@@ -14,7 +15,7 @@ from urllib.parse import urlsplit
 from flask import Flask, Response, abort, flash, redirect, request, session, url_for
 from flask_babel import gettext
 from flask_login import current_user, login_user, logout_user
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import joinedload, lazyload
 
@@ -164,26 +165,34 @@ def keep_only_this_session(user: Any) -> None:
     login_user(user)  # the cookie's user id carries the new generation
 
 
+@functools.cache
+def _session_query() -> Any:
+    """One statement for what every page needs of the person: the session, the account, its
+    roles and its organization (theme colour). Managed organizations load only when used.
+
+    Built once per process (building it costs more than running it); only the token's hash
+    changes between requests, as a bound parameter. Every request still runs it: a revoked
+    session, a new security stamp or generation, a deactivation are seen at once.
+    """
+    return (
+        select(UserSession, User)
+        .join(User, User.id == UserSession.user_id)
+        .where(UserSession.token_hash == bindparam("token_hash"))
+        .options(
+            joinedload(User.role_rows),
+            joinedload(User.organization),
+            lazyload(User.managed_organizations),
+        )
+    )
+
+
 def _load_user(session_id: str) -> Any:
     user_id, _, generation = session_id.partition(":")
     token = session.get("sid")
     if not user_id.isdigit() or not generation.isdigit() or not token:
         return None
-    # One statement for what every page needs of the person: the session, the account, its
-    # roles and its organization (theme colour). Managed organizations load only when used.
     found = (
-        db.session.execute(
-            select(UserSession, User)
-            .join(User, User.id == UserSession.user_id)
-            .where(UserSession.token_hash == _token_hash(token))
-            .options(
-                joinedload(User.role_rows),
-                joinedload(User.organization),
-                lazyload(User.managed_organizations),
-            )
-        )
-        .unique()
-        .first()
+        db.session.execute(_session_query(), {"token_hash": _token_hash(token)}).unique().first()
     )
     now = utcnow()
     if found is None:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, bindparam, func, select
+from sqlalchemy.orm import joinedload
 
 from elearn.coursefmt.model import AUDIENCES
 from elearn.extensions import db
@@ -128,10 +130,19 @@ def catalogue(
     return cards
 
 
-def published_course(slug: str) -> Course | None:
-    return db.session.scalar(
-        select(Course).where(Course.slug == slug, Course.published_at.is_not(None))
+@functools.cache
+def _published_course_query() -> Any:
+    """A published course with its modules in one statement (every caller walks them),
+    built once per process."""
+    return (
+        select(Course)
+        .where(Course.slug == bindparam("slug"), Course.published_at.is_not(None))
+        .options(joinedload(Course.modules))
     )
+
+
+def published_course(slug: str) -> Course | None:
+    return db.session.scalars(_published_course_query(), {"slug": slug}).unique().first()
 
 
 def visible_modules(course: Course) -> list[CourseModule]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import random
@@ -9,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from elearn.extensions import db
 from elearn.learning.catalogue import visible_modules
@@ -53,7 +54,8 @@ class ModulePage:
     version: ModuleVersion
     segments: list[dict[str, Any]]
     quizzes: dict[str, QuizView]
-    progress: ModuleProgress | None
+    # The learner's progress row (an entity, or the row the visit's upsert returned).
+    progress: ModuleProgress | Any | None
     previous: CourseModule | None
     next: CourseModule | None
     position: int
@@ -83,20 +85,41 @@ def _shuffled(quiz: dict[str, Any], user_id: int) -> list[tuple[int, str]]:
     return choices
 
 
-def module_page(course: Course, module: CourseModule, user_id: int) -> ModulePage:
+@functools.cache
+def _attempts_query() -> Any:
+    """This learner's answers in one module, oldest first: only the columns the page shows
+    (built once per process; the values are bound parameters)."""
+    return (
+        select(QuizAttempt.quiz_id, QuizAttempt.response, QuizAttempt.correct)
+        .where(
+            QuizAttempt.user_id == bindparam("user_id"),
+            QuizAttempt.course_slug == bindparam("course_slug"),
+            QuizAttempt.module_slug == bindparam("module_slug"),
+        )
+        .order_by(QuizAttempt.id)
+    )
+
+
+@functools.cache
+def _progress_query() -> Any:
+    return select(ModuleProgress).where(
+        ModuleProgress.user_id == bindparam("user_id"),
+        ModuleProgress.course_slug == bindparam("course_slug"),
+        ModuleProgress.module_slug == bindparam("module_slug"),
+    )
+
+
+def module_page(
+    course: Course, module: CourseModule, user_id: int, progress: Any = None
+) -> ModulePage:
+    """The page of one module for one learner. `progress`: the learner's progress row when the
+    caller has it already (the visit's upsert returns it), else it is read."""
     version = module.published_version
     assert version is not None
     definitions = version.quiz_map()
-    attempts: dict[str, list[QuizAttempt]] = {}
-    for attempt in db.session.scalars(
-        select(QuizAttempt)
-        .where(
-            QuizAttempt.user_id == user_id,
-            QuizAttempt.course_slug == course.slug,
-            QuizAttempt.module_slug == module.slug,
-        )
-        .order_by(QuizAttempt.id)
-    ):
+    where = {"user_id": user_id, "course_slug": course.slug, "module_slug": module.slug}
+    attempts: dict[str, list[Any]] = {}
+    for attempt in db.session.execute(_attempts_query(), where):
         attempts.setdefault(attempt.quiz_id, []).append(attempt)
     quizzes: dict[str, QuizView] = {}
     for quiz_id, quiz in definitions.items():
@@ -118,13 +141,8 @@ def module_page(course: Course, module: CourseModule, user_id: int) -> ModulePag
         quizzes[quiz_id] = view
     modules = visible_modules(course)
     index = modules.index(module)
-    progress = db.session.scalar(
-        select(ModuleProgress).where(
-            ModuleProgress.user_id == user_id,
-            ModuleProgress.course_slug == course.slug,
-            ModuleProgress.module_slug == module.slug,
-        )
-    )
+    if progress is None:
+        progress = db.session.scalar(_progress_query(), where)
     return ModulePage(
         course=course,
         module=module,

@@ -3,11 +3,12 @@ concurrency), and the activity counter."""
 
 from __future__ import annotations
 
+import functools
 import secrets
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, delete, func, select, update
+from sqlalchemy import and_, bindparam, delete, func, select, update
 
 from elearn.database import dialect_insert, write_done, write_transaction
 from elearn.extensions import db
@@ -45,20 +46,17 @@ def _where(user_id: int, course_slug: str, module_slug: str) -> Any:
     )
 
 
-def record_visit(user_id: int, course_slug: str, module_slug: str) -> None:
-    """First/last visit and visit count, as one atomic upsert (no lost update between tabs).
-
-    One short write transaction of two statements; the write lock is given back at its commit,
-    so the page renders while other workers write (see database.write_done).
-    """
-    write_transaction()
-    now = utcnow()
-    db.session.execute(
-        dialect_insert(ModuleProgress)
+@functools.cache
+def _visit_upsert(dialect: str) -> Any:
+    """The visit's upsert, built once per process and database kind (building a statement
+    costs more than SQLite takes to run it); the values are bound parameters."""
+    now = bindparam("now")
+    return (
+        dialect_insert(ModuleProgress, dialect)
         .values(
-            user_id=user_id,
-            course_slug=course_slug,
-            module_slug=module_slug,
+            user_id=bindparam("user_id"),
+            course_slug=bindparam("course_slug"),
+            module_slug=bindparam("module_slug"),
             first_visit_at=now,
             last_visit_at=now,
             visits=1,
@@ -68,10 +66,39 @@ def record_visit(user_id: int, course_slug: str, module_slug: str) -> None:
             index_elements=["user_id", "course_slug", "module_slug"],
             set_={"last_visit_at": now, "visits": ModuleProgress.visits + 1},
         )
+        .returning(*ModuleProgress.__table__.columns)
     )
+
+
+@functools.cache
+def _activity_upsert(dialect: str) -> Any:
+    return (
+        dialect_insert(ActivityDay, dialect)
+        .values(user_id=bindparam("user_id"), day=bindparam("day"), kind=bindparam("kind"), count=1)
+        .on_conflict_do_update(
+            index_elements=["user_id", "day", "kind"], set_={"count": ActivityDay.count + 1}
+        )
+    )
+
+
+def record_visit(user_id: int, course_slug: str, module_slug: str) -> Any:
+    """First/last visit and visit count, as one atomic upsert (no lost update between tabs).
+
+    One short write transaction of two statements; the write lock is given back at its commit,
+    so the page renders while other workers write (see database.write_done). Returns the
+    learner's progress row as the upsert left it (RETURNING), so the page need not read it.
+    """
+    write_transaction()
+    connection = db.session.connection()
+    now = utcnow()
+    progress = connection.execute(
+        _visit_upsert(connection.dialect.name),
+        {"user_id": user_id, "course_slug": course_slug, "module_slug": module_slug, "now": now},
+    ).one()
     record_activity(user_id, "module")
     db.session.commit()
     write_done()
+    return progress
 
 
 def _ensure_row(user_id: int, course_slug: str, module_slug: str) -> None:
@@ -146,13 +173,11 @@ REVIEW_AFTER = timedelta(hours=20)
 
 def record_activity(user_id: int, kind: str, when: datetime | None = None) -> None:
     """Count one action of `kind` on today's date (atomic upsert; commit left to the caller)."""
-    day = (when or utcnow()).date()
-    statement = dialect_insert(ActivityDay).values(user_id=user_id, day=day, kind=kind, count=1)
-    statement = statement.on_conflict_do_update(
-        index_elements=["user_id", "day", "kind"],
-        set_={"count": ActivityDay.count + 1},
+    connection = db.session.connection()
+    connection.execute(
+        _activity_upsert(connection.dialect.name),
+        {"user_id": user_id, "day": (when or utcnow()).date(), "kind": kind},
     )
-    db.session.execute(statement)
 
 
 def heartbeat(user_id: int, course: Course, module: CourseModule) -> bool:
