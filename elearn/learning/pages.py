@@ -51,7 +51,6 @@ class QuizView:
 class ModulePage:
     course: Course
     module: CourseModule
-    version: ModuleVersion
     segments: list[dict[str, Any]]
     quizzes: dict[str, QuizView]
     # The learner's progress row (an entity, or the row the visit's upsert returned).
@@ -101,6 +100,14 @@ def _attempts_query() -> Any:
 
 
 @functools.cache
+def _version_query() -> Any:
+    """The published text's rendering and quizzes only (not its Markdown source)."""
+    return select(ModuleVersion.rendered, ModuleVersion.quizzes).where(
+        ModuleVersion.id == bindparam("id")
+    )
+
+
+@functools.cache
 def _progress_query() -> Any:
     return select(ModuleProgress).where(
         ModuleProgress.user_id == bindparam("user_id"),
@@ -114,9 +121,11 @@ def module_page(
 ) -> ModulePage:
     """The page of one module for one learner. `progress`: the learner's progress row when the
     caller has it already (the visit's upsert returns it), else it is read."""
-    version = module.published_version
-    assert version is not None
-    definitions = version.quiz_map()
+    assert module.published_version_id is not None
+    rendered, quizzes_json = db.session.execute(
+        _version_query(), {"id": module.published_version_id}
+    ).one()
+    definitions = json.loads(quizzes_json)
     where = {"user_id": user_id, "course_slug": course.slug, "module_slug": module.slug}
     attempts: dict[str, list[Any]] = {}
     for attempt in db.session.execute(_attempts_query(), where):
@@ -146,8 +155,7 @@ def module_page(
     return ModulePage(
         course=course,
         module=module,
-        version=version,
-        segments=version.segments(),
+        segments=json.loads(rendered),
         quizzes=quizzes,
         progress=progress,
         previous=modules[index - 1] if index > 0 else None,
