@@ -47,6 +47,55 @@ def _visible_modules_query() -> Any:
     )
 
 
+@functools.cache
+def _courses_query(by_language: bool, by_level: bool) -> Any:
+    """Published courses, optionally of one language or level; the catalogue's statements are
+    built once per process (per filter combination), their values bound parameters."""
+    query = select(Course).where(Course.published_at.is_not(None))
+    if by_language:
+        query = query.where(Course.language == bindparam("language"))
+    if by_level:
+        query = query.where(Course.level == bindparam("level"))
+    return query.order_by(Course.title)
+
+
+@functools.cache
+def _module_totals_query() -> Any:
+    return (
+        select(
+            CourseModule.course_id,
+            func.count(),
+            func.coalesce(func.sum(CourseModule.minutes), 0),
+        )
+        .where(CourseModule.published_version_id.is_not(None), CourseModule.archived.is_(False))
+        .group_by(CourseModule.course_id)
+    )
+
+
+@functools.cache
+def _course_progress_query() -> Any:
+    """Modules started and completed per course (visible modules only) for one learner."""
+    return (
+        select(
+            ModuleProgress.course_slug,
+            func.count(),
+            func.count(ModuleProgress.completed_at),
+        )
+        .join(Course, Course.slug == ModuleProgress.course_slug)
+        .join(
+            CourseModule,
+            and_(
+                CourseModule.course_id == Course.id,
+                CourseModule.slug == ModuleProgress.module_slug,
+                CourseModule.archived.is_(False),
+                CourseModule.published_version_id.is_not(None),
+            ),
+        )
+        .where(ModuleProgress.user_id == bindparam("user_id"))
+        .group_by(ModuleProgress.course_slug)
+    )
+
+
 def catalogue(
     user_id: int | None,
     *,
@@ -57,48 +106,22 @@ def catalogue(
     target_groups: frozenset[str] = frozenset(),
 ) -> list[CourseCard]:
     """Published courses with module counts and the learner's progress, recommended first."""
-    query = select(Course).where(Course.published_at.is_not(None))
-    if language in ("it", "en"):
-        query = query.where(Course.language == language)
-    if level in LEVELS:
-        query = query.where(Course.level == level)
-    courses = list(db.session.scalars(query.order_by(Course.title)))
+    by_language, by_level = language in ("it", "en"), level in LEVELS
+    courses = list(
+        db.session.scalars(
+            _courses_query(by_language, by_level), {"language": language, "level": level}
+        )
+    )
     if audience in AUDIENCES:
         courses = [c for c in courses if audience in c.audience_tags]
     totals = {
         course_id: (count, minutes)
-        for course_id, count, minutes in db.session.execute(
-            select(
-                CourseModule.course_id,
-                func.count(),
-                func.coalesce(func.sum(CourseModule.minutes), 0),
-            )
-            .where(CourseModule.published_version_id.is_not(None), CourseModule.archived.is_(False))
-            .group_by(CourseModule.course_id)
-        )
+        for course_id, count, minutes in db.session.execute(_module_totals_query())
     }
     started: dict[str, int] = {}
     completed: dict[str, int] = {}
     if user_id is not None:
-        rows = db.session.execute(
-            select(
-                ModuleProgress.course_slug,
-                func.count(),
-                func.count(ModuleProgress.completed_at),
-            )
-            .join(Course, Course.slug == ModuleProgress.course_slug)
-            .join(
-                CourseModule,
-                and_(
-                    CourseModule.course_id == Course.id,
-                    CourseModule.slug == ModuleProgress.module_slug,
-                    CourseModule.archived.is_(False),
-                    CourseModule.published_version_id.is_not(None),
-                ),
-            )
-            .where(ModuleProgress.user_id == user_id)
-            .group_by(ModuleProgress.course_slug)
-        )
+        rows = db.session.execute(_course_progress_query(), {"user_id": user_id})
         for slug, count, done in rows:
             started[slug] = count
             completed[slug] = done
@@ -152,7 +175,8 @@ def visible_modules(course: Course) -> list[CourseModule]:
 @dataclass
 class ModuleStatus:
     module: CourseModule
-    progress: ModuleProgress | None
+    # The learner's progress row in the module: module_slug, completed_at and best_score.
+    progress: Any | None
 
     @property
     def state(self) -> str:
@@ -163,16 +187,25 @@ class ModuleStatus:
         return "started"
 
 
+@functools.cache
+def _outline_progress_query() -> Any:
+    """The learner's progress in one course: only what an outline shows (built once)."""
+    return select(
+        ModuleProgress.module_slug, ModuleProgress.completed_at, ModuleProgress.best_score
+    ).where(
+        ModuleProgress.user_id == bindparam("user_id"),
+        ModuleProgress.course_slug == bindparam("course_slug"),
+    )
+
+
 def course_outline(course: Course, user_id: int | None) -> list[ModuleStatus]:
     modules = visible_modules(course)
     progress = {}
     if user_id is not None:
         progress = {
             row.module_slug: row
-            for row in db.session.scalars(
-                select(ModuleProgress).where(
-                    ModuleProgress.user_id == user_id, ModuleProgress.course_slug == course.slug
-                )
+            for row in db.session.execute(
+                _outline_progress_query(), {"user_id": user_id, "course_slug": course.slug}
             )
         }
     return [ModuleStatus(module, progress.get(module.slug)) for module in modules]
@@ -196,17 +229,26 @@ class ContinueItem:
     percent: int
 
 
-def continue_learning(user_id: int) -> ContinueItem | None:
-    """The course the learner touched last and the next module to do in it."""
-    last = db.session.execute(
+@functools.cache
+def _last_course_query() -> Any:
+    """The course the learner touched last, if published, with its modules: one statement."""
+    last = (
         select(ModuleProgress.course_slug)
-        .where(ModuleProgress.user_id == user_id)
+        .where(ModuleProgress.user_id == bindparam("user_id"))
         .order_by(ModuleProgress.last_visit_at.desc())
         .limit(1)
-    ).scalar()
-    if last is None:
-        return None
-    course = published_course(last)
+        .scalar_subquery()
+    )
+    return (
+        select(Course)
+        .where(Course.slug == last, Course.published_at.is_not(None))
+        .options(joinedload(Course.modules))
+    )
+
+
+def continue_learning(user_id: int) -> ContinueItem | None:
+    """The course the learner touched last and the next module to do in it."""
+    course = db.session.scalars(_last_course_query(), {"user_id": user_id}).unique().first()
     if course is None:
         return None
     outline = course_outline(course, user_id)
@@ -222,13 +264,13 @@ def continue_learning(user_id: int) -> ContinueItem | None:
 STARTER_COURSES = ("bilancio-familiare", "household-budget")
 
 
+@functools.cache
+def _any_progress_query() -> Any:
+    return select(ModuleProgress.id).where(ModuleProgress.user_id == bindparam("user_id")).limit(1)
+
+
 def has_started_learning(user_id: int) -> bool:
-    return (
-        db.session.scalar(
-            select(ModuleProgress.id).where(ModuleProgress.user_id == user_id).limit(1)
-        )
-        is not None
-    )
+    return db.session.scalar(_any_progress_query(), {"user_id": user_id}) is not None
 
 
 def first_course(language: str) -> Course | None:
