@@ -12,9 +12,11 @@ from __future__ import annotations
 
 from typing import Any
 
+import flask_babel
 from flask import Flask
 from flask.globals import _cv_app
 from flask_babel import get_translations
+from flask_babel.speaklater import LazyString
 
 
 def _translations() -> Any:
@@ -32,6 +34,18 @@ def _translations() -> Any:
         if locale is not None:
             babel.elearn_translations = (locale, translations)
     return translations
+
+
+def text(value: Any) -> str:
+    """str() of a string marked with lazy_gettext, translated through the kept translations."""
+    if (
+        type(value) is LazyString
+        and value._func is flask_babel.gettext
+        and len(value._args) == 1
+        and not value._kwargs
+    ):
+        return gettext(value._args[0])
+    return str(value)
 
 
 def gettext(string: str) -> str:

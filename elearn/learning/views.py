@@ -20,6 +20,7 @@ from werkzeug.wrappers import Response
 from elearn.authoring.services import current_glossary
 from elearn.charts import SVG_CSP, bar_chart
 from elearn.consult.pathway import pathway_for
+from elearn.core.templating import text
 from elearn.coursefmt import render_inline
 from elearn.extensions import db
 from elearn.learning import services
@@ -251,32 +252,42 @@ def glossary() -> str:
     return render_template("learning/glossary.html", entries=entries)
 
 
+LEVEL_WORDS = {
+    "base": lazy_gettext("basic"),
+    "intermedio": lazy_gettext("intermediate"),
+    "avanzato": lazy_gettext("advanced"),
+}
+SIMULATOR_TITLES = {
+    "loan": lazy_gettext("Loan simulator"),
+    "savings": lazy_gettext("Savings simulator"),
+    "savings-goal": lazy_gettext("Savings goal simulator"),
+    "budget": lazy_gettext("Household budget simulator"),
+    "debt": lazy_gettext("Debt payoff simulator"),
+}
+MASTERY_WORDS = {
+    "new": lazy_gettext("new"),
+    "started": lazy_gettext("started"),
+    "practised": lazy_gettext("practised"),
+    "passed": lazy_gettext("passed"),
+    "mastered": lazy_gettext("mastered"),
+}
+
+
+def _has_endpoint(endpoint: str) -> bool:
+    return endpoint in current_app.view_functions
+
+
+# Made once: a context processor runs at every render.
+_HELPERS = {
+    "mastery_label": lambda level: text(MASTERY_WORDS.get(level, level)),
+    "level_label": lambda level: text(LEVEL_WORDS.get(level, level)),
+    "audience_label": lambda tag: text(AUDIENCE_WORDS.get(tag, tag)),
+    "simulator_title": lambda name: text(SIMULATOR_TITLES.get(name, name)),
+    "simulator_link": services.simulator_link,
+    "has_endpoint": _has_endpoint,
+}
+
+
 @bp.app_context_processor
 def _learning_helpers() -> dict[str, object]:
-    levels = {
-        "base": lazy_gettext("basic"),
-        "intermedio": lazy_gettext("intermediate"),
-        "avanzato": lazy_gettext("advanced"),
-    }
-    simulators = {
-        "loan": lazy_gettext("Loan simulator"),
-        "savings": lazy_gettext("Savings simulator"),
-        "savings-goal": lazy_gettext("Savings goal simulator"),
-        "budget": lazy_gettext("Household budget simulator"),
-        "debt": lazy_gettext("Debt payoff simulator"),
-    }
-    mastery = {
-        "new": lazy_gettext("new"),
-        "started": lazy_gettext("started"),
-        "practised": lazy_gettext("practised"),
-        "passed": lazy_gettext("passed"),
-        "mastered": lazy_gettext("mastered"),
-    }
-    return {
-        "mastery_label": lambda level: str(mastery.get(level, level)),
-        "level_label": lambda level: str(levels.get(level, level)),
-        "audience_label": lambda tag: str(AUDIENCE_WORDS.get(tag, tag)),
-        "simulator_title": lambda name: str(simulators.get(name, name)),
-        "simulator_link": services.simulator_link,
-        "has_endpoint": lambda endpoint: endpoint in current_app.view_functions,
-    }
+    return _HELPERS
