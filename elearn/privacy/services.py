@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext
 from sqlalchemy import delete, select
 
 from elearn import audit
@@ -11,6 +12,17 @@ from elearn.models.progress import TARGET_GROUPS
 
 # Bump when the wording shown to workers changes: each choice records the version it answered.
 CONSENT_TEXT_VERSION = "2026-11-v1"
+
+# What each kind of consent is about, in the words the person's consent page and the audit log
+# both use (one table: the two had drifted apart).
+CONSENT_KINDS = {
+    "progress_sharing": lazy_gettext("progress visible to the Welfare Manager"),
+    "target_groups": lazy_gettext("keep my situation"),
+    "resources_special": lazy_gettext(
+        "health and care answers for the resources map (pregnancy, Law 104, a child's disability)"
+    ),
+    "impact_measure": lazy_gettext("the questionnaire on money and well-being"),
+}
 
 
 def current_consent(user_id: int, kind: str) -> bool | None:

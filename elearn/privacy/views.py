@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
-from flask_babel import gettext, lazy_gettext
+from flask_babel import gettext
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
@@ -110,13 +110,7 @@ def settings() -> str | Response | tuple[str, int]:
 
 @bp.app_context_processor
 def _privacy_helpers() -> dict[str, object]:
-    labels = {
-        "progress_sharing": lazy_gettext("progress visible to the Welfare Manager"),
-        "target_groups": lazy_gettext("keep my situation"),
-        "resources_special": lazy_gettext("pregnancy and Law 104 answers for the resources map"),
-        "impact_measure": lazy_gettext("answers to the questionnaire on your money and you"),
-    }
-    return {"consent_label": lambda kind: str(labels.get(kind, kind))}
+    return {"consent_label": lambda kind: str(services.CONSENT_KINDS.get(kind, kind))}
 
 
 @bp.get("/profilo/dati.json")
