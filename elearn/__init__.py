@@ -54,6 +54,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     }
 
     from elearn import database, errors, i18n, logs, routing, security
+    from elearn.core import templating
     from elearn.extensions import csrf, db, limiter, login_manager, migrate
 
     logs.init_app(app)
@@ -64,6 +65,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     limiter.init_app(app)
     login_manager.init_app(app)
     i18n.init_app(app)
+    templating.init_app(app)  # after i18n: faster `_()` in templates
     security.init_app(app)
     errors.init_app(app)
     routing.init_app(app)  # before the blueprints: their rules use the converters

@@ -351,7 +351,7 @@ def privacy_group() -> None:
 @with_appcontext
 def privacy_purge(apply_changes: bool) -> None:
     """Remove closed cases and inactive accounts past their retention period."""
-    from elearn.privacy.services import apply_purge, purge_plan
+    from elearn.privacy.retention import apply_purge, purge_plan
 
     cfg = current_app.config
     plan = purge_plan(

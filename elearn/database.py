@@ -103,7 +103,10 @@ def write_done() -> None:
     g.pop("sqlite_immediate", None)
 
 
-def dialect_insert(model: Any) -> Any:
-    """INSERT for `model` with ON CONFLICT support on both SQLite and PostgreSQL."""
-    is_postgres = db.session.get_bind().dialect.name == "postgresql"
-    return (postgresql.insert if is_postgres else sqlite.insert)(model)
+def dialect_insert(model: Any, dialect: str | None = None) -> Any:
+    """INSERT for `model` with ON CONFLICT support on both SQLite and PostgreSQL.
+
+    `dialect`: the database kind's name when known (statements built once per process).
+    """
+    name = dialect or db.session.get_bind().dialect.name
+    return (postgresql.insert if name == "postgresql" else sqlite.insert)(model)

@@ -2,15 +2,36 @@
 
 from __future__ import annotations
 
+import json
+import random
 import secrets
 from dataclasses import dataclass
+from datetime import timedelta
 
 from sqlalchemy import func, select
 from werkzeug.security import generate_password_hash
 
 from elearn.auth.services import hash_password
 from elearn.extensions import db
-from elearn.models import Organization, SocialPoint, User
+from elearn.healthfund.demo import add_demo_plans
+from elearn.learning.services import new_verification_code
+from elearn.models import (
+    ActivityDay,
+    ConsentRecord,
+    CoopResource,
+    Course,
+    CourseCompletion,
+    ModuleProgress,
+    Organization,
+    QuizAttempt,
+    QuizFirstAnswer,
+    Role,
+    SocialPoint,
+    TargetGroupDeclaration,
+    User,
+)
+from elearn.models.base import utcnow
+from elearn.models.progress import TARGET_GROUPS
 
 # The published demo credential, printed at start; never used outside the demo data.
 DEMO_PASSWORD = "demo-password"  # noqa: S105  # nosec B105
@@ -108,7 +129,6 @@ def seed_demo() -> list[DemoAccount]:
         by_slug[spec["slug"]] = org
     db.session.flush()
     _seed_coop_resources(list(by_slug.values()))
-    from elearn.healthfund.services import add_demo_plans
 
     for org in by_slug.values():
         add_demo_plans(org.id)
@@ -147,8 +167,6 @@ DEMO_COOP_RESOURCES = (
 
 
 def _seed_coop_resources(organizations: list[Organization]) -> None:
-    from elearn.models import CoopResource
-
     for org in organizations:
         if db.session.scalar(select(CoopResource.id).where(CoopResource.organization_id == org.id)):
             continue
@@ -216,24 +234,6 @@ def seed_demo_learning(extra_learners: int = 60, seed: int = 2026) -> int:
     Rows are written directly (not through the request services) so that thousands of
     learners can be generated quickly for trying the dashboards at scale.
     """
-    import json
-    import random
-    from datetime import timedelta
-
-    from elearn.learning.services import new_verification_code
-    from elearn.models import (
-        ConsentRecord,
-        Course,
-        CourseCompletion,
-        ModuleProgress,
-        QuizAttempt,
-        QuizFirstAnswer,
-        Role,
-        TargetGroupDeclaration,
-    )
-    from elearn.models.base import utcnow
-    from elearn.models.progress import TARGET_GROUPS
-
     rng = random.Random(seed)
     courses = [
         c
@@ -385,8 +385,6 @@ def synthetic_password_hash() -> str:
 
 
 def _flush_activity(activity: dict) -> None:
-    from elearn.models import ActivityDay
-
     db.session.add_all(
         ActivityDay(user_id=user_id, day=day, kind=kind, count=count)
         for (user_id, day, kind), count in activity.items()

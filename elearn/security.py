@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import secrets
@@ -11,13 +12,18 @@ from functools import wraps
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, abort, request, session
-from flask_login import current_user
-from sqlalchemy import select, update
+from flask import Flask, Response, abort, flash, redirect, request, session, url_for
+from flask.sessions import SecureCookieSessionInterface
+from flask_babel import gettext
+from flask_login import current_user, login_user, logout_user
+from itsdangerous import URLSafeTimedSerializer
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import joinedload, lazyload
 
+from elearn.errors import discard_session
 from elearn.extensions import db, login_manager
+from elearn.models import User, UserSession
 from elearn.models.base import utcnow
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -41,8 +47,6 @@ CONTENT_SECURITY_POLICY = "; ".join(
 
 def safe_next(target: str | None) -> str:
     """A same-site path to go back to, never an open redirect to another host."""
-    from flask import url_for
-
     if not target:
         return url_for("core.home")
     parts = urlsplit(target)
@@ -93,10 +97,6 @@ def start_session(user: Any, *, second_factor: bool = False) -> None:
     `second_factor`: the login passed the second step (TOTP). The session row keeps it and the
     person's security stamp, so it holds only what was true when the login steps were passed.
     """
-    from flask_login import login_user
-
-    from elearn.models import UserSession
-
     session.clear()  # no value from before the login survives (session fixation)
     token = secrets.token_urlsafe(32)
     db.session.add(
@@ -114,10 +114,6 @@ def start_session(user: Any, *, second_factor: bool = False) -> None:
 
 def end_session() -> None:
     """Log out this device for good: the server forgets the session, so a copied cookie fails."""
-    from flask_login import current_user, logout_user
-
-    from elearn.models import UserSession
-
     language = getattr(current_user, "language", None) or session.get("language")
     token = session.get("sid")
     if token:
@@ -135,8 +131,6 @@ def end_session() -> None:
 
 def end_other_sessions(user_id: int) -> int:
     """Revoke every session of the user except this one."""
-    from elearn.models import UserSession
-
     current = _token_hash(session.get("sid", ""))
     result = db.session.execute(
         update(UserSession)
@@ -156,10 +150,6 @@ def keep_only_this_session(user: Any) -> None:
 
     The change already ended all of them (models.users); this re-stamps the current one.
     """
-    from flask_login import login_user
-
-    from elearn.models import UserSession
-
     user = getattr(user, "_get_current_object", lambda: user)()  # not current_user's proxy
     token = session.get("sid")
     if token:
@@ -177,28 +167,34 @@ def keep_only_this_session(user: Any) -> None:
     login_user(user)  # the cookie's user id carries the new generation
 
 
-def _load_user(session_id: str) -> Any:
-    from elearn.models import User, UserSession
+@functools.cache
+def _session_query() -> Any:
+    """One statement for what every page needs of the person: the session, the account, its
+    roles and its organization (theme colour). Managed organizations load only when used.
 
+    Built once per process (building it costs more than running it); only the token's hash
+    changes between requests, as a bound parameter. Every request still runs it: a revoked
+    session, a new security stamp or generation, a deactivation are seen at once.
+    """
+    return (
+        select(UserSession, User)
+        .join(User, User.id == UserSession.user_id)
+        .where(UserSession.token_hash == bindparam("token_hash"))
+        .options(
+            joinedload(User.role_rows),
+            joinedload(User.organization),
+            lazyload(User.managed_organizations),
+        )
+    )
+
+
+def _load_user(session_id: str) -> Any:
     user_id, _, generation = session_id.partition(":")
     token = session.get("sid")
     if not user_id.isdigit() or not generation.isdigit() or not token:
         return None
-    # One statement for what every page needs of the person: the session, the account, its
-    # roles and its organization (theme colour). Managed organizations load only when used.
     found = (
-        db.session.execute(
-            select(UserSession, User)
-            .join(User, User.id == UserSession.user_id)
-            .where(UserSession.token_hash == _token_hash(token))
-            .options(
-                joinedload(User.role_rows),
-                joinedload(User.organization),
-                lazyload(User.managed_organizations),
-            )
-        )
-        .unique()
-        .first()
+        db.session.execute(_session_query(), {"token_hash": _token_hash(token)}).unique().first()
     )
     now = utcnow()
     if found is None:
@@ -236,8 +232,6 @@ def _commit_or_forget() -> None:
     (or, when it runs after the view, giving a bare "Internal Server Error") is not. The
     session is rolled back and a dead connection is thrown away, not given back to the pool.
     """
-    from elearn.errors import discard_session
-
     try:
         db.session.commit()
     except SQLAlchemyError:
@@ -246,12 +240,8 @@ def _commit_or_forget() -> None:
 
 
 def _unauthorized() -> Any:
-    from flask import redirect, url_for
-    from flask_babel import gettext
-
     if request.accept_mimetypes.best == "application/json" or request.path.startswith("/api/"):
         return {"error": gettext("Please log in.")}, 401
-    from flask import flash
 
     flash(gettext("Please log in to see this page."), "info")
     return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
@@ -281,8 +271,6 @@ def _is_authenticated() -> bool:
     """current_user.is_authenticated, when it may be the first look at the session (the view
     did not need the user): if the database does not answer now, the page already made is
     still sent, as if personal (not cached)."""
-    from elearn.errors import discard_session
-
     try:
         return bool(current_user.is_authenticated)
     except SQLAlchemyError:
@@ -307,7 +295,33 @@ def _refuse_nul_bytes() -> None:
             abort(400)
 
 
+class SessionCookies(SecureCookieSessionInterface):
+    """Flask's signed-cookie sessions, with the signing serializer made once per set of keys.
+
+    Flask builds a new serializer (and itsdangerous tests its JSON serializer by encoding an
+    empty dict) twice per request, to read and to write the cookie: about a tenth of a bare
+    page's CPU. The serializer keeps no state between uses; the keys (SECRET_KEY and its
+    fallbacks) are read at every request, so a changed key takes effect at once.
+    """
+
+    def __init__(self) -> None:
+        self._serializers: dict[tuple[Any, ...], URLSafeTimedSerializer] = {}
+
+    def get_signing_serializer(self, app: Flask) -> URLSafeTimedSerializer | None:
+        if not app.secret_key:
+            return None
+        keys = (*(app.config["SECRET_KEY_FALLBACKS"] or ()), app.secret_key)
+        serializer = self._serializers.get(keys)
+        if serializer is None:
+            serializer = super().get_signing_serializer(app)
+            if len(self._serializers) > 8:  # keys changed many times (tests): start again
+                self._serializers.clear()
+            self._serializers[keys] = serializer
+        return serializer
+
+
 def init_app(app: Flask) -> None:
+    app.session_interface = SessionCookies()
     # First of all before-request functions: the CSRF check must never see such input.
     app.before_request_funcs.setdefault(None, []).insert(0, _refuse_nul_bytes)
     login_manager.user_loader(_load_user)

@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from elearn.extensions import db
 from elearn.models import AuditEntry, Organization, User
+from elearn.privacy.services import CONSENT_KINDS
 
 ACTION_LABELS = {
     "course.glossary_edited": lazy_gettext("Edited a course glossary"),
@@ -63,12 +64,6 @@ ACTION_LABELS = {
     "user.roles": lazy_gettext("Changed an account's roles"),
     "user.second_factor_enrolled": lazy_gettext("Set up the second factor"),
     "user.second_factor_reset": lazy_gettext("Reset an account's second factor"),
-}
-CONSENT_KINDS = {
-    "progress_sharing": lazy_gettext("progress visible to the Welfare Manager"),
-    "target_groups": lazy_gettext("keep my situation"),
-    "resources_special": lazy_gettext("pregnancy and Law 104 answers for the resources map"),
-    "impact_measure": lazy_gettext("the questionnaire on money and well-being"),
 }
 DETAIL_KEYS = {
     "request": lazy_gettext("request"),

@@ -28,15 +28,20 @@ def role_choices() -> list[SelectChoice]:
     )
 
 
-class OrganizationForm(FlaskForm):
-    name = StringField(
-        _l("Name"),
+def _name_field(label: object) -> StringField:
+    """A name the admin types: an organization's, a Social point's, a person's."""
+    return StringField(
+        label,
         validators=[
             DataRequired(_l("Enter a name.")),
             Length(max=120, message=_l("Use at most %(max)d characters.")),
             no_control_chars,
         ],
     )
+
+
+class OrganizationForm(FlaskForm):
+    name = _name_field(_l("Name"))
     slug = StringField(
         _l("Short name for addresses"),
         validators=[
@@ -60,14 +65,7 @@ class OrganizationForm(FlaskForm):
 
 
 class SocialPointForm(FlaskForm):
-    name = StringField(
-        _l("Name"),
-        validators=[
-            DataRequired(_l("Enter a name.")),
-            Length(max=120, message=_l("Use at most %(max)d characters.")),
-            no_control_chars,
-        ],
-    )
+    name = _name_field(_l("Name"))
     address = StringField(
         _l("Address"),
         validators=[
@@ -89,14 +87,7 @@ class SocialPointForm(FlaskForm):
 
 
 class UserForm(FlaskForm):
-    full_name = StringField(
-        _l("Name and surname"),
-        validators=[
-            DataRequired(_l("Enter a name.")),
-            Length(max=120, message=_l("Use at most %(max)d characters.")),
-            no_control_chars,
-        ],
-    )
+    full_name = _name_field(_l("Name and surname"))
     email = EmailField(
         _l("E-mail"),
         validators=[

@@ -5,12 +5,15 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 
+from flask_babel import gettext
 from sqlalchemy import func, or_, select
 
 from elearn import audit
+from elearn.admin.audit_labels import audit_rows
+from elearn.auth import twofactor
 from elearn.auth.services import hash_password, normalise_email
 from elearn.extensions import db
-from elearn.models import ManagerOrganization, Organization, SocialPoint, User, UserRole
+from elearn.models import AuditEntry, ManagerOrganization, Organization, SocialPoint, User, UserRole
 
 # No 0/O or 1/I: codes are read aloud and copied from paper.
 _CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -43,8 +46,6 @@ def list_organizations() -> list[tuple[Organization, int]]:
 
 
 def _check_unique_org(name: str, slug: str, exclude_id: int | None = None) -> None:
-    from flask_babel import gettext
-
     def taken(column: object, value: str) -> bool:
         query = select(Organization.id).where(func.lower(column) == value.lower())
         if exclude_id is not None:
@@ -109,8 +110,6 @@ def save_social_point(
         )
     )
     if clash is not None:
-        from flask_babel import gettext
-
         raise AdminError(
             "name", gettext("This organization already has a Social point with this name.")
         )
@@ -173,8 +172,6 @@ def save_user(
     active: bool,
     actor_id: int,
 ) -> User:
-    from flask_babel import gettext
-
     email = normalise_email(email)
     clash = db.session.scalar(
         select(User.id).where(User.email == email, User.id != (user.id if user else -1))
@@ -228,8 +225,6 @@ def save_user(
 
 def reset_second_factor(user: User, *, actor_id: int | None) -> bool:
     """A lost phone: the person enrols a new authenticator at the next login."""
-    from elearn.auth import twofactor
-
     return twofactor.reset(user, actor_id=actor_id)
 
 
@@ -248,9 +243,6 @@ AUDIT_PER_PAGE = 50
 
 def audit_page(action: str = "", page: int = 1) -> tuple[list, int, int]:
     """One page of the audit log as people read it (elearn.admin.audit_labels)."""
-    from elearn.admin.audit_labels import audit_rows
-    from elearn.models import AuditEntry
-
     statement = select(AuditEntry)
     if action:
         statement = statement.where(AuditEntry.action.like(f"{action[:60]}%"))

@@ -28,6 +28,12 @@ def _get_or_404(model: type, object_id: int) -> object:
     return found
 
 
+def _checked_post() -> None:
+    """An action button's form: only its CSRF token to check."""
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+
+
 @bp.get("/organizzazioni")
 @role_required("admin")
 def organizations() -> str:
@@ -41,44 +47,36 @@ def organizations() -> str:
 @bp.route("/organizzazioni/nuova", methods=["GET", "POST"])
 @role_required("admin")
 def new_organization() -> str | Response | tuple[str, int]:
-    form = OrganizationForm()
-    if form.validate_on_submit():
-        try:
-            organization = services.create_organization(
-                name=form.name.data,
-                slug=form.slug.data,
-                accent_color=form.accent_color.data,
-                actor_id=current_user.id,
-            )
-        except services.AdminError as error:
-            getattr(form, error.field).errors.append(error.message)
-        else:
-            flash(gettext("Organization created."), "success")
-            return redirect(url_for("admin.organization", organization_id=organization.id))
-    return render_template("admin/organization_form.html", form=form, organization=None), (
-        422 if form.errors else 200
-    )
+    return _organization_form(None)
 
 
 @bp.route("/organizzazioni/<int:organization_id>", methods=["GET", "POST"])
 @role_required("admin")
 def organization(organization_id: int) -> str | Response | tuple[str, int]:
-    org = _get_or_404(Organization, organization_id)
+    return _organization_form(_get_or_404(Organization, organization_id))
+
+
+def _organization_form(org: Organization | None) -> str | Response | tuple[str, int]:
     form = OrganizationForm(obj=org)
     if form.validate_on_submit():
+        values = {
+            "name": form.name.data,
+            "slug": form.slug.data,
+            "accent_color": form.accent_color.data,
+            "actor_id": current_user.id,
+        }
         try:
-            services.update_organization(
-                org,
-                name=form.name.data,
-                slug=form.slug.data,
-                accent_color=form.accent_color.data,
-                actor_id=current_user.id,
-            )
+            if org is None:
+                saved = services.create_organization(**values)
+                message = gettext("Organization created.")
+            else:
+                services.update_organization(org, **values)
+                saved, message = org, gettext("Changes saved.")
         except services.AdminError as error:
             getattr(form, error.field).errors.append(error.message)
         else:
-            flash(gettext("Changes saved."), "success")
-            return redirect(url_for("admin.organization", organization_id=org.id))
+            flash(message, "success")
+            return redirect(url_for("admin.organization", organization_id=saved.id))
     return render_template(
         "admin/organization_form.html", form=form, organization=org, action_form=FlaskForm()
     ), (422 if form.errors else 200)
@@ -88,8 +86,7 @@ def organization(organization_id: int) -> str | Response | tuple[str, int]:
 @role_required("admin")
 def rotate_invite_code(organization_id: int) -> Response:
     org = _get_or_404(Organization, organization_id)
-    if not FlaskForm().validate_on_submit():
-        abort(400)
+    _checked_post()
     code = services.rotate_invite_code(org, actor_id=current_user.id)
     flash(gettext("New invite code: %(code)s. The old one no longer works.", code=code), "success")
     return redirect(url_for("admin.organization", organization_id=org.id))
@@ -141,8 +138,7 @@ def _social_point_form(
 @role_required("admin")
 def delete_social_point(point_id: int) -> Response:
     point = _get_or_404(SocialPoint, point_id)
-    if not FlaskForm().validate_on_submit():
-        abort(400)
+    _checked_post()
     org_id = point.organization_id
     services.delete_social_point(point)
     flash(gettext("Social point deleted."), "success")
@@ -193,8 +189,7 @@ def user(user_id: int) -> str | Response | tuple[str, int]:
 @role_required("admin")
 def reset_second_factor(user_id: int) -> Response:
     person = _get_or_404(User, user_id)
-    if not FlaskForm().validate_on_submit():
-        abort(400)
+    _checked_post()
     if services.reset_second_factor(person, actor_id=current_user.id):
         deliver_inline_if_configured()
         if person.id == current_user.id:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from flask_babel import gettext, ngettext
 from flask_babel import lazy_gettext as _l
@@ -11,31 +10,25 @@ from sqlalchemy import and_, select
 
 from elearn import audit
 from elearn.extensions import db
+from elearn.form_errors import FieldError
 from elearn.healthfund.compare import (
     Coverage,
     GroupRanking,
     ItemResult,
-    PlanResult,
     PlanSheet,
     compare_for_group,
-    compare_for_household,
 )
 from elearn.i18n import money
 from elearn.labs import services as labs
 from elearn.models import Organization, User, UserRole
 from elearn.models.base import utcnow
 from elearn.models.healthfund import (
-    AMOUNT_MAX,
     CLAIM_MODES,
     COVERAGE_ITEMS,
     HealthNeed,
-    HealthNeedProfile,
     HealthPlan,
     HealthPlanCoverage,
 )
-
-# The text of the consent asked before needs are kept; a new wording gets a new version.
-CONSENT_VERSION = "2026-12-03"
 
 ITEM_LABELS = {
     "dental": _l("Dental care"),
@@ -72,13 +65,8 @@ CLAIM_MODE_LABELS = {
 }
 
 
-class HealthFundError(Exception):
-    """A change refused for a reason the user can fix; ``message`` is already translated."""
-
-    def __init__(self, message: str, field_name: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field_name
+class HealthFundError(FieldError):
+    """A change to plans or needs refused for a reason the user can fix."""
 
 
 # --- plans -------------------------------------------------------------------------------------
@@ -235,89 +223,6 @@ def delete_plan(plan: HealthPlan, manager: User, *, remote_addr: str = "") -> No
     db.session.commit()
 
 
-# --- a worker's needs --------------------------------------------------------------------------
-
-
-def need_profile(user_id: int) -> HealthNeedProfile | None:
-    return db.session.get(HealthNeedProfile, user_id)
-
-
-def needs_of(user_id: int) -> dict[str, int]:
-    profile = need_profile(user_id)
-    return {n.item: n.yearly_cost for n in profile.needs} if profile else {}
-
-
-def save_needs(
-    worker: User, needs: dict[str, int], *, consent: bool, remote_addr: str = ""
-) -> None:
-    """Keep the worker's yearly needs; they say something about health, so only under consent."""
-    profile = need_profile(worker.id)
-    needs = {item: int(cost) for item, cost in needs.items() if cost}
-    for item, cost in needs.items():
-        if item not in COVERAGE_ITEMS or not 0 < cost <= AMOUNT_MAX:
-            raise HealthFundError(str(_l("Unknown coverage item.")))
-    if profile is None and not needs:
-        raise HealthFundError(str(_l("Write at least one yearly amount to compare the plans.")))
-    if profile is None:
-        if not consent:
-            raise HealthFundError(
-                str(_l("To keep these amounts we need your consent: tick the box.")), "consent"
-            )
-        profile = HealthNeedProfile(user_id=worker.id, consent_version=CONSENT_VERSION)
-        db.session.add(profile)
-        audit.record(
-            "healthfund.consent_given",
-            actor_id=worker.id,
-            subject_user_id=worker.id,
-            detail=f"version={CONSENT_VERSION}",
-            remote_addr=remote_addr,
-        )
-    existing = {n.item: n for n in profile.needs}
-    for item in COVERAGE_ITEMS:
-        row = existing.get(item)
-        if item not in needs:
-            if row is not None:
-                profile.needs.remove(row)
-        elif row is None:
-            profile.needs.append(HealthNeed(item=item, yearly_cost=needs[item]))
-        else:
-            row.yearly_cost = needs[item]
-    profile.updated_at = utcnow()
-    # The amounts are not written to the audit log: they are health data.
-    audit.record(
-        "healthfund.needs_saved",
-        actor_id=worker.id,
-        subject_user_id=worker.id,
-        detail=f"items={len(needs)}",
-        remote_addr=remote_addr,
-    )
-    db.session.commit()
-
-
-def forget_needs(worker: User, *, remote_addr: str = "") -> bool:
-    """Withdraw the consent: the needs are deleted at once. False when there was nothing."""
-    profile = need_profile(worker.id)
-    if profile is None:
-        return False
-    db.session.delete(profile)
-    audit.record(
-        "healthfund.consent_withdrawn",
-        actor_id=worker.id,
-        subject_user_id=worker.id,
-        remote_addr=remote_addr,
-    )
-    db.session.commit()
-    return True
-
-
-def household_comparison(worker: User, needs: dict[str, int] | None = None) -> list[PlanResult]:
-    """The plans of the worker's cooperative ranked by what they reimburse for the needs."""
-    plans = [sheet_of(p) for p in plans_of(worker.organization_id)]
-    return compare_for_household(
-        plans, needs if needs is not None else needs_of(worker.id), COVERAGE_ITEMS
-    )
-
-
 def why(result: ItemResult) -> list[str]:
     """The lines of "Perché" for one item of one plan, in the reader's language."""
     coverage = result.coverage
@@ -371,18 +276,6 @@ def why(result: ItemResult) -> list[str]:
     if coverage.note:
         lines.append(coverage.note)
     return lines
-
-
-def export_for(user_id: int) -> dict[str, Any]:
-    """The worker's declared needs and consent (privacy export)."""
-    profile = need_profile(user_id)
-    if profile is None:
-        return {}
-    return {
-        "consent_version": profile.consent_version,
-        "consented_at": profile.consented_at.isoformat(),
-        "yearly_needs": {n.item: n.yearly_cost for n in profile.needs},
-    }
 
 
 # --- a cooperative's aggregate -----------------------------------------------------------------
@@ -444,72 +337,3 @@ def health_lab_weights(manager: User, organization_id: int) -> list[LabWeight]:
                 )
             )
     return weights
-
-
-# --- demo data ---------------------------------------------------------------------------------
-
-# Illustrative figures only, not a real fund's: the names say "esempio" and is_example is set.
-DEMO_PLANS: tuple[tuple[str, str, dict[str, CoverageInput]], ...] = (
-    (
-        "Piano A (esempio)",
-        "Piano illustrativo con cifre inventate: serve a provare il confronto.",
-        {
-            "dental": CoverageInput(600, 50, 20, 0, "both"),
-            "orthodontics": CoverageInput(1000, 0, 30, 6, "refund"),
-            "maternity": CoverageInput(1000, 0, 0, 9, "network"),
-            "paediatrics": CoverageInput(300, 0, 0, 0, "both"),
-            "specialist_visits": CoverageInput(800, 30, 20, 0, "both"),
-            "diagnostics": CoverageInput(1500, 30, 20, 0, "both"),
-            "physiotherapy": CoverageInput(400, 0, 25, 3, "refund"),
-            "ticket_refund": CoverageInput(None, 0, 0, 0, "refund"),
-        },
-    ),
-    (
-        "Piano B (esempio)",
-        "Piano illustrativo con cifre inventate: più cure odontoiatriche, meno visite.",
-        {
-            "dental": CoverageInput(1200, 100, 10, 3, "network"),
-            "orthodontics": CoverageInput(2000, 100, 20, 12, "network"),
-            "specialist_visits": CoverageInput(400, 50, 30, 0, "refund"),
-            "diagnostics": CoverageInput(800, 50, 30, 0, "refund"),
-            "glasses": CoverageInput(150, 0, 0, 0, "refund"),
-            "psychologist": CoverageInput(500, 0, 20, 0, "refund"),
-        },
-    ),
-    (
-        "Piano C (esempio)",
-        "Piano illustrativo con cifre inventate: pensato per chi assiste un familiare.",
-        {
-            "long_term_care": CoverageInput(3000, 0, 0, 6, "refund"),
-            "caregiver_support": CoverageInput(1000, 0, 0, 0, "refund"),
-            "psychologist": CoverageInput(800, 0, 10, 0, "both"),
-            "physiotherapy": CoverageInput(600, 0, 10, 0, "both"),
-            "specialist_visits": CoverageInput(500, 30, 20, 0, "both"),
-            "ticket_refund": CoverageInput(300, 0, 0, 0, "refund"),
-        },
-    ),
-)
-
-
-def add_demo_plans(organization_id: int) -> None:
-    """The illustrative plans for one cooperative (the demo; figures are made up and say so).
-    Nothing is added when the cooperative already has plans, so the demo can run again."""
-    existing = select(HealthPlan.id).where(HealthPlan.organization_id == organization_id)
-    if db.session.scalar(existing.limit(1)) is not None:
-        return
-    for name, description, coverages in DEMO_PLANS:
-        plan = HealthPlan(
-            organization_id=organization_id, name=name, description=description, is_example=True
-        )
-        for item, values in coverages.items():
-            plan.coverages.append(
-                HealthPlanCoverage(
-                    item=item,
-                    cap_per_year=values.cap_per_year,
-                    deductible=values.deductible,
-                    copay_percent=values.copay_percent,
-                    waiting_months=values.waiting_months,
-                    claim_mode=values.claim_mode,
-                )
-            )
-        db.session.add(plan)

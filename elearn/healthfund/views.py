@@ -7,8 +7,9 @@ from flask_babel import gettext
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from elearn.form_errors import show_on_form
 from elearn.forms import choices
-from elearn.healthfund import services
+from elearn.healthfund import household, services
 from elearn.healthfund.forms import ActionForm, NeedsForm, PlanForm
 from elearn.models.healthfund import COVERAGE_ITEMS, HealthPlan
 from elearn.security import role_required
@@ -23,8 +24,8 @@ manager_only = role_required("manager")
 
 
 def _comparison_page(form: NeedsForm, status: int = 200) -> tuple[str, int]:
-    needs = services.needs_of(current_user.id)
-    results = services.household_comparison(current_user, needs)
+    needs = household.needs_of(current_user.id)
+    results = household.household_comparison(current_user, needs)
     return render_template(
         "healthfund/compare.html",
         form=form,
@@ -36,7 +37,7 @@ def _comparison_page(form: NeedsForm, status: int = 200) -> tuple[str, int]:
             for line in result.items
         },
         has_plans=bool(services.plans_of(current_user.organization_id)),
-        consented=services.need_profile(current_user.id) is not None,
+        consented=household.need_profile(current_user.id) is not None,
         item_labels=services.ITEM_LABELS,
         mode_labels=services.CLAIM_MODE_LABELS,
         items=COVERAGE_ITEMS,
@@ -48,7 +49,7 @@ def _comparison_page(form: NeedsForm, status: int = 200) -> tuple[str, int]:
 @worker_only
 def compare() -> tuple[str, int]:
     form = NeedsForm(formdata=None)
-    for item, cost in services.needs_of(current_user.id).items():
+    for item, cost in household.needs_of(current_user.id).items():
         getattr(form, item).data = cost
     return _comparison_page(form)
 
@@ -59,18 +60,14 @@ def save_needs() -> Response | tuple[str, int]:
     form = NeedsForm()
     if form.validate_on_submit():
         try:
-            services.save_needs(
+            household.save_needs(
                 current_user,
                 form.needs(),
                 consent=bool(form.consent.data),
                 remote_addr=request.remote_addr or "",
             )
         except services.HealthFundError as error:
-            target = getattr(form, error.field or "", None)
-            if target is not None:
-                target.errors = [*target.errors, error.message]
-            else:
-                flash(error.message, "error")
+            show_on_form(form, error)
         else:
             flash(gettext("Saved. The plans are ranked for your needs."), "success")
             return redirect(url_for("healthfund.compare") + "#ranking")
@@ -82,7 +79,7 @@ def save_needs() -> Response | tuple[str, int]:
 def forget_needs() -> Response:
     if not ActionForm().validate_on_submit():
         abort(400)
-    if services.forget_needs(current_user, remote_addr=request.remote_addr or ""):
+    if household.forget_needs(current_user, remote_addr=request.remote_addr or ""):
         flash(gettext("Your amounts are deleted."), "success")
     return redirect(url_for("healthfund.compare"))
 
@@ -156,11 +153,7 @@ def _save(form: PlanForm, plan: HealthPlan | None) -> HealthPlan | None:
             remote_addr=request.remote_addr or "",
         )
     except services.HealthFundError as error:
-        target = getattr(form, error.field or "", None)
-        if target is not None:
-            target.errors = [*target.errors, error.message]
-        else:
-            flash(error.message, "error")
+        show_on_form(form, error)
         if not form.errors:
             form.form_errors.append(error.message)
         return None

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from elearn import audit
 from elearn.extensions import db
-from elearn.impact import report
+from elearn.impact import export, report
 from elearn.models import Organization
 
 
@@ -55,7 +55,7 @@ def impact_command(
         raise click.ClickException(f"unknown cooperatives: {', '.join(sorted(missing)) or '-'}")
     with force_locale(lang):
         data = report.build([org.id for org in organizations], start, end)
-        body = report.to_csv(data).encode("utf-8") if fmt == "csv" else report.to_pdf(data)
+        body = export.to_csv(data).encode("utf-8") if fmt == "csv" else export.to_pdf(data)
     audit.record(
         "report.impact_export", actor_id=None, detail=f"cli {fmt} {start:%d/%m/%Y}–{end:%d/%m/%Y}"
     )

@@ -12,8 +12,8 @@ from flask_wtf import FlaskForm
 from elearn import audit
 from elearn.csvexport import csv_download
 from elearn.extensions import db
+from elearn.impact import export, scales, services, texts
 from elearn.impact import report as impact_report
-from elearn.impact import scales, services, texts
 from elearn.reports import services as reports
 from elearn.security import role_required
 
@@ -208,8 +208,8 @@ def _download(kind: str) -> Response:
     db.session.commit()
     name = f"impatto-{selected}-{start.isoformat()}-{end.isoformat()}.{kind}"
     if kind == "csv":
-        return csv_download(name, impact_report.to_csv(data))
-    response = Response(impact_report.to_pdf(data), mimetype="application/pdf")
+        return csv_download(name, export.to_csv(data))
+    response = Response(export.to_pdf(data), mimetype="application/pdf")
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 

@@ -12,15 +12,19 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import get_locale, gettext
+from flask_babel import format_date, get_locale, gettext, lazy_gettext
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from elearn.authoring.services import current_glossary
+from elearn.charts import SVG_CSP, bar_chart
+from elearn.consult.pathway import pathway_for
+from elearn.core.templating import text
+from elearn.coursefmt import render_inline
 from elearn.extensions import db
 from elearn.learning import services
-from elearn.models import Course, CourseMedia
+from elearn.models import Course, CourseCompletion, CourseMedia, User
 from elearn.privacy.services import declared_groups
 from elearn.security import login_required
 from elearn.target_groups import AUDIENCE_WORDS
@@ -85,8 +89,8 @@ def course(slug: str) -> str:
 def module(slug: str, module_slug: str) -> str:
     found = _course_or_404(slug)
     record = _module_or_404(found, module_slug)
-    services.record_visit(current_user.id, found.slug, record.slug)
-    page = services.module_page(found, record, current_user.id)
+    progress = services.record_visit(current_user.id, found.slug, record.slug)
+    page = services.module_page(found, record, current_user.id, progress)
     return render_template("learning/module.html", page=page, form=FlaskForm())
 
 
@@ -174,8 +178,6 @@ def my_path() -> str:
     path = services.my_path(current_user.id, str(get_locale() or "it"))
     pathway = None
     if "consult.new_request" in current_app.view_functions:
-        from elearn.consult.pathway import pathway_for
-
         pathway = pathway_for(current_user.id)
     return render_template("learning/my_path.html", path=path, pathway=pathway)
 
@@ -183,10 +185,6 @@ def my_path() -> str:
 @bp.get("/il-mio-percorso/attivita.svg")
 @login_required
 def activity_chart() -> Response:
-    from flask_babel import format_date
-
-    from elearn.charts import SVG_CSP, bar_chart
-
     weeks = services.weekly_activity(current_user.id)
     svg = bar_chart(
         tuple(format_date(start, "d MMM") for start, _ in weeks),
@@ -215,8 +213,6 @@ def reset(slug: str) -> str | Response:
 @bp.get("/certificati/<slug>.pdf")
 @login_required
 def certificate(slug: str) -> Response:
-    from elearn.models import CourseCompletion
-
     completion = db.session.scalar(
         db.select(CourseCompletion).where(
             CourseCompletion.user_id == current_user.id, CourseCompletion.course_slug == slug
@@ -236,8 +232,6 @@ def certificate(slug: str) -> Response:
 
 @bp.get("/verifica/<code>")
 def verify(code: str) -> str | tuple[str, int]:
-    from elearn.models import User
-
     completion = services.completion_by_code(code)
     if completion is None:
         return render_template("learning/verify.html", completion=None, name=None), 404
@@ -250,8 +244,6 @@ glossary_bp = Blueprint("glossary", __name__)
 
 @glossary_bp.get("/glossario")
 def glossary() -> str:
-    from elearn.coursefmt import render_inline
-
     terms = current_glossary().terms
     entries = [
         (term, render_inline(definition, link_terms=False))
@@ -260,35 +252,42 @@ def glossary() -> str:
     return render_template("learning/glossary.html", entries=entries)
 
 
+LEVEL_WORDS = {
+    "base": lazy_gettext("basic"),
+    "intermedio": lazy_gettext("intermediate"),
+    "avanzato": lazy_gettext("advanced"),
+}
+SIMULATOR_TITLES = {
+    "loan": lazy_gettext("Loan simulator"),
+    "savings": lazy_gettext("Savings simulator"),
+    "savings-goal": lazy_gettext("Savings goal simulator"),
+    "budget": lazy_gettext("Household budget simulator"),
+    "debt": lazy_gettext("Debt payoff simulator"),
+}
+MASTERY_WORDS = {
+    "new": lazy_gettext("new"),
+    "started": lazy_gettext("started"),
+    "practised": lazy_gettext("practised"),
+    "passed": lazy_gettext("passed"),
+    "mastered": lazy_gettext("mastered"),
+}
+
+
+def _has_endpoint(endpoint: str) -> bool:
+    return endpoint in current_app.view_functions
+
+
+# Made once: a context processor runs at every render.
+_HELPERS = {
+    "mastery_label": lambda level: text(MASTERY_WORDS.get(level, level)),
+    "level_label": lambda level: text(LEVEL_WORDS.get(level, level)),
+    "audience_label": lambda tag: text(AUDIENCE_WORDS.get(tag, tag)),
+    "simulator_title": lambda name: text(SIMULATOR_TITLES.get(name, name)),
+    "simulator_link": services.simulator_link,
+    "has_endpoint": _has_endpoint,
+}
+
+
 @bp.app_context_processor
 def _learning_helpers() -> dict[str, object]:
-    from flask import current_app
-    from flask_babel import lazy_gettext
-
-    levels = {
-        "base": lazy_gettext("basic"),
-        "intermedio": lazy_gettext("intermediate"),
-        "avanzato": lazy_gettext("advanced"),
-    }
-    simulators = {
-        "loan": lazy_gettext("Loan simulator"),
-        "savings": lazy_gettext("Savings simulator"),
-        "savings-goal": lazy_gettext("Savings goal simulator"),
-        "budget": lazy_gettext("Household budget simulator"),
-        "debt": lazy_gettext("Debt payoff simulator"),
-    }
-    mastery = {
-        "new": lazy_gettext("new"),
-        "started": lazy_gettext("started"),
-        "practised": lazy_gettext("practised"),
-        "passed": lazy_gettext("passed"),
-        "mastered": lazy_gettext("mastered"),
-    }
-    return {
-        "mastery_label": lambda level: str(mastery.get(level, level)),
-        "level_label": lambda level: str(levels.get(level, level)),
-        "audience_label": lambda tag: str(AUDIENCE_WORDS.get(tag, tag)),
-        "simulator_title": lambda name: str(simulators.get(name, name)),
-        "simulator_link": services.simulator_link,
-        "has_endpoint": lambda endpoint: endpoint in current_app.view_functions,
-    }
+    return _HELPERS

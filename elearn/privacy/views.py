@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+import json
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext
 from flask_login import current_user
+from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from elearn.privacy import services
+from elearn.privacy.erasure import (
+    erase_user,
+    erasure_requests_for,
+    pending_erasure,
+    request_erasure,
+)
+from elearn.privacy.export import export_user_data
 from elearn.privacy.forms import FirstChoiceForm, PrivacySettingsForm
 from elearn.security import role_required, safe_next
 
@@ -100,23 +110,13 @@ def settings() -> str | Response | tuple[str, int]:
 
 @bp.app_context_processor
 def _privacy_helpers() -> dict[str, object]:
-    from flask_babel import lazy_gettext
-
-    labels = {
-        "progress_sharing": lazy_gettext("progress visible to the Welfare Manager"),
-        "target_groups": lazy_gettext("keep my situation"),
-        "resources_special": lazy_gettext("pregnancy and Law 104 answers for the resources map"),
-        "impact_measure": lazy_gettext("answers to the questionnaire on your money and you"),
-    }
-    return {"consent_label": lambda kind: str(labels.get(kind, kind))}
+    return {"consent_label": lambda kind: str(services.CONSENT_KINDS.get(kind, kind))}
 
 
 @bp.get("/profilo/dati.json")
 @role_required("worker", "trainer", "manager", "admin")
 def export_data() -> Response:
-    import json
-
-    data = services.export_user_data(current_user, remote_addr=request.remote_addr or "")
+    data = export_user_data(current_user, remote_addr=request.remote_addr or "")
     response = Response(
         json.dumps(data, ensure_ascii=False, indent=2, default=str), mimetype="application/json"
     )
@@ -127,11 +127,9 @@ def export_data() -> Response:
 @bp.route("/profilo/cancellazione", methods=["GET", "POST"])
 @role_required("worker")
 def erasure() -> str | Response:
-    from flask_wtf import FlaskForm
-
     form = FlaskForm()
     if form.validate_on_submit():
-        services.request_erasure(current_user, remote_addr=request.remote_addr or "")
+        request_erasure(current_user, remote_addr=request.remote_addr or "")
         flash(
             gettext(
                 "Your request has been sent. A Welfare Manager or an administrator will confirm "
@@ -141,18 +139,16 @@ def erasure() -> str | Response:
         )
         return redirect(url_for("core.profile"))
     return render_template(
-        "privacy/erasure.html", form=form, pending=services.pending_erasure(current_user.id)
+        "privacy/erasure.html", form=form, pending=pending_erasure(current_user.id)
     )
 
 
 @bp.get("/privacy/richieste")
 @role_required("admin", "manager")
 def erasure_queue() -> str:
-    from flask_wtf import FlaskForm
-
     return render_template(
         "privacy/erasure_queue.html",
-        requests=services.erasure_requests_for(current_user),
+        requests=erasure_requests_for(current_user),
         form=FlaskForm(),
     )
 
@@ -160,14 +156,11 @@ def erasure_queue() -> str:
 @bp.post("/privacy/richieste/<int:erasure_id>/conferma")
 @role_required("admin", "manager")
 def confirm_erasure(erasure_id: int) -> Response:
-    from flask import abort
-    from flask_wtf import FlaskForm
-
-    row = next((r for r in services.erasure_requests_for(current_user) if r.id == erasure_id), None)
+    row = next((r for r in erasure_requests_for(current_user) if r.id == erasure_id), None)
     if row is None:
         abort(404)
     if not FlaskForm().validate_on_submit():
         abort(400)
-    services.erase_user(row, current_user, remote_addr=request.remote_addr or "")
+    erase_user(row, current_user, remote_addr=request.remote_addr or "")
     flash(gettext("The account has been erased."), "success")
     return redirect(url_for("privacy.erasure_queue"))

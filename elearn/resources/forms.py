@@ -33,8 +33,8 @@ from wtforms.validators import (
 from elearn.consult.forms import record_id
 from elearn.forms import choices, no_control_chars
 from elearn.models.resources import COOP_TEXT_MAX, COOP_TITLE_MAX
-from elearn.resources import services
-from elearn.resources.services import MAX_CHILDREN, WHAT_IF, parse_amount
+from elearn.resources import answers
+from elearn.resources.answers import MAX_CHILDREN, WHAT_IF, parse_amount
 
 
 class AmountField(DecimalField):
@@ -56,12 +56,12 @@ class AmountField(DecimalField):
 
 
 def not_in_the_future(form: Form, field: DateField) -> None:
-    if field.data is not None and field.data > services.local_today():
+    if field.data is not None and field.data > answers.local_today():
         raise ValidationError(_l("A date of birth cannot be in the future."))
 
 
 def within_ten_months(form: Form, field: DateField) -> None:
-    today = services.local_today()
+    today = answers.local_today()
     if field.data is not None and not today <= field.data <= today + timedelta(days=300):
         raise ValidationError(_l("Write an expected date within the next ten months."))
 
@@ -88,6 +88,10 @@ class FamilyForm(FlaskForm):
         ),
         validators=[Optional()],
         description=_l("Only if you have children or expect one."),
+    )
+    mother_under_21 = BooleanField(
+        _l("The children's mother is under 21"),
+        description=_l("The Assegno unico adds an amount for each child."),
     )
 
 
@@ -154,7 +158,10 @@ class WorkForm(FlaskForm):
 
 class ConsentForm(FlaskForm):
     consent = RadioField(
-        _l("May we ask about pregnancy and Law 104, and keep your answers for this map?"),
+        _l(
+            "May we ask about pregnancy, your children's disability and Law 104, and keep your "
+            "answers for this map?"
+        ),
         choices=lambda: choices(
             [
                 ("yes", _l("Yes, I agree")),
@@ -165,7 +172,26 @@ class ConsentForm(FlaskForm):
     )
 
 
+class ChildDisabilityForm(Form):
+    disability = RadioField(
+        _l("Disability"),
+        choices=lambda: choices(
+            [
+                ("", _l("No")),
+                ("media", _l("Medium disability")),
+                ("grave", _l("Severe disability")),
+                ("non_self_sufficient", _l("Not self-sufficient")),
+            ]
+        ),
+        default="",
+        validators=[Optional()],
+    )
+
+
 class SpecialForm(FlaskForm):
+    children_disability = FieldList(
+        FormField(ChildDisabilityForm), min_entries=MAX_CHILDREN, max_entries=MAX_CHILDREN
+    )
     expecting = BooleanField(_l("I am expecting a child (or my partner is)"))
     expected_birth = DateField(
         _l("Expected date of birth"), validators=[Optional(), within_ten_months]

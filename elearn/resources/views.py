@@ -16,7 +16,7 @@ from elearn.extensions import db
 from elearn.forms import choices
 from elearn.models import ConsultationRequest, Organization
 from elearn.models.resources import CoopResource, RequestResourceMap
-from elearn.resources import services
+from elearn.resources import answers, coop, mapview, sharing
 from elearn.resources.forms import (
     ActionForm,
     AttachForm,
@@ -49,7 +49,7 @@ STEP_FORMS: dict[str, Any] = {
 @bp.app_template_global()
 def shared_resource_map(consultation: ConsultationRequest) -> RequestResourceMap | None:
     """Whether the worker attached a map to this request (the case file links to it)."""
-    return services.shared_map(consultation)
+    return sharing.shared_map(consultation)
 
 
 # --- the worker's questionnaire ------------------------------------------------------------------
@@ -58,39 +58,43 @@ def shared_resource_map(consultation: ConsultationRequest) -> RequestResourceMap
 @bp.get("/risorse/questionario")
 @worker_only
 def questionnaire() -> Response:
-    step = services.next_step(current_user.id)
+    step = answers.next_step(current_user.id)
     if step is None:
         return redirect(url_for("resources.map_page"))
     return redirect(url_for("resources.step", questionnaire_step=step))
 
 
 def _prefill(step: str, form: Any) -> None:
-    profile = services.get_profile(current_user.id)
+    profile = answers.get_profile(current_user.id)
     if profile is None:
         return
-    answers = profile.answers or {}
+    stored = profile.answers or {}
     if step == "famiglia":
-        for row, child in zip(form.children.entries, answers.get("children") or [], strict=False):
-            row.form.birth_date.data = services.date_or_none(child.get("birth_date"))
+        for row, child in zip(form.children.entries, stored.get("children") or [], strict=False):
+            row.form.birth_date.data = answers.date_or_none(child.get("birth_date"))
             row.form.age.data = child.get("age")
-        form.other_parent.data = answers.get("other_parent")
-    elif step == "isee" and "has_isee" in answers:
-        form.has_isee.data = "yes" if answers.get("has_isee") else "no"
-        form.isee.data = answers.get("isee")
+        form.other_parent.data = stored.get("other_parent")
+        form.mother_under_21.data = bool(stored.get("mother_under_21"))
+    elif step == "isee" and "has_isee" in stored:
+        form.has_isee.data = "yes" if stored.get("has_isee") else "no"
+        form.isee.data = stored.get("isee")
     elif step == "lavoro":
-        form.contract.data = answers.get("contract")
-        form.part_time_percent.data = answers.get("part_time_percent") or 100
-        form.net_monthly_pay.data = answers.get("net_monthly_pay")
+        form.contract.data = stored.get("contract")
+        form.part_time_percent.data = stored.get("part_time_percent") or 100
+        form.net_monthly_pay.data = stored.get("net_monthly_pay")
     elif step == "consenso":
-        consent = services.has_special_consent(current_user.id)
+        consent = answers.has_special_consent(current_user.id)
         form.consent.data = (
             "yes" if consent else ("no" if "consenso" in profile.completed_steps else None)
         )
     elif step == "salute":
         special = profile.special_answers or {}
         form.expecting.data = bool(special.get("expecting"))
-        form.expected_birth.data = services.date_or_none(special.get("expected_birth"))
+        form.expected_birth.data = answers.date_or_none(special.get("expected_birth"))
         form.relative_104.data = special.get("relative_104") or ""
+        levels = special.get(answers.CHILD_DISABILITY_KEY) or []
+        for row, level in zip(form.children_disability.entries, levels, strict=False):
+            row.form.disability.data = level or ""
 
 
 def _answers(step: str, form: Any) -> dict[str, Any]:
@@ -103,7 +107,11 @@ def _answers(step: str, form: Any) -> dict[str, Any]:
                 children.append({"birth_date": birth.isoformat()})
             elif age is not None:
                 children.append({"age": int(age)})
-        return {"children": children, "other_parent": form.other_parent.data or None}
+        return {
+            "children": children,
+            "other_parent": form.other_parent.data or None,
+            "mother_under_21": bool(form.mother_under_21.data) and bool(children),
+        }
     if step == "isee":
         has = form.has_isee.data == "yes"
         return {"has_isee": has, "isee": float(form.isee.data) if has else None}
@@ -117,10 +125,13 @@ def _answers(step: str, form: Any) -> dict[str, Any]:
     if step == "consenso":
         return {"consent": form.consent.data == "yes"}
     expected = form.expected_birth.data
+    declared = len((answers.inputs_of(current_user.id)).get("children") or [])
+    levels = [row.form.disability.data or None for row in form.children_disability.entries]
     return {
         "expecting": bool(form.expecting.data),
         "expected_birth": expected.isoformat() if expected and form.expecting.data else None,
         "relative_104": form.relative_104.data or None,
+        answers.CHILD_DISABILITY_KEY: levels[:declared],
     }
 
 
@@ -129,7 +140,7 @@ def _answers(step: str, form: Any) -> dict[str, Any]:
 def step(questionnaire_step: str) -> str | Response | tuple[str, int]:
     if questionnaire_step not in STEP_FORMS:
         abort(404)
-    if questionnaire_step == "salute" and not services.has_special_consent(current_user.id):
+    if questionnaire_step == "salute" and not answers.has_special_consent(current_user.id):
         flash(gettext("These questions come only after your consent."), "info")
         return redirect(url_for("resources.step", questionnaire_step="consenso"))
     form = STEP_FORMS[questionnaire_step]()
@@ -137,23 +148,23 @@ def step(questionnaire_step: str) -> str | Response | tuple[str, int]:
         _prefill(questionnaire_step, form)
     elif form.validate_on_submit():
         try:
-            answers = _answers(questionnaire_step, form)
-            services.save_step(
-                current_user, questionnaire_step, answers, remote_addr=request.remote_addr or ""
+            given = _answers(questionnaire_step, form)
+            answers.save_step(
+                current_user, questionnaire_step, given, remote_addr=request.remote_addr or ""
             )
-        except services.ResourcesError as error:
+        except answers.ResourcesError as error:
             target = getattr(form, error.field or "", None)
             if target is not None:
                 target.errors = [*target.errors, error.message]
             else:
                 flash(error.message, "error")
         else:
-            following = services.step_after(current_user.id, questionnaire_step)
+            following = answers.step_after(current_user.id, questionnaire_step)
             flash(gettext("Saved. You can stop here and come back later."), "success")
             if following is None:
                 return redirect(url_for("resources.map_page"))
             return redirect(url_for("resources.step", questionnaire_step=following))
-    steps = services.steps_for(current_user.id)
+    steps = answers.steps_for(current_user.id)
     child_rows = 0
     if questionnaire_step == "famiglia":
         filled = max(
@@ -166,18 +177,27 @@ def step(questionnaire_step: str) -> str | Response | tuple[str, int]:
         )
         all_rows = request.args.get("righe") == "tutte" or bool(form.children.errors)
         child_rows = (
-            services.MAX_CHILDREN if all_rows else min(services.MAX_CHILDREN, max(3, filled + 1))
+            answers.MAX_CHILDREN if all_rows else min(answers.MAX_CHILDREN, max(3, filled + 1))
         )
     return render_template(
         "resources/step.html",
         child_rows=child_rows,
+        declared_children=_declared_children() if questionnaire_step == "salute" else [],
+        covers_disability=answers.consent_covers_disability(current_user.id),
         form=form,
         step=questionnaire_step,
         steps=steps,
         position=steps.index(questionnaire_step) + 1 if questionnaire_step in steps else None,
-        titles=services.STEP_TITLES,
+        titles=answers.STEP_TITLES,
         special=questionnaire_step == "salute",
     ), (422 if form.errors else 200)
+
+
+def _declared_children() -> list[int | None]:
+    """The age of each child given in the family step (None when unknown), in order."""
+    household = answers.household_from_inputs(answers.inputs_of(current_user.id))
+    today = answers.local_today()
+    return [child.age_on(today) for child in household.children]
 
 
 # --- the map -------------------------------------------------------------------------------------
@@ -186,29 +206,29 @@ def step(questionnaire_step: str) -> str | Response | tuple[str, int]:
 @bp.get("/risorse")
 @worker_only
 def map_page() -> tuple[str, int]:
-    today = services.local_today()
-    inputs = services.inputs_of(current_user.id)
+    today = answers.local_today()
+    inputs = answers.inputs_of(current_user.id)
     what_if_form = WhatIfForm(request.args)
     status = 200
     alternative = None
     if inputs and request.args.get("se"):
         try:
-            changed = services.what_if_inputs(
+            changed = answers.what_if_inputs(
                 inputs, request.args.get("se", ""), request.args.get("valore", ""), today
             )
-        except services.ResourcesError as error:
+        except answers.ResourcesError as error:
             target = getattr(what_if_form, error.field or "valore")
             target.errors = [*target.errors, error.message]
             status = 422
         else:
-            alternative = services.build_map(changed, today)
-    resource_map = services.build_map(inputs, today) if inputs else None
+            alternative = mapview.build_map(changed, today)
+    resource_map = mapview.build_map(inputs, today) if inputs else None
     comparison = (
-        services.compare(resource_map, alternative)
+        mapview.compare(resource_map, alternative)
         if resource_map is not None and alternative is not None and not alternative.missing_year
         else []
     )
-    open_requests = services.open_requests_of(current_user.id)
+    open_requests = sharing.open_requests_of(current_user.id)
     attach_form = AttachForm(formdata=None)
     attach_form.request.choices = choices(
         [(r.id, f"#{r.id} – {consult.TOPIC_LABELS.get(r.topic, r.topic)}") for r in open_requests]
@@ -220,10 +240,10 @@ def map_page() -> tuple[str, int]:
         alternative=alternative,
         comparison=comparison,
         what_if_form=what_if_form,
-        what_if_label=services.WHAT_IF.get(request.args.get("se", "")),
-        answers=services.summary_of_answers(inputs, today) if inputs else [],
-        next_step=services.next_step(current_user.id),
-        coop_resources=services.coop_resources_for(current_user.organization_id),
+        what_if_label=answers.WHAT_IF.get(request.args.get("se", "")),
+        answers=mapview.summary_of_answers(inputs, today) if inputs else [],
+        next_step=answers.next_step(current_user.id),
+        coop_resources=coop.coop_resources_for(current_user.organization_id),
         attach_form=attach_form,
         has_requests=bool(open_requests),
     ), status
@@ -238,8 +258,8 @@ def attach() -> Response:
         flash(gettext("Choose one of your open requests."), "error")
         return redirect(url_for("resources.map_page") + "#share")
     try:
-        services.attach_map(current_user, form.request.data, services.local_today())
-    except services.ResourcesError as error:
+        sharing.attach_map(current_user, form.request.data, answers.local_today())
+    except answers.ResourcesError as error:
         flash(error.message, "error")
         return redirect(url_for("resources.map_page") + "#share")
     flash(gettext("Map attached: the Welfare Manager sees it with your request."), "success")
@@ -260,16 +280,16 @@ def _case_or_404(request_id: int) -> ConsultationRequest:
 @manager_only
 def manager_map(request_id: int) -> str:
     consultation = _case_or_404(request_id)
-    shared = services.read_shared_map(consultation, current_user, request.remote_addr or "")
+    shared = sharing.read_shared_map(consultation, current_user, request.remote_addr or "")
     if shared is None:
         abort(404)
     return render_template(
         "resources/manager_map.html",
         consultation=consultation,
         shared=shared,
-        resource_map=services.build_map(shared.inputs, shared.computed_on),
-        answers=services.summary_of_answers(shared.inputs, shared.computed_on),
-        coop_resources=services.coop_resources_for(consultation.organization_id),
+        resource_map=mapview.build_map(shared.inputs, shared.computed_on),
+        answers=mapview.summary_of_answers(shared.inputs, shared.computed_on),
+        coop_resources=coop.coop_resources_for(consultation.organization_id),
     )
 
 
@@ -277,11 +297,11 @@ def manager_map(request_id: int) -> str:
 @manager_only
 def manager_pathway(request_id: int) -> Response:
     consultation = _case_or_404(request_id)
-    shared = services.shared_map(consultation)
+    shared = sharing.shared_map(consultation)
     form = PathwayStepForm()
     if shared is None or not form.validate_on_submit():
         abort(400 if shared is not None else 404)
-    resource_map = services.build_map(shared.inputs, shared.computed_on)
+    resource_map = mapview.build_map(shared.inputs, shared.computed_on)
     item = next((i for i in resource_map.items if i.key == form.resource.data), None)
     if item is None:
         abort(400)
@@ -289,7 +309,7 @@ def manager_pathway(request_id: int) -> Response:
         consultation,
         current_user,
         module="",
-        title=services.pathway_title(item),
+        title=sharing.pathway_title(item),
         due_date=form.due_date.data,
     )
     flash(gettext("Added to the pathway."), "success")
@@ -329,14 +349,14 @@ def admin_list() -> str | Response | tuple[str, int]:
     form = CoopResourceForm()
     organizations = _organization_choices(form)
     if form.validate_on_submit() and _valid_organization(form, organizations):
-        services.save_coop_resource(None, current_user, **_coop_values(form))
+        coop.save_coop_resource(None, current_user, **_coop_values(form))
         flash(gettext("Resource saved."), "success")
         return redirect(url_for("resources.admin_list"))
     names = {o.id: o.name for o in organizations}
     return render_template(
         "resources/admin_list.html",
         form=form,
-        rows=[(names.get(r.organization_id, ""), r) for r in services.all_coop_resources()],
+        rows=[(names.get(r.organization_id, ""), r) for r in coop.all_coop_resources()],
         delete_form=ActionForm(),
     ), (422 if form.errors else 200)
 
@@ -357,7 +377,7 @@ def admin_edit(coop_resource_id: int) -> str | Response | tuple[str, int]:
         form.organization.data = resource.organization_id
     organizations = _organization_choices(form)
     if form.validate_on_submit() and _valid_organization(form, organizations):
-        services.save_coop_resource(resource, current_user, **_coop_values(form))
+        coop.save_coop_resource(resource, current_user, **_coop_values(form))
         flash(gettext("Resource saved."), "success")
         return redirect(url_for("resources.admin_list"))
     return render_template("resources/admin_edit.html", form=form, resource=resource), (
@@ -371,6 +391,6 @@ def admin_delete(coop_resource_id: int) -> Response:
     resource = _coop_resource_or_404(coop_resource_id)
     if not ActionForm().validate_on_submit():
         abort(400)
-    services.delete_coop_resource(resource, current_user)
+    coop.delete_coop_resource(resource, current_user)
     flash(gettext("Resource deleted."), "success")
     return redirect(url_for("resources.admin_list"))

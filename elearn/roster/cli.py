@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from elearn.extensions import db
 from elearn.models import Organization
-from elearn.roster import services
+from elearn.roster import payroll_file, services
 
 
 @click.group("roster")
@@ -26,22 +26,20 @@ def roster_group() -> None:
 @with_appcontext
 def roster_import(path: Path, slug: str, apply_changes: bool) -> None:
     """Show what importing PATH would change; with --apply, change it (audit-logged)."""
-
     with force_locale("en"):  # the operator's terminal, like the other commands
         _import(path, slug, apply_changes)
 
 
 def _import(path: Path, slug: str, apply_changes: bool) -> None:
-
     organization = db.session.scalar(select(Organization).where(Organization.slug == slug))
     if organization is None:
         raise click.ClickException(f"no cooperative with the short name {slug!r}")
-    raw = path.read_bytes()[: services.MAX_FILE_BYTES + 1]
+    raw = path.read_bytes()[: payroll_file.MAX_FILE_BYTES + 1]
     try:
         row, _token, plan = services.preview_import(
             organization, raw, file_name=path.name, actor_id=None
         )
-    except services.RosterFileError as error:
+    except payroll_file.RosterFileError as error:
         raise click.ClickException(str(error)) from error
     click.echo(
         f"{organization.name}: {row.added} to add, {row.updated} to update, "

@@ -1,5 +1,6 @@
 """Personal invitations (e-mailed links, printed letters with a code), accounts made from them,
-and the shared invite code's path: tied to the roster, or waiting for an admin's confirmation."""
+and the shared invite code's path: tied to the roster, or waiting for an admin's confirmation
+(the admin's side of that list: elearn.roster.confirmations)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from datetime import datetime, timedelta
 import qrcode
 from flask import current_app
 from flask_babel import force_locale, format_date, gettext
-from sqlalchemy import func, select, update
+from sqlalchemy import ColumnElement, and_, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from elearn import audit
@@ -32,7 +33,6 @@ from elearn.models import (
 )
 from elearn.models.base import utcnow
 from elearn.outbox.services import enqueue
-from elearn.privacy.services import _erase_personal_data
 from elearn.urls import public_url
 
 VALID_DAYS = 30
@@ -82,7 +82,7 @@ def secret_hash(secret: str) -> str:
     ).hexdigest()
 
 
-def _revoke_open(entry_id: int, reason: str) -> None:
+def revoke_open(entry_id: int, reason: str) -> None:
     db.session.execute(
         update(RosterInvitation)
         .where(
@@ -104,7 +104,7 @@ class Letter:
 
 
 def _issue(entry: RosterEntry, channel: str, actor_id: int | None) -> tuple[RosterInvitation, str]:
-    _revoke_open(entry.id, "resent")
+    revoke_open(entry.id, "resent")
     secret = secrets.token_urlsafe(32) if channel == "email" else new_code()
     invitation = RosterInvitation(
         roster_entry_id=entry.id,
@@ -120,7 +120,6 @@ def _issue(entry: RosterEntry, channel: str, actor_id: int | None) -> tuple[Rost
 
 def _qr_data_uri(link: str) -> str:
     """The link as a QR code (the same library as the certificates and the second-step setup)."""
-
     image = qrcode.make(link, box_size=4, border=2)
     buffer = io.BytesIO()
     image.save(buffer, format="PNG")
@@ -159,31 +158,43 @@ def send_email_invitation(entry: RosterEntry, *, actor_id: int | None) -> None:
 
 
 def _date(moment: datetime) -> str:
-
     return format_date(moment, "long")
+
+
+def _record_invites(
+    actor_id: int | None, organization_id: int, channel: str, count: int, *, resend: bool = False
+) -> None:
+    detail = f"organization={organization_id} channel={channel} count={count}"
+    audit.record("roster.invite", actor_id=actor_id, detail=detail + (" resend" if resend else ""))
+
+
+def _without_account(organization_id: int) -> ColumnElement[bool]:
+    """On the cooperative's roster now, with no account yet (and not erased)."""
+    return and_(
+        RosterEntry.organization_id == organization_id,
+        RosterEntry.left_at.is_(None),
+        RosterEntry.user_id.is_(None),
+        RosterEntry.erased_at.is_(None),
+    )
+
+
+def _never_invited(organization_id: int) -> ColumnElement[bool]:
+    """Without an account, with an e-mail, and never sent an invitation."""
+    return and_(
+        _without_account(organization_id),
+        RosterEntry.email.is_not(None),
+        RosterEntry.id.not_in(select(RosterInvitation.roster_entry_id)),
+    )
 
 
 def invite_by_email(organization: Organization, *, actor_id: int) -> int:
     """E-mail an invitation to everyone of the cooperative with an e-mail who was never invited."""
     entries = db.session.scalars(
-        select(RosterEntry)
-        .where(
-            RosterEntry.organization_id == organization.id,
-            RosterEntry.email.is_not(None),
-            RosterEntry.left_at.is_(None),
-            RosterEntry.user_id.is_(None),
-            RosterEntry.erased_at.is_(None),
-            RosterEntry.id.not_in(select(RosterInvitation.roster_entry_id)),
-        )
-        .order_by(RosterEntry.id)
+        select(RosterEntry).where(_never_invited(organization.id)).order_by(RosterEntry.id)
     ).all()
     for entry in entries:
         send_email_invitation(entry, actor_id=actor_id)
-    audit.record(
-        "roster.invite",
-        actor_id=actor_id,
-        detail=f"organization={organization.id} channel=email count={len(entries)}",
-    )
+    _record_invites(actor_id, organization.id, "email", len(entries))
     db.session.commit()
     return len(entries)
 
@@ -193,13 +204,7 @@ def letter_candidates(organization: Organization) -> list[RosterEntry]:
     return list(
         db.session.scalars(
             select(RosterEntry)
-            .where(
-                RosterEntry.organization_id == organization.id,
-                RosterEntry.email.is_(None),
-                RosterEntry.left_at.is_(None),
-                RosterEntry.user_id.is_(None),
-                RosterEntry.erased_at.is_(None),
-            )
+            .where(_without_account(organization.id), RosterEntry.email.is_(None))
             .order_by(RosterEntry.site, RosterEntry.full_name)
         )
     )
@@ -215,11 +220,7 @@ def make_letters(entries: list[RosterEntry], *, actor_id: int) -> list[Letter]:
         link = public_url("roster.accept", secret=code)
         letters.append(Letter(entry, code, link, _qr_data_uri(link), invitation.expires_at))
     if letters:
-        audit.record(
-            "roster.invite",
-            actor_id=actor_id,
-            detail=f"organization={entries[0].organization_id} channel=letter count={len(letters)}",
-        )
+        _record_invites(actor_id, entries[0].organization_id, "letter", len(letters))
     db.session.commit()
     return letters
 
@@ -231,11 +232,7 @@ def resend(entry: RosterEntry, *, actor_id: int) -> Letter | None:
         return None
     if entry.email:
         send_email_invitation(entry, actor_id=actor_id)
-        audit.record(
-            "roster.invite",
-            actor_id=actor_id,
-            detail=f"organization={entry.organization_id} channel=email count=1 resend",
-        )
+        _record_invites(actor_id, entry.organization_id, "email", 1, resend=True)
         db.session.commit()
         return None
     return make_letters([entry], actor_id=actor_id)[0]
@@ -287,16 +284,7 @@ def latest_by_entry(entry_ids: list[int]) -> dict[int, RosterInvitation]:
 def never_invited_count(organization_id: int) -> int:
     """People with an e-mail, no account and no invitation yet (the e-mail button's count)."""
     return (
-        db.session.scalar(
-            select(func.count(RosterEntry.id)).where(
-                RosterEntry.organization_id == organization_id,
-                RosterEntry.email.is_not(None),
-                RosterEntry.left_at.is_(None),
-                RosterEntry.user_id.is_(None),
-                RosterEntry.erased_at.is_(None),
-                RosterEntry.id.not_in(select(RosterInvitation.roster_entry_id)),
-            )
-        )
+        db.session.scalar(select(func.count(RosterEntry.id)).where(_never_invited(organization_id)))
         or 0
     )
 
@@ -383,7 +371,6 @@ def accept(secret: str, *, full_name: str, email: str, password: str, language: 
     The invitation is consumed by one conditional UPDATE in the same transaction as the new
     account: of two uses at once, only one gets an account (the other InvitationError).
     """
-
     invitation = check(find(secret))
     if find_user_by_email(email) is not None:
         raise AccountError(
@@ -470,105 +457,7 @@ def attach_shared_code_account(user: User, organization: Organization) -> bool:
     )
     if entry is not None:
         entry.user_id = user.id
-        _revoke_open(entry.id, "resent")
+        revoke_open(entry.id, "resent")
         return True
     db.session.add(RegistrationReview(user_id=user.id, organization_id=organization.id))
     return False
-
-
-def waiting(user_id: int) -> RegistrationReview | None:
-    return db.session.get(RegistrationReview, user_id)
-
-
-def pending_reviews() -> list[tuple[RegistrationReview, list[RosterEntry]]]:
-    """Accounts waiting for confirmation, each with the unlinked roster entries of the same
-    cooperative whose name matches (to tie them on confirmation)."""
-    reviews = db.session.scalars(
-        select(RegistrationReview).order_by(RegistrationReview.created_at)
-    ).all()
-    result = []
-    for review in reviews:
-        name = " ".join(review.user.full_name.lower().split())
-        candidates = db.session.scalars(
-            select(RosterEntry).where(
-                RosterEntry.organization_id == review.organization_id,
-                RosterEntry.user_id.is_(None),
-                RosterEntry.left_at.is_(None),
-                func.lower(RosterEntry.full_name) == name,
-            )
-        ).all()
-        result.append((review, list(candidates)))
-    return result
-
-
-def confirm(review: RegistrationReview, *, entry_id: int | None, actor_id: int) -> None:
-    user = review.user
-    if entry_id:
-        entry = db.session.get(RosterEntry, entry_id)
-        if (
-            entry is not None
-            and entry.organization_id == review.organization_id
-            and entry.user_id is None
-        ):
-            entry.user_id = user.id
-            _revoke_open(entry.id, "resent")
-    db.session.delete(review)
-    audit.record(
-        "roster.account_confirmed",
-        actor_id=actor_id,
-        subject_user_id=user.id,
-        detail=f"organization={review.organization_id} entry={entry_id or '-'}",
-    )
-    with force_locale(user.language):
-        subject = gettext("WELFARE³: your account is confirmed")
-        body = gettext(
-            "Hello %(name)s,\n\n"
-            "%(organization)s has confirmed your WELFARE³ account: every page is open to you "
-            "now.\n\n%(link)s\n",
-            name=user.first_name,
-            organization=review.organization.name,
-            link=public_url("core.home"),
-        )
-    enqueue(user.email, subject, body)
-    db.session.commit()
-
-
-def reject(review: RegistrationReview, *, actor_id: int) -> None:
-    """Not a worker of the cooperative: the account is erased (it holds nothing but a name and
-    an address) and its owner is told where to ask."""
-
-    user = review.user
-    email, language, name = user.email, user.language, user.first_name
-    organization_name = review.organization.name
-    db.session.delete(review)
-    db.session.flush()
-    _erase_personal_data(user)
-    audit.record(
-        "roster.account_rejected",
-        actor_id=actor_id,
-        subject_user_id=user.id,
-        detail=f"organization={review.organization_id}",
-    )
-    with force_locale(language):
-        subject = gettext("WELFARE³: we could not confirm your account")
-        body = gettext(
-            "Hello %(name)s,\n\n"
-            "%(organization)s could not find you among its workers, so the WELFARE³ account "
-            "made with this e-mail address has been removed.\n\n"
-            "If you work for the cooperative, ask at its Social point for a personal "
-            "invitation.\n",
-            name=name,
-            organization=organization_name,
-        )
-    enqueue(email, subject, body)
-    db.session.commit()
-
-
-def set_shared_code(organization: Organization, enabled: bool, *, actor_id: int) -> None:
-    organization.shared_code_enabled = enabled
-    audit.record(
-        "roster.shared_code_on" if enabled else "roster.shared_code_off",
-        actor_id=actor_id,
-        detail=f"organization={organization.id}",
-    )
-    db.session.commit()

@@ -29,7 +29,7 @@ from elearn.extensions import db, limiter
 from elearn.models import Organization, RegistrationReview, RosterEntry
 from elearn.models.base import utcnow
 from elearn.outbox.services import deliver_after_response, deliver_inline_if_configured
-from elearn.roster import invitations, reach, services
+from elearn.roster import confirmations, invitations, payroll_file, reach, services
 from elearn.roster.forms import (
     AcceptInvitationForm,
     ConfirmAccountForm,
@@ -109,7 +109,7 @@ def import_file() -> str | Response | tuple[str, int]:
         form.organization_id.data = request.args.get("org", type=int)
     if form.validate_on_submit():
         organization = _get_or_404(Organization, form.organization_id.data)
-        raw = form.file.data.read(services.MAX_FILE_BYTES + 1)
+        raw = form.file.data.read(payroll_file.MAX_FILE_BYTES + 1)
         try:
             _row, token, _plan = services.preview_import(
                 organization,  # type: ignore[arg-type]
@@ -117,7 +117,7 @@ def import_file() -> str | Response | tuple[str, int]:
                 file_name=form.file.data.filename or "",
                 actor_id=current_user.id,
             )
-        except services.RosterFileError as error:
+        except payroll_file.RosterFileError as error:
             form.file.errors = [*form.file.errors, str(error)]
         else:
             return redirect(url_for("roster.preview", import_token=token))
@@ -271,7 +271,7 @@ def shared_code(organization_id: int) -> Response:
     organization = _get_or_404(Organization, organization_id)
     _checked_post()
     enabled = request.form.get("enabled") == "1"
-    invitations.set_shared_code(organization, enabled, actor_id=current_user.id)  # type: ignore[arg-type]
+    confirmations.set_shared_code(organization, enabled, actor_id=current_user.id)  # type: ignore[arg-type]
     flash(
         gettext("The shared invite code works again.")
         if enabled
@@ -285,7 +285,7 @@ def shared_code(organization_id: int) -> Response:
 @role_required("admin")
 def reviews() -> str:
     return render_template(
-        "roster/reviews.html", reviews=invitations.pending_reviews(), form=ConfirmAccountForm()
+        "roster/reviews.html", reviews=confirmations.pending_reviews(), form=ConfirmAccountForm()
     )
 
 
@@ -311,10 +311,10 @@ def _decide(user_id: int, decision: str) -> Response:
         return redirect(url_for("roster.reviews"))
     name = review.user.full_name
     if decision == "confirm":
-        invitations.confirm(review, entry_id=form.entry_id.data, actor_id=current_user.id)
+        confirmations.confirm(review, entry_id=form.entry_id.data, actor_id=current_user.id)
         flash(gettext("%(name)s is confirmed.", name=name), "success")
     else:
-        invitations.reject(review, actor_id=current_user.id)
+        confirmations.reject(review, actor_id=current_user.id)
         flash(gettext("%(name)s's account was removed.", name=name), "success")
     deliver_inline_if_configured()
     return redirect(url_for("roster.reviews"))
@@ -437,7 +437,7 @@ def waiting_for_confirmation() -> bool:
         or current_user.has_role("trainer", "manager", "admin")
     ):
         return False
-    if invitations.waiting(current_user.id) is None:
+    if confirmations.waiting(current_user.id) is None:
         # Confirmation is never undone: no need to ask the database again during this login.
         session[_CONFIRMED] = current_user.id
         return False
@@ -454,7 +454,7 @@ def _hold_unconfirmed() -> Response | None:
 @bp.get("/in-attesa")
 @login_required
 def waiting() -> str | Response:
-    review = invitations.waiting(current_user.id)
+    review = confirmations.waiting(current_user.id)
     if review is None:
         return redirect(url_for("core.home"))
     return render_template("roster/waiting.html", review=review)

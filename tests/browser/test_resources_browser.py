@@ -27,9 +27,9 @@ def _shot(page, name: str) -> None:
 @pytest.fixture(autouse=True)
 def _rules_of_2026(monkeypatch):
     """A fixed day (the live server runs in this process): the test does not expire on 1 January."""
-    from elearn.resources import services
+    from elearn.resources import answers
 
-    monkeypatch.setattr(services, "local_today", lambda: date(2026, 12, 3))
+    monkeypatch.setattr(answers, "local_today", lambda: date(2026, 12, 3))
 
 
 def _manager_login(page) -> None:

@@ -72,7 +72,7 @@ def test_no_control_character_reaches_the_ics_even_from_stored_text(app, coops, 
 
 
 def test_calendar_text_keeps_words_tabs_and_line_breaks() -> None:
-    from elearn.consult.services import calendar_text
+    from elearn.consult.mail import calendar_text
 
     assert calendar_text("a\tb\nc\r\nd\re\u2028f") == "a\tb\nc\nd\ne\nf"
     assert calendar_text("".join(chr(n) for n in range(0x20)) + "\x7f\x80\x9f ok") == "\t\n\n ok"

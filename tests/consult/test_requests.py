@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from elearn.consult.services import pathway_for
+from elearn.consult.pathway import pathway_for
 from elearn.extensions import db
 from elearn.models import (
     AuditEntry,

@@ -8,9 +8,10 @@ from zoneinfo import ZoneInfo
 import icalendar
 from sqlalchemy import func, select
 
-from elearn.consult.services import seed_demo_consultations, send_reminders
+from elearn.consult.demo import seed_demo_consultations
+from elearn.consult.reminders import send_reminders
+from elearn.consult.welfare_days import attendance_count
 from elearn.extensions import db
-from elearn.manage.services import attendance_count
 from elearn.models import (
     AppointmentSlot,
     ConsultationRequest,

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from elearn.consult.rules import local_zone as consult_zone
 from elearn.labs.rules import today as lab_today
 from elearn.outbox.quiet_hours import is_quiet
-from elearn.resources.services import local_today as resources_today
+from elearn.resources.answers import local_today as resources_today
 
 
 def test_every_domain_follows_the_timezone_setting(app):

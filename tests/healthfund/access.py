@@ -24,7 +24,7 @@ def sample_values(app: Any, people: dict[str, int], values: dict[str, Any]) -> N
     from sqlalchemy import select
 
     from elearn.extensions import db
-    from elearn.healthfund.services import add_demo_plans
+    from elearn.healthfund.demo import add_demo_plans
     from elearn.models import HealthPlan
 
     with app.app_context():

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from elearn.extensions import db
-from elearn.healthfund.services import add_demo_plans
+from elearn.healthfund.demo import add_demo_plans
 from elearn.models import (
     AuditEntry,
     HealthNeed,
@@ -232,7 +232,7 @@ def test_editing_a_plan_rewrites_its_sheet(app, client, coops, plans, login):
 
 
 def _declare(app, make_user, org_id, count, needs):
-    from elearn.healthfund.services import save_needs
+    from elearn.healthfund.household import save_needs
     from elearn.models import User
 
     ids = [make_user("worker", org_id=org_id) for _ in range(count)]

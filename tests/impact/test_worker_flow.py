@@ -160,9 +160,9 @@ def test_the_data_export_includes_the_answers_and_erasure_deletes_them(
     assert export["impact_measure"][0]["score"] == 86
     assert export["impact_measure"][0]["mode"] == "self"
     from elearn.models import User
-    from elearn.privacy.services import _erase_personal_data
+    from elearn.privacy.erasure import erase_personal_data
 
     with app.app_context():
-        _erase_personal_data(db.session.get(User, worker))
+        erase_personal_data(db.session.get(User, worker))
         db.session.commit()
     assert count_responses(app, worker) == 0

@@ -17,14 +17,16 @@ from elearn.extensions import db
 from elearn.paths import resource_dir
 
 PAGES = {
-    # session + account + roles + organization in one; course and modules; the visit (2 writes);
-    # the published text, this learner's attempts and progress
-    "module page": ("/corsi/prova/01-spese", 8),
-    # the worker home also asks for the next booked meeting (the Welfare day is cached per
-    # cooperative) and, in one statement, whether to invite to the impact questionnaire
-    "worker home": ("/", 7),
+    # session + account + roles + organization in one; the course with its modules in one; the
+    # visit (2 writes, the first returning the progress row); the published text; the attempts
+    "module page": ("/corsi/prova/01-spese", 6),
+    # the worker home: session; the last course touched with its modules in one; the progress
+    # in it; the next booked meeting (the Welfare day is cached per cooperative) and, in one
+    # statement, whether to invite to the impact questionnaire
+    "worker home": ("/", 5),
     "catalogue": ("/corsi/", 5),
-    "course page": ("/corsi/prova/", 4),
+    # session; the course with its modules; this learner's progress in it
+    "course page": ("/corsi/prova/", 3),
 }
 
 

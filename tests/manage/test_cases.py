@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import icalendar
 from sqlalchemy import func, select
 
-from elearn.consult.services import send_reminders
+from elearn.consult.reminders import send_reminders
 from elearn.extensions import db
 from elearn.models import (
     Appointment,

@@ -138,7 +138,7 @@ def test_profile_refuses_a_bad_choice_without_error(app, client, login, learner)
 def test_welfare_day_reminder_honours_the_stop(app, learner, make_org):
     from datetime import UTC, datetime
 
-    from elearn.consult.services import send_reminders
+    from elearn.consult.reminders import send_reminders
     from elearn.models import WelfareDay, WelfareDayRegistration
 
     with app.app_context():
@@ -166,7 +166,7 @@ def test_welfare_day_reminder_honours_the_stop(app, learner, make_org):
 
 
 def test_the_choice_and_the_nudges_sent_are_in_the_data_download(app, learner):
-    from elearn.privacy.services import export_user_data
+    from elearn.privacy.export import export_user_data
 
     with app.app_context():
         queue_nudges(now=days_later(7))

@@ -19,7 +19,7 @@ from elearn.models import (
     User,
 )
 from elearn.models.base import utcnow
-from elearn.models.summary import (
+from elearn.models.summary_sql import (
     RECOMPUTE_COURSES,
     RECOMPUTE_LEARNERS,
     RECOMPUTE_QUESTIONS,

@@ -15,7 +15,7 @@ TODAY = date(2026, 12, 3)
 
 @pytest.fixture(autouse=True)
 def fixed_today(monkeypatch: pytest.MonkeyPatch) -> date:
-    from elearn.resources import services
+    from elearn.resources import answers
 
-    monkeypatch.setattr(services, "local_today", lambda: TODAY)
+    monkeypatch.setattr(answers, "local_today", lambda: TODAY)
     return TODAY

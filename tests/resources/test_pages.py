@@ -332,7 +332,7 @@ def test_the_family_step_shows_three_rows_and_more_on_request(client, coops, log
 
 def test_every_reason_is_worded_in_both_languages(app, client, coops, login, make_user):
     from elearn.resources.rules import RESOURCE_KEYS
-    from elearn.resources.services import REASONS, RESOURCE_TEXTS
+    from elearn.resources.wording import REASONS, RESOURCE_TEXTS
 
     assert set(RESOURCE_TEXTS) == set(RESOURCE_KEYS)
     english = make_user("worker", org_id=coops.org_a, language="en")
@@ -367,3 +367,19 @@ def test_the_map_can_be_attached_when_asking_the_welfare_manager(app, client, co
     with app.app_context():
         shared = db.session.scalar(select(RequestResourceMap))
         assert shared is not None and shared.worker_id == coops.worker
+
+
+def test_the_map_gives_the_2026_ways_to_claim(client, coops, login):
+    # INPS circolare n. 7 del 30/01/2026 § 3: from March 2026 the Assegno unico uses the "ISEE per
+    # prestazioni familiari"; INPS press release of 31/03/2026: one nursery-bonus application lasts
+    # until August of the year the child turns 3, receipts by 30 April of the following year.
+    login(coops.worker)
+    client.post(
+        "/risorse/questionario/famiglia",
+        data={"children-0-birth_date": "2025-05-10", "other_parent": "working"},
+    )
+    client.post("/risorse/questionario/isee", data={"has_isee": "yes", "isee": "20000"})
+    page = client.get("/risorse").get_data(as_text=True)
+    assert "ISEE per prestazioni familiari" in page
+    assert "valida fino ad agosto dell&#39;anno in cui il bambino compie 3 anni" in page
+    assert "entro il 30 aprile dell&#39;anno successivo" in page

@@ -26,12 +26,17 @@ def auu(household: Household, on: date = ON_2026):
 # --- worked examples -----------------------------------------------------------------------------
 
 
-def test_decree_2022_example_linear_between_thresholds():
-    # D.Lgs. 230/2021, art. 4 c. 1 (amounts written in the decree, 2022): 175 € up to ISEE
-    # 15,000, 50 € from 40,000, linear in between: ISEE 27,500 -> 175 - 125 x 12,500/25,000.
+def test_decree_2022_table_rebuilt_in_steps_of_100_euros():
+    # D.Lgs. 230/2021, art. 4 c. 1 (2022): 175 € up to ISEE 15,000, 50 € from 40,000, reduced
+    # "gradualmente secondo gli importi indicati nella tabella 1" (the table was not read: 2022.yaml
+    # rebuilds it in steps of 100 € of ISEE, 0.50 € each; verified: false). ISEE 27,500 is the top
+    # of the 125th band: 175 - 125 x 0.50 = 112.50; one euro more is the next band: 112.00.
     result = auu(Household(children=(Child(age=5),), isee=27_500), date(2022, 6, 1))
     assert result.monthly == pytest.approx(112.50)
     assert result.yearly == pytest.approx(1350.00)
+    next_band = auu(Household(children=(Child(age=5),), isee=27_501), date(2022, 6, 1))
+    assert next_band.monthly == pytest.approx(112.00)
+    assert result.to_verify
 
 
 def test_decree_2022_third_child_and_both_parents_working():
@@ -47,11 +52,11 @@ def test_decree_2022_third_child_and_both_parents_working():
 
 
 def test_2026_two_children_low_isee_get_the_full_amount_each():
-    # INPS circ. 7/2026 figures as quoted by secondary sources (da verificare on inps.it):
-    # ISEE up to 17,468.51 -> 203.80 € per minor child; two children: 407.60 € a month.
+    # INPS circ. 7/2026, Allegato n. 1, first row (checked on the circular's text, so no longer
+    # "da verificare"): ISEE up to 17,468.51 -> 203.80 € per minor child; two children: 407.60 €.
     result = auu(Household(children=(Child(age=5), Child(age=8)), isee=15_000))
     assert result.monthly == pytest.approx(407.60)
-    assert result.to_verify
+    assert not result.to_verify
 
 
 def test_2026_child_under_one_gets_fifty_percent_more():
@@ -79,14 +84,20 @@ def test_2026_toddler_increase_in_large_families_stops_above_the_isee_limit():
     assert above.monthly == pytest.approx(192.30)
 
 
-def test_unconfirmed_both_parents_increase_is_said_and_not_added():
-    children = (Child(age=5),)
-    alone = auu(Household(children=children, isee=15_000, other_parent="none"))
-    both = auu(
-        Household(children=children, isee=15_000, other_parent="working", contract="permanent")
-    )
-    assert both.monthly == alone.monthly
-    assert any(r.code == "auu.both_working_unknown" for r in both.reasons)
+def test_an_unknown_amount_is_said_and_not_added(tmp_path: Path):
+    # A year whose file does not know the increase for a mother under 21 (value: null): the map
+    # says so, adds nothing and marks the estimate "da verificare".
+    text = (PARAMS_DIR / "2026.yaml").read_text(encoding="utf-8")
+    assert "value: 23.30" in text
+    (tmp_path / "2026.yaml").write_text(text.replace("value: 23.30", "value: null"), "utf-8")
+    children = (Child(age=1),)
+    older = Household(children=children, isee=15_000)
+    young = Household(children=children, isee=15_000, mother_under_21=True)
+    older_auu = _item(compute_map(older, ON_2026, tmp_path), "auu")
+    young_auu = _item(compute_map(young, ON_2026, tmp_path), "auu")
+    assert young_auu.monthly == older_auu.monthly == pytest.approx(203.80)
+    assert any(r.code == "auu.increase_unknown" for r in young_auu.reasons)
+    assert young_auu.to_verify and not older_auu.to_verify
 
 
 def test_parental_leave_until_fourteen_from_2026():
@@ -171,8 +182,12 @@ def test_a_past_estimate_is_recomputed_with_the_rules_of_its_date():
 
 def test_a_new_year_is_a_data_change(tmp_path: Path):
     text = (PARAMS_DIR / "2026.yaml").read_text(encoding="utf-8")
+    first_row = "- [0.00, 17468.51, 203.8, 99.1, 203.8, 99.1, 34.9]"
+    assert first_row in text
     (tmp_path / "2027.yaml").write_text(
-        text.replace("year: 2026", "year: 2027").replace("value: 203.80", "value: 210.00"),
+        text.replace("year: 2026", "year: 2027").replace(
+            first_row, "- [0.00, 17468.51, 210.0, 99.1, 210.0, 99.1, 34.9]"
+        ),
         encoding="utf-8",
     )
     result = compute_map(
@@ -193,10 +208,30 @@ def test_every_parameter_is_dated_and_referenced(year):
         )
 
 
+@pytest.mark.parametrize("year", available_years())
+def test_the_isee_bands_of_each_year_follow_each_other_and_amounts_only_fall(year):
+    # Each band starts one cent above the previous one; the first is "fino a", the last "oltre";
+    # no amount rises with the ISEE (D.Lgs. 230/2021 art. 4: "si riduce gradualmente").
+    table = load_year(year)["auu.table"].value
+    columns, rows = table["columns"], table["rows"]
+    assert columns[:2] == ["isee_from", "isee_to"]
+    assert rows[0][0] == 0 and rows[-1][1] is None
+    for before, after in zip(rows, rows[1:], strict=False):
+        assert len(before) == len(columns)
+        assert round(after[0] - before[1], 2) == 0.01, after
+        assert all(b >= a for b, a in zip(before[2:], after[2:], strict=True)), after
+    assert rows[-1][0] == round(rows[-2][1] + 0.01, 2)
+
+
 # --- properties ----------------------------------------------------------------------------------
 
 children_strategy = st.lists(
-    st.builds(Child, age=st.integers(min_value=0, max_value=30)), max_size=6
+    st.builds(
+        Child,
+        age=st.integers(min_value=0, max_value=30),
+        disability=st.sampled_from([None, None, "media", "grave", "non_self_sufficient"]),
+    ),
+    max_size=6,
 ).map(tuple)
 isee_strategy = st.floats(min_value=0, max_value=200_000, allow_nan=False)
 
@@ -207,10 +242,18 @@ isee_strategy = st.floats(min_value=0, max_value=200_000, allow_nan=False)
     low=isee_strategy,
     high=isee_strategy,
     other_parent=st.sampled_from([None, "working", "not_working", "none"]),
+    young_mother=st.booleans(),
 )
-def test_assegno_unico_never_rises_when_the_isee_rises(children, low, high, other_parent):
+def test_assegno_unico_never_rises_when_the_isee_rises(
+    children, low, high, other_parent, young_mother
+):
     low, high = sorted((low, high))
-    common = {"children": children, "other_parent": other_parent, "contract": "permanent"}
+    common = {
+        "children": children,
+        "other_parent": other_parent,
+        "contract": "permanent",
+        "mother_under_21": young_mother,
+    }
     at_low = auu(Household(isee=low, **common)).monthly or 0
     at_high = auu(Household(isee=high, **common)).monthly or 0
     assert at_high <= at_low + 1e-9
@@ -254,14 +297,14 @@ def test_no_amount_is_ever_negative(children, isee, expecting, relative, contrac
     ],
 )
 def test_amounts_typed_the_italian_way_are_read_right(typed, euros):
-    from elearn.resources.services import parse_amount
+    from elearn.resources.answers import parse_amount
 
     assert parse_amount(typed) == euros
 
 
 @pytest.mark.parametrize("typed", ["molto", "", "1,2,3", "nan", "inf"])
 def test_amounts_that_are_not_numbers_are_refused(typed):
-    from elearn.resources.services import parse_amount
+    from elearn.resources.answers import parse_amount
 
     with pytest.raises(ValueError):
         parse_amount(typed)
@@ -284,3 +327,12 @@ def test_the_rules_package_imports_no_flask_and_nothing_else_of_the_app():
                 assert not name.startswith(("flask", "sqlalchemy", "werkzeug")), (source, name)
                 if name.startswith("elearn"):
                     assert name.startswith("elearn.resources.rules"), (source, name)
+
+
+def test_a_year_without_the_disability_rules_says_so_instead_of_guessing():
+    # 2022 had its own rules for children with a disability (D.L. 73/2022), not described in
+    # 2022.yaml: the Assegno unico of such a household says its rules are missing.
+    disabled = Household(children=(Child(age=25, disability="grave"),), isee=10_000)
+    result = auu(disabled, date(2022, 6, 1))
+    assert result.rules_missing and result.monthly is None
+    assert auu(disabled).monthly == pytest.approx(203.80)  # 2026: the column "con disabilità"

@@ -152,7 +152,7 @@ def test_a_resent_invitation_replaces_the_old_one(app, client, admin, coop, impo
 
 
 def test_no_reuse_after_the_account_was_erased(app, client, admin, coop, import_roster, outbox):
-    from elearn.privacy import services as privacy
+    from elearn.privacy import erasure as privacy
 
     import_roster(ROSTER, coop)
     _invite_everyone(client, coop)

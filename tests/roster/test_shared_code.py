@@ -168,7 +168,7 @@ def test_without_a_roster_the_shared_code_works_as_before(app, client, coop):
 def test_an_erased_waiting_account_leaves_the_confirmation_list(
     app, client, admin, coop, import_roster, login
 ):
-    from elearn.privacy import services as privacy
+    from elearn.privacy import erasure as privacy
 
     import_roster(ROSTER, coop)
     client.post("/logout", data={})

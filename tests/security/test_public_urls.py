@@ -342,7 +342,7 @@ def appointment_booked_moved_and_cancelled(site: Site) -> None:
     reason = {"reason": "Ho un turno"}
     expect(worker.post(f"/consulenza/richieste/{request_id}/sposta", data=reason))
     with site.app.app_context():
-        from elearn.consult.services import current_appointment
+        from elearn.consult.appointments import current_appointment
 
         appointment_id = current_appointment(request_id).id
     path = f"/gestione/richieste/{request_id}/appuntamenti/{appointment_id}/annulla"

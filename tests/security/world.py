@@ -269,7 +269,7 @@ def build_world(app: Flask, *, crawl: bool = True) -> World:
     """Everything the fuzzer and the XSS tests need, in `app`'s database."""
     from elearn.models import AppointmentSlot, Organization, SocialPoint
     from elearn.models.base import utcnow
-    from elearn.privacy.services import request_erasure
+    from elearn.privacy.erasure import request_erasure
 
     app.test_client_class = CsrfClient
     with app.app_context():

@@ -38,7 +38,8 @@ from elearn.forms import ActionForm, choices, id_or_none
 from elearn.i18n import format_when
 from elearn.models import ConsultationRequest
 from elearn.outbox.services import deliver_inline_if_configured
-from elearn.resources import services as resources
+from elearn.resources import answers as resources_answers
+from elearn.resources import sharing as resources_sharing
 from elearn.simulate.services import language, numbers_summary
 
 # --- worker --------------------------------------------------------------------------------------
@@ -67,7 +68,7 @@ def new_request() -> str | Response | tuple[str, int]:
     )
     points = consultations.social_points_of(current_user.organization_id)
     scenarios = consultations.own_scenarios(current_user.id)
-    has_resources = bool(resources.inputs_of(current_user.id))
+    has_resources = bool(resources_answers.inputs_of(current_user.id))
     form.social_point.choices = choices([(p.id, f"{p.name} – {p.address}") for p in points])
     form.scenarios.choices = choices([(s.id, s.name) for s in scenarios])
     if request.method == "GET" or carrying:
@@ -98,7 +99,9 @@ def new_request() -> str | Response | tuple[str, int]:
             show_on_form(form, error, "description")
         else:
             if form.attach_resources.data and has_resources:
-                resources.attach_map(current_user, consultation.id, resources.local_today())
+                resources_sharing.attach_map(
+                    current_user, consultation.id, resources_answers.local_today()
+                )
             deliver_inline_if_configured()
             flash(
                 gettext("Request sent. The Welfare Manager will answer you here soon."), "success"

@@ -82,78 +82,141 @@ class _Params:
         return self.param(key).value
 
 
-def _decreasing(isee: float | None, high: float, low: float, lower: float, upper: float) -> float:
-    """Linear from `high` at ISEE ≤ lower to `low` at ISEE ≥ upper; no ISEE: `low`."""
-    if isee is None or isee >= upper:
-        return low
-    if isee <= lower:
-        return high
-    return high - (high - low) * (isee - lower) / (upper - lower)
+def _cents(amount: float) -> float:
+    return round(amount + 0.0, 2)
+
+
+def isee_band(table: dict[str, Any], isee: float | None) -> dict[str, Any]:
+    """The row of the year's table for this ISEE: the first band whose upper bound is not below
+    it (the last row, "oltre", has none). No ISEE: the last row, the minimum amounts."""
+    columns, rows = table["columns"], table["rows"]
+    row = rows[-1]
+    if isee is not None:
+        row = next((r for r in rows if r[1] is None or isee <= r[1]), rows[-1])
+    return dict(zip(columns, row, strict=True))
 
 
 # --- Assegno unico e universale ------------------------------------------------------------------
 
+DISABILITY_LEVELS = ("media", "grave", "non_self_sufficient")
+
+
+def _column(band: dict[str, Any], name: str) -> float:
+    if name not in band:
+        raise ParameterMissing(f"auu.table: {name}")
+    return float(band[name] or 0.0)
+
 
 def assegno_unico(h: Household, on: date, p: _Params, r: ResourceEstimate) -> None:
-    ages = [age for age in (c.age_on(on) for c in h.children) if age is not None]
-    minors = [a for a in ages if a < 18]
-    adults = [a for a in ages if 18 <= a < 21]
-    lower, upper = p("auu.isee_lower"), p("auu.isee_upper")
-    minor_amount = _decreasing(h.isee, p("auu.minor_max"), p("auu.minor_min"), lower, upper)
+    table = p("auu.table")
+    band = isee_band(table, h.isee)
+    rows = table["rows"]
+    lower, upper = rows[0][1], rows[-1][0] - 0.01
+    # Who counts (D.Lgs. 230/2021 art. 4 c. 1-2): minors, children aged 18-20, and children with
+    # a disability at any age (the amount of c. 1, "senza limiti di età").
+    counted: list[tuple[int, str | None]] = []
+    for child in h.children:
+        age = child.age_on(on)
+        if age is None:
+            continue
+        level = child.disability if child.disability in DISABILITY_LEVELS else None
+        if level is not None or age < 21:
+            counted.append((age, level))
     if h.isee is None:
-        r.say("auu.no_isee", amount=p("auu.minor_min"))
-    if not minors and not adults:
+        r.say("auu.no_isee", amount=_column(band, "minor"))
+    if not counted:
         if h.expecting:
             r.applies = True
             # Asked from the 7th month, paid from the birth: no monthly amount yet.
-            r.say("auu.pregnancy", amount=minor_amount)
+            r.say("auu.pregnancy", amount=_column(band, "minor"))
             return
         r.applies = False
         r.say("auu.no_children")
         return
     r.applies = True
-    counted = len(minors) + len(adults)
+    if h.isee is not None and band["isee_to"] is None:
+        r.say("auu.band_top", band_to=upper)
+    elif h.isee is not None:
+        r.say("auu.band", band_from=band["isee_from"], band_to=band["isee_to"])
     total = 0.0
     under1 = p("auu.under1_increase")
     toddler = p("auu.toddler_large_family_increase")
     toddler_limit = p("auu.toddler_isee_limit")
-    for age in sorted(minors):
-        amount = minor_amount
+    minors = [age for age, disability in counted if age < 18 and disability is None]
+    adults = [age for age, disability in counted if age >= 18 and disability is None]
+    disabled = [(age, level) for age, level in counted if level is not None]
+    for age, disability in sorted(counted, key=lambda pair: pair[0]):
+        if disability is not None:
+            base = _column(band, "disabled")
+        elif age < 18:
+            base = _column(band, "minor")
+        else:
+            base = _column(band, "adult")
+        amount = base
         if age < 1 and under1:
-            amount += minor_amount * under1
-            r.say("auu.under1", increase=minor_amount * under1)
-        elif 1 <= age < 3 and counted >= 3 and toddler:
+            amount += _cents(base * under1)
+            r.say("auu.under1", increase=_cents(base * under1))
+        elif 1 <= age < 3 and len(counted) >= 3 and toddler:
             if h.isee is not None and h.isee <= toddler_limit:
-                amount += minor_amount * toddler
-                r.say("auu.toddler", increase=minor_amount * toddler, limit=toddler_limit)
+                amount += _cents(base * toddler)
+                r.say("auu.toddler", increase=_cents(base * toddler), limit=toddler_limit)
             else:
                 r.say("auu.toddler_no", limit=toddler_limit)
         total += amount
-    r.say("auu.minor", count=len(minors), amount=minor_amount, lower=lower, upper=upper)
+    if minors:
+        minor = _column(band, "minor")
+        r.say("auu.minor", count=len(minors), amount=minor, lower=lower, upper=upper)
     if adults:
-        adult_amount = _decreasing(h.isee, p("auu.adult_max"), p("auu.adult_min"), lower, upper)
-        total += adult_amount * len(adults)
-        r.say("auu.adult", count=len(adults), amount=adult_amount)
-    if counted >= 3:
-        extra = _decreasing(
-            h.isee, p("auu.third_child_max"), p("auu.third_child_min"), lower, upper
-        )
-        total += extra * (counted - 2)
-        r.say("auu.third", count=counted - 2, amount=extra)
-    if counted >= 4:
+        r.say("auu.adult", count=len(adults), amount=_column(band, "adult"))
+    if disabled:
+        total += _disability(disabled, band, p, r)
+    if h.mother_under_21:
+        young = p("auu.young_mother_increase")
+        if young is None:
+            r.say("auu.increase_unknown")
+        else:
+            total += young * len(counted)
+            r.say("auu.young_mother", amount=young, count=len(counted))
+    if len(counted) >= 3:
+        extra = _column(band, "further")
+        total += extra * (len(counted) - 2)
+        r.say("auu.third", count=len(counted) - 2, amount=extra)
+    if len(counted) >= 4:
         flat = p("auu.large_family_flat")
         total += flat
         r.say("auu.large_family", amount=flat)
-    if minors and h.other_parent == "working" and h.is_employee:
-        both = p("auu.both_working_max")
-        if both is None:
-            r.say("auu.both_working_unknown")
+    under18 = [age for age, _ in counted if age < 18]
+    if under18 and h.other_parent == "working" and h.is_employee:
+        per_child = _column(band, "second_earner")
+        if per_child:
+            total += per_child * len(under18)
+            r.say("auu.both_working", amount=per_child, count=len(under18))
         else:
-            per_child = _decreasing(h.isee, both, 0.0, lower, upper)
-            total += per_child * len(minors)
-            r.say("auu.both_working", amount=per_child, count=len(minors))
-    r.monthly = total
-    r.yearly = total * 12
+            r.say("auu.both_working_none")
+    r.monthly = _cents(total)
+    r.yearly = _cents(total * 12)
+
+
+def _disability(
+    disabled: list[tuple[int, str]], band: dict[str, Any], p: _Params, r: ResourceEstimate
+) -> float:
+    """Children with a disability: the amount of c. 1 at any age, and up to 21 an increase by
+    the condition declared for the ISEE (media, grave, non autosufficienza)."""
+    until = p("auu.disability_increase_until_age")
+    amount = _column(band, "disabled")
+    r.say("auu.disabled", count=len(disabled), amount=amount)
+    total = 0.0
+    for age, level in disabled:
+        if age >= until:
+            r.say("auu.disabled_adult", age=until)
+            continue
+        increase = p(f"auu.disability_increase_{level}")
+        if increase is None:
+            r.say("auu.increase_unknown")
+            continue
+        total += increase
+        r.say(f"auu.disability_{level}", amount=increase, age=until)
+    return total
 
 
 # --- Bonus asilo nido ----------------------------------------------------------------------------

@@ -8,6 +8,8 @@ from datetime import date
 CONTRACTS = ("permanent", "fixed_term", "other")
 OTHER_PARENT = ("working", "not_working", "none")
 RELATIVE_104 = ("grave", "not_grave")
+# A child's disability as the DSU (ISEE) records it: special-category data, asked under consent.
+CHILD_DISABILITY = ("media", "grave", "non_self_sufficient")
 
 
 @dataclass(frozen=True)
@@ -16,6 +18,7 @@ class Child:
 
     birth_date: date | None = None
     age: int | None = None
+    disability: str | None = None  # media, grave, non_self_sufficient (as for the ISEE), None
 
     def age_on(self, on: date) -> int | None:
         if self.birth_date is not None:
@@ -40,6 +43,7 @@ class Household:
     expecting: bool = False
     expected_birth: date | None = None
     other_parent: str | None = None  # working, not_working, none (the worker is alone)
+    mother_under_21: bool = False  # the children's mother is under 21
     relative_104: str | None = None  # grave (art. 3 c. 3), not_grave, None
     contract: str | None = None  # permanent, fixed_term, other (not an employee)
     part_time_percent: int = 100

@@ -1,0 +1,71 @@
+"""Template helpers on the hot path: `_()` and `ngettext()` with the translations looked up once.
+
+Flask-Babel's template callables find the request's domain, locale and translations again on
+every `_()` (a page has 30 to 60 of them: four lookups in `g` each, a `str(locale)` and a
+dictionary probe): about a third of a module page's rendering. Here the translations object is
+kept beside Flask-Babel's own per-request locale (`g._flask_babel.babel_locale`) and used while
+that locale is the same object: `refresh()`, `force_locale()` or another request replace the
+locale, and the next call looks the translations up again. Same strings out, same rules.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import flask_babel
+from flask import Flask
+from flask.globals import _cv_app
+from flask_babel import get_translations
+from flask_babel.speaklater import LazyString
+
+
+def _translations() -> Any:
+    app_context = _cv_app.get(None)
+    if app_context is not None:
+        babel = app_context.g.__dict__.get("_flask_babel")
+        if babel is not None:
+            kept = babel.__dict__.get("elearn_translations")
+            if kept is not None and kept[0] is babel.__dict__.get("babel_locale", False):
+                return kept[1]
+    translations = get_translations()
+    if app_context is not None:
+        babel = app_context.g.__dict__.get("_flask_babel")
+        locale = babel.__dict__.get("babel_locale") if babel is not None else None
+        if locale is not None:
+            babel.elearn_translations = (locale, translations)
+    return translations
+
+
+def text(value: Any) -> str:
+    """str() of a string marked with lazy_gettext, translated through the kept translations."""
+    if (
+        type(value) is LazyString
+        and value._func is flask_babel.gettext
+        and len(value._args) == 1
+        and not value._kwargs
+    ):
+        return gettext(value._args[0])
+    return str(value)
+
+
+def gettext(string: str) -> str:
+    return _translations().ugettext(string)
+
+
+def ngettext(singular: str, plural: str, number: int) -> str:
+    return _translations().ungettext(singular, plural, number)
+
+
+def pgettext(context: str, string: str) -> str:
+    return _translations().upgettext(context, string)
+
+
+def npgettext(context: str, singular: str, plural: str, number: int) -> str:
+    return _translations().unpgettext(context, singular, plural, number)
+
+
+def init_app(app: Flask) -> None:
+    """After Flask-Babel's init_app: replace the callables it installed in Jinja."""
+    app.jinja_env.install_gettext_callables(
+        gettext=gettext, ngettext=ngettext, newstyle=True, pgettext=pgettext, npgettext=npgettext
+    )

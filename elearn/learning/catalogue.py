@@ -1,0 +1,291 @@
+"""The catalogue: published courses, their modules, the learner's outline and where to go on."""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import and_, bindparam, func, select
+from sqlalchemy.orm import joinedload
+
+from elearn.coursefmt.model import AUDIENCES
+from elearn.extensions import db
+from elearn.models import (
+    Course,
+    CourseModule,
+    ModuleProgress,
+)
+
+LEVELS = ("base", "intermedio", "avanzato")
+
+
+# --- reading the catalogue ------------------------------------------------------------------
+
+
+@dataclass
+class CourseCard:
+    course: Course
+    modules: int
+    minutes: int
+    completed_modules: int = 0
+    started: bool = False
+    recommended: bool = False
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.completed_modules / self.modules) if self.modules else 0
+
+    @property
+    def completed(self) -> bool:
+        return self.modules > 0 and self.completed_modules >= self.modules
+
+
+def _visible_modules_query() -> Any:
+    return select(CourseModule).where(
+        CourseModule.published_version_id.is_not(None), CourseModule.archived.is_(False)
+    )
+
+
+@functools.cache
+def _courses_query(by_language: bool, by_level: bool) -> Any:
+    """Published courses, optionally of one language or level; the catalogue's statements are
+    built once per process (per filter combination), their values bound parameters."""
+    query = select(Course).where(Course.published_at.is_not(None))
+    if by_language:
+        query = query.where(Course.language == bindparam("language"))
+    if by_level:
+        query = query.where(Course.level == bindparam("level"))
+    return query.order_by(Course.title)
+
+
+@functools.cache
+def _module_totals_query() -> Any:
+    return (
+        select(
+            CourseModule.course_id,
+            func.count(),
+            func.coalesce(func.sum(CourseModule.minutes), 0),
+        )
+        .where(CourseModule.published_version_id.is_not(None), CourseModule.archived.is_(False))
+        .group_by(CourseModule.course_id)
+    )
+
+
+@functools.cache
+def _course_progress_query() -> Any:
+    """Modules started and completed per course (visible modules only) for one learner."""
+    return (
+        select(
+            ModuleProgress.course_slug,
+            func.count(),
+            func.count(ModuleProgress.completed_at),
+        )
+        .join(Course, Course.slug == ModuleProgress.course_slug)
+        .join(
+            CourseModule,
+            and_(
+                CourseModule.course_id == Course.id,
+                CourseModule.slug == ModuleProgress.module_slug,
+                CourseModule.archived.is_(False),
+                CourseModule.published_version_id.is_not(None),
+            ),
+        )
+        .where(ModuleProgress.user_id == bindparam("user_id"))
+        .group_by(ModuleProgress.course_slug)
+    )
+
+
+def catalogue(
+    user_id: int | None,
+    *,
+    language: str = "",
+    level: str = "",
+    audience: str = "",
+    preferred_language: str = "it",
+    target_groups: frozenset[str] = frozenset(),
+) -> list[CourseCard]:
+    """Published courses with module counts and the learner's progress, recommended first."""
+    by_language, by_level = language in ("it", "en"), level in LEVELS
+    courses = list(
+        db.session.scalars(
+            _courses_query(by_language, by_level), {"language": language, "level": level}
+        )
+    )
+    if audience in AUDIENCES:
+        courses = [c for c in courses if audience in c.audience_tags]
+    totals = {
+        course_id: (count, minutes)
+        for course_id, count, minutes in db.session.execute(_module_totals_query())
+    }
+    started: dict[str, int] = {}
+    completed: dict[str, int] = {}
+    if user_id is not None:
+        rows = db.session.execute(_course_progress_query(), {"user_id": user_id})
+        for slug, count, done in rows:
+            started[slug] = count
+            completed[slug] = done
+    cards = []
+    for course in courses:
+        modules, minutes = totals.get(course.id, (0, 0))
+        if modules == 0:
+            continue
+        tags = set(course.audience_tags)
+        cards.append(
+            CourseCard(
+                course=course,
+                modules=modules,
+                minutes=int(minutes),
+                completed_modules=completed.get(course.slug, 0),
+                started=course.slug in started,
+                recommended=bool(tags & target_groups),
+            )
+        )
+    # Recommended first, then the learner's language, then courses already started.
+    cards.sort(
+        key=lambda card: (
+            not card.recommended,
+            card.course.language != preferred_language,
+            not (card.started and not card.completed),
+            card.course.title,
+        )
+    )
+    return cards
+
+
+@functools.cache
+def _published_course_query() -> Any:
+    """A published course with its modules in one statement (every caller walks them),
+    built once per process."""
+    return (
+        select(Course)
+        .where(Course.slug == bindparam("slug"), Course.published_at.is_not(None))
+        .options(joinedload(Course.modules))
+    )
+
+
+def published_course(slug: str) -> Course | None:
+    return db.session.scalars(_published_course_query(), {"slug": slug}).unique().first()
+
+
+def visible_modules(course: Course) -> list[CourseModule]:
+    return [module for module in course.modules if module.is_visible]
+
+
+@dataclass
+class ModuleStatus:
+    module: CourseModule
+    # The learner's progress row in the module: module_slug, completed_at and best_score.
+    progress: Any | None
+
+    @property
+    def state(self) -> str:
+        if self.progress is None:
+            return "new"
+        if self.progress.completed_at is not None:
+            return "completed"
+        return "started"
+
+
+@functools.cache
+def _outline_progress_query() -> Any:
+    """The learner's progress in one course: only what an outline shows (built once)."""
+    return select(
+        ModuleProgress.module_slug, ModuleProgress.completed_at, ModuleProgress.best_score
+    ).where(
+        ModuleProgress.user_id == bindparam("user_id"),
+        ModuleProgress.course_slug == bindparam("course_slug"),
+    )
+
+
+def course_outline(course: Course, user_id: int | None) -> list[ModuleStatus]:
+    modules = visible_modules(course)
+    progress = {}
+    if user_id is not None:
+        progress = {
+            row.module_slug: row
+            for row in db.session.execute(
+                _outline_progress_query(), {"user_id": user_id, "course_slug": course.slug}
+            )
+        }
+    return [ModuleStatus(module, progress.get(module.slug)) for module in modules]
+
+
+def next_module_slug(outline: list[ModuleStatus]) -> str | None:
+    """The first module not completed yet (where 'Continue' should go)."""
+    for status in outline:
+        if status.state != "completed":
+            return status.module.slug
+    return None
+
+
+# --- continue where you left off --------------------------------------------------------------
+
+
+@dataclass
+class ContinueItem:
+    course: Course
+    module: CourseModule
+    percent: int
+
+
+@functools.cache
+def _last_course_query() -> Any:
+    """The course the learner touched last, if published, with its modules: one statement."""
+    last = (
+        select(ModuleProgress.course_slug)
+        .where(ModuleProgress.user_id == bindparam("user_id"))
+        .order_by(ModuleProgress.last_visit_at.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    return (
+        select(Course)
+        .where(Course.slug == last, Course.published_at.is_not(None))
+        .options(joinedload(Course.modules))
+    )
+
+
+def continue_learning(user_id: int) -> ContinueItem | None:
+    """The course the learner touched last and the next module to do in it."""
+    course = db.session.scalars(_last_course_query(), {"user_id": user_id}).unique().first()
+    if course is None:
+        return None
+    outline = course_outline(course, user_id)
+    slug = next_module_slug(outline)
+    if slug is None:
+        return None
+    done = sum(1 for status in outline if status.state == "completed")
+    module = next(status.module for status in outline if status.module.slug == slug)
+    return ContinueItem(course, module, round(100 * done / len(outline)) if outline else 0)
+
+
+# The household budget comes before credit or saving: a new learner starts there.
+STARTER_COURSES = ("bilancio-familiare", "household-budget")
+
+
+@functools.cache
+def _any_progress_query() -> Any:
+    return select(ModuleProgress.id).where(ModuleProgress.user_id == bindparam("user_id")).limit(1)
+
+
+def has_started_learning(user_id: int) -> bool:
+    return db.session.scalar(_any_progress_query(), {"user_id": user_id}) is not None
+
+
+def first_course(language: str) -> Course | None:
+    """Where a new learner starts: the starter course in their language, else a base course."""
+    courses = list(
+        db.session.scalars(
+            select(Course)
+            .where(Course.published_at.is_not(None), Course.language == language)
+            .order_by(Course.id)
+        )
+    )
+
+    def rank(course: Course) -> tuple[int, int]:
+        starter = 0 if course.slug in STARTER_COURSES else 1
+        level = LEVELS.index(course.level) if course.level in LEVELS else len(LEVELS)
+        return (starter, level)
+
+    return min(courses, key=rank, default=None)

@@ -1,0 +1,108 @@
+"""Retention (`elearn privacy purge`): closed cases and inactive accounts past their period,
+and technical rows past their use."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, func, select
+
+from elearn import audit
+from elearn.extensions import db
+from elearn.models import (
+    AuthAttempt,
+    ConsultationRequest,
+    OutboxMessage,
+    PasswordResetToken,
+    User,
+    UserRole,
+    UserSession,
+)
+from elearn.models.base import utcnow
+from elearn.privacy.erasure import erase_personal_data
+from elearn.security import ABSOLUTE_TIMEOUT
+
+
+@dataclass
+class PurgePlan:
+    closed_cases: list[int]
+    inactive_accounts: list[int]
+    # Technical rows that only hold personal data for a while (counted, deleted by criteria).
+    old_rows: dict[str, int] = field(default_factory=dict)
+    now: datetime = field(default_factory=utcnow)
+    outbox_days: int = 90
+
+
+def _old_row_conditions(now: datetime, outbox_days: int) -> dict[str, tuple[type, object]]:
+    """Rows past their use: ended sessions, spent reset links, delivered e-mails (which quote
+    names, appointment times and links), login-attempt counters."""
+    return {
+        "sessions": (
+            UserSession,
+            UserSession.created_at < now - ABSOLUTE_TIMEOUT - timedelta(days=1),
+        ),
+        "reset_links": (
+            PasswordResetToken,
+            PasswordResetToken.expires_at < now - timedelta(days=1),
+        ),
+        "e-mails": (
+            OutboxMessage,
+            OutboxMessage.status.in_(("sent", "failed", "cancelled"))
+            & (OutboxMessage.created_at < now - timedelta(days=outbox_days)),
+        ),
+        "login_attempts": (AuthAttempt, AuthAttempt.created_at < now - timedelta(days=1)),
+    }
+
+
+def purge_plan(
+    closed_case_days: int, inactive_account_days: int, outbox_days: int = 90
+) -> PurgePlan:
+    """What the retention rules would remove now (nothing is changed)."""
+    now = utcnow()
+    old_rows = {
+        name: db.session.scalar(select(func.count()).select_from(model).where(condition)) or 0
+        for name, (model, condition) in _old_row_conditions(now, outbox_days).items()
+    }
+    cases = list(
+        db.session.scalars(
+            select(ConsultationRequest.id).where(
+                ConsultationRequest.closed_at.is_not(None),
+                ConsultationRequest.closed_at < now - timedelta(days=closed_case_days),
+            )
+        )
+    )
+    cutoff = now - timedelta(days=inactive_account_days)
+    accounts = list(
+        db.session.scalars(
+            select(User.id)
+            .join(UserRole, (UserRole.user_id == User.id) & (UserRole.role == "worker"))
+            .where(
+                User.active.is_(True),
+                func.coalesce(User.last_login_at, User.created_at) < cutoff,
+                User.id.not_in(select(UserRole.user_id).where(UserRole.role != "worker")),
+            )
+        )
+    )
+    return PurgePlan(cases, accounts, old_rows, now, outbox_days)
+
+
+def apply_purge(plan: PurgePlan) -> None:
+    for model, condition in _old_row_conditions(plan.now, plan.outbox_days).values():
+        db.session.execute(delete(model).where(condition))
+    if plan.closed_cases:
+        # The database cascades to messages, notes, appointments and attached scenarios.
+        db.session.execute(
+            delete(ConsultationRequest).where(ConsultationRequest.id.in_(plan.closed_cases))
+        )
+    for user_id in plan.inactive_accounts:
+        user = db.session.get(User, user_id)
+        if user is not None:
+            erase_personal_data(user)
+    audit.record(
+        "privacy.purge",
+        actor_id=None,
+        detail=f"cases={len(plan.closed_cases)} accounts={len(plan.inactive_accounts)} "
+        + " ".join(f"{name}={count}" for name, count in plan.old_rows.items()),
+    )
+    db.session.commit()

@@ -1,0 +1,33 @@
+"""Templates translate with the locale in force at each `_()`, even though the translations
+are looked up once per request (elearn/core/templating.py)."""
+
+from __future__ import annotations
+
+from flask import render_template_string, session
+from flask_babel import force_locale, refresh
+
+TEMPLATE = "{{ _('Log in') }}|{{ ngettext('%(num)d question', '%(num)d questions', 2) }}"
+
+
+def test_a_locale_forced_or_changed_inside_a_request_changes_the_template_words(app) -> None:
+    with app.test_request_context("/", headers={"Accept-Language": "it"}):
+        assert render_template_string(TEMPLATE) == "Accedi|2 domande"
+        with force_locale("en"):
+            assert render_template_string(TEMPLATE) == "Log in|2 questions"
+        assert render_template_string(TEMPLATE) == "Accedi|2 domande"
+        # What the language switch does: the choice changes, then Flask-Babel's refresh().
+        session["language"] = "en"
+        refresh()
+        assert render_template_string(TEMPLATE) == "Log in|2 questions"
+    with app.test_request_context("/", headers={"Accept-Language": "it"}):
+        assert render_template_string(TEMPLATE) == "Accedi|2 domande"
+
+
+def test_an_application_context_shared_by_two_requests_keeps_no_language(app, client) -> None:
+    # Tests (and CLI code) may hold one application context around several requests: `g`
+    # then outlives each request, and nothing of the first request's language may stay.
+    with app.app_context():
+        client.post("/lingua", data={"language": "en", "next": "/"})
+        assert "Log in" in client.get("/").get_data(as_text=True)
+        client.post("/lingua", data={"language": "it", "next": "/"})
+        assert "Accedi" in client.get("/").get_data(as_text=True)
