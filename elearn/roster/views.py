@@ -401,13 +401,14 @@ def accept(secret: str) -> str | Response | tuple[str, int]:
 
 # --- shared-code accounts waiting for confirmation ---------------------------------------------
 
-# What a person waiting for confirmation may use: what is open to everybody (courses to read,
+# What a person waiting for confirmation may use: what is open to everybody (the course list,
 # simulators, glossary), their own privacy rights and account, and this page. What belongs to
 # the cooperative (Welfare Manager, Welfare days, labs, its resources, progress counted in its
 # figures) waits until the cooperative confirms they work there.
 _OPEN_WHILE_WAITING = {
     "static",
     "core.set_language",
+    "core.profile",
     "core.theme_css",
     "core.health",
     "learning.catalogue",

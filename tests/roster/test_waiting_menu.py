@@ -54,8 +54,9 @@ def test_a_waiting_worker_sees_no_menu_link_to_the_cooperative_areas(
             assert closed not in links, (page, closed)
         assert not [link for link in links if link.startswith("/laboratori")], page
         for link in links:
-            if link != "/profilo":  # the account's own page: not one of the menu's areas
-                assert client.get(link).headers.get("Location") != "/in-attesa", link
+            assert client.get(link).headers.get("Location") != "/in-attesa", link
+    # The account's own page (language, password, reminders) is theirs while they wait.
+    assert "Sara Sconosciuta" in client.get("/profilo").get_data(as_text=True)
 
 
 def test_once_confirmed_the_worker_menu_shows_the_cooperative_areas(
