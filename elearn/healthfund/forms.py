@@ -18,8 +18,7 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
-from elearn.consult.forms import record_id
-from elearn.forms import choices, no_control_chars
+from elearn.forms import choices, no_control_chars, record_id
 from elearn.healthfund.services import CLAIM_MODE_LABELS, ITEM_EXAMPLES, ITEM_LABELS
 from elearn.models.healthfund import (
     AMOUNT_MAX,
@@ -146,7 +145,3 @@ class PlanForm(FlaskForm):
 
 for _item in COVERAGE_ITEMS:
     setattr(PlanForm, _item, FormField(CoverageForm, label=ITEM_LABELS[_item]))
-
-
-class ActionForm(FlaskForm):
-    """A button that changes something: only the CSRF token."""

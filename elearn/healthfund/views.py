@@ -8,9 +8,9 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from elearn.form_errors import show_on_form
-from elearn.forms import choices
+from elearn.forms import ActionForm, choices
 from elearn.healthfund import household, services
-from elearn.healthfund.forms import ActionForm, NeedsForm, PlanForm
+from elearn.healthfund.forms import NeedsForm, PlanForm
 from elearn.models.healthfund import COVERAGE_ITEMS, HealthPlan
 from elearn.security import role_required
 

@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from elearn.extensions import db
+from elearn.form_errors import FieldError
 
 # The resources' clock: forms and views call `answers.local_today()` (tests fix it here).
 from elearn.i18n import local_today  # noqa: F401
@@ -40,11 +41,8 @@ STEP_TITLES = {
 }
 
 
-class ResourcesError(Exception):
-    def __init__(self, message: str, field_name: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field_name
+class ResourcesError(FieldError):
+    """An answer the worker can fix, shown under its question."""
 
 
 # --- questionnaire -------------------------------------------------------------------------------

@@ -30,8 +30,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from elearn.consult.forms import record_id
-from elearn.forms import choices, no_control_chars
+from elearn.forms import choices, no_control_chars, record_id
 from elearn.models.resources import COOP_TEXT_MAX, COOP_TITLE_MAX
 from elearn.resources import answers
 from elearn.resources.answers import MAX_CHILDREN, WHAT_IF, parse_amount
@@ -265,7 +264,3 @@ class CoopResourceForm(FlaskForm):
         render_kw={"rows": 3},
     )
     active = BooleanField(_l("Shown to workers"), default=True)
-
-
-class ActionForm(FlaskForm):
-    """A button without fields: only the CSRF token."""

@@ -13,12 +13,12 @@ from elearn.consult import rules as consult
 from elearn.consult.pathway import add_pathway_item
 from elearn.consult.requests import get_case
 from elearn.extensions import db
-from elearn.forms import choices
+from elearn.form_errors import show_on_form
+from elearn.forms import ActionForm, choices
 from elearn.models import ConsultationRequest, Organization
 from elearn.models.resources import CoopResource, RequestResourceMap
 from elearn.resources import answers, coop, mapview, sharing
 from elearn.resources.forms import (
-    ActionForm,
     AttachForm,
     ConsentForm,
     CoopResourceForm,
@@ -153,11 +153,7 @@ def step(questionnaire_step: str) -> str | Response | tuple[str, int]:
                 current_user, questionnaire_step, given, remote_addr=request.remote_addr or ""
             )
         except answers.ResourcesError as error:
-            target = getattr(form, error.field or "", None)
-            if target is not None:
-                target.errors = [*target.errors, error.message]
-            else:
-                flash(error.message, "error")
+            show_on_form(form, error)
         else:
             following = answers.step_after(current_user.id, questionnaire_step)
             flash(gettext("Saved. You can stop here and come back later."), "success")
@@ -217,8 +213,7 @@ def map_page() -> tuple[str, int]:
                 inputs, request.args.get("se", ""), request.args.get("valore", ""), today
             )
         except answers.ResourcesError as error:
-            target = getattr(what_if_form, error.field or "valore")
-            target.errors = [*target.errors, error.message]
+            show_on_form(what_if_form, error, "valore")
             status = 422
         else:
             alternative = mapview.build_map(changed, today)
