@@ -35,6 +35,13 @@ def local_today() -> date:
     return datetime.now(local_zone()).date()
 
 
+def supported_language(code: str | None) -> str:
+    """`code` when the site speaks it, else the site's first language (Italian): the language
+    an account, an e-mail or a certificate is written in."""
+    languages = current_app.config["LANGUAGES"]
+    return code if code in languages else current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
 def select_locale() -> str:
     languages = current_app.config["LANGUAGES"]
     if current_user and current_user.is_authenticated and current_user.language in languages:

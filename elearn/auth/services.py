@@ -13,6 +13,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from elearn.auth import throttle
 from elearn.extensions import db
+from elearn.i18n import supported_language
 from elearn.models import Organization, PasswordResetToken, Role, User
 from elearn.models.base import utcnow
 from elearn.outbox.services import enqueue
@@ -94,7 +95,7 @@ def register_worker(
             email=normalise_email(email),
             full_name=full_name.strip(),
             password_hash=password_hash,
-            language=language if language in ("it", "en") else "it",
+            language=supported_language(language),
             organization=organization,
         )
         user.set_roles({Role.WORKER.value})

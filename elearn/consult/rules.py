@@ -9,7 +9,10 @@ from sqlalchemy import select
 from elearn import audit
 from elearn.extensions import db
 from elearn.form_errors import FieldError
-from elearn.i18n import local_zone  # noqa: F401 (defined in i18n; tests/core/test_one_timezone.py reads consult's here)
+from elearn.i18n import (
+    local_zone,  # noqa: F401 (defined in i18n; tests/core/test_one_timezone.py reads consult's here)
+    supported_language,
+)
 from elearn.models import ConsultationRequest, ManagerOrganization, User, UserRole
 
 TOPIC_LABELS = {
@@ -51,7 +54,7 @@ class ConsultError(FieldError):
 
 def language_of(user: User) -> str:
     """The language of the e-mails a person gets."""
-    return user.language if user.language in ("it", "en") else "it"
+    return supported_language(user.language)
 
 
 def managed_org_ids(manager: User) -> list[int]:

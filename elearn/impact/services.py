@@ -15,6 +15,7 @@ from sqlalchemy import and_, delete, exists, func, select
 
 from elearn.database import dialect_insert
 from elearn.extensions import db
+from elearn.i18n import supported_language
 from elearn.impact import scales
 from elearn.models import (
     ConsentRecord,
@@ -189,7 +190,7 @@ def save_answers(
         user_id=user.id,
         organization_id=user.organization_id,
         scale_version=scales.SCALE_VERSION,
-        language=language if language in ("it", "en") else "it",
+        language=supported_language(language),
         wording_version=scales.WORDING_VERSION,
         mode=mode,
         age_band=age_band,

@@ -16,6 +16,7 @@ from reportlab.pdfgen import canvas
 from sqlalchemy import select
 
 from elearn.extensions import db
+from elearn.i18n import supported_language
 from elearn.models import (
     CourseCompletion,
 )
@@ -63,7 +64,7 @@ def certificate_pdf(full_name: str, completion: Any, verify_url: str, language: 
             "hours",
             "Verification code",
         ),
-    }[language if language in ("it", "en") else "it"]
+    }[supported_language(language)]
     buffer = io.BytesIO()
     width, height = landscape(A4)
     pdf = canvas.Canvas(buffer, pagesize=(width, height), invariant=1, pageCompression=0)

@@ -15,6 +15,7 @@ from flask_babel import force_locale, gettext
 from sqlalchemy import or_, select, update
 
 from elearn.extensions import db
+from elearn.i18n import supported_language
 from elearn.models import OutboxMessage, ReminderPreference, User
 from elearn.models.base import utcnow
 from elearn.nudges.tokens import stop_url
@@ -62,7 +63,7 @@ def enqueue(
         if not user.active or reminders_stopped(user.id):
             return None
         unsubscribe_url = stop_url(user)
-        with force_locale(user.language if user.language in ("it", "en") else "it"):
+        with force_locale(supported_language(user.language)):
             body_text = (
                 body_text.rstrip("\n")
                 + "\n\n-- \n"

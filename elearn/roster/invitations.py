@@ -23,6 +23,7 @@ from elearn import audit
 from elearn.auth.services import AccountError, find_user_by_email, hash_password
 from elearn.auth.services import normalise_email as clean_email
 from elearn.extensions import db
+from elearn.i18n import supported_language
 from elearn.models import (
     Organization,
     RegistrationReview,
@@ -399,7 +400,7 @@ def accept(secret: str, *, full_name: str, email: str, password: str, language: 
         email=clean_email(email),
         full_name=" ".join(full_name.split()),
         password_hash=password_hash,
-        language=language if language in ("it", "en") else "it",
+        language=supported_language(language),
         organization_id=entry.organization_id,
     )
     user.set_roles({Role.WORKER.value})
