@@ -210,10 +210,30 @@ def postgres_url() -> Iterator[str]:
 
 
 def _truncate_all(app: Flask) -> None:
+    """Empty every table and restart every id sequence, as TRUNCATE ... RESTART IDENTITY
+    CASCADE of all tables would. That TRUNCATE costs about a second (it rewrites all ~60
+    tables); a test fills only a few, so find those in one query, DELETE their rows children
+    first, and set every sequence back to 1: a few milliseconds."""
+    from sqlalchemy.exc import DBAPIError
+
     with app.app_context():
-        tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
-        db.session.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-        db.session.commit()
+        tables = list(db.metadata.sorted_tables)
+        probe = " UNION ALL ".join(
+            f'SELECT {i} WHERE EXISTS (SELECT 1 FROM "{t.name}")' for i, t in enumerate(tables)
+        )
+        used = {row[0] for row in db.session.execute(text(probe))}
+        try:
+            for i in sorted(used, reverse=True):
+                db.session.execute(tables[i].delete())
+            db.session.execute(
+                text("SELECT setval(c.oid, 1, false) FROM pg_class c WHERE c.relkind = 'S'")
+            )
+            db.session.commit()
+        except DBAPIError:  # a cycle of foreign keys among the rows: the slow, sure way
+            db.session.rollback()
+            names = ", ".join(f'"{t.name}"' for t in tables)
+            db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+            db.session.commit()
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
