@@ -20,6 +20,100 @@ from elearn import create_app
 from elearn.extensions import db
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+# --- test-only speed-ups (no behaviour changes; see each docstring) ----------------------------
+
+# Password hashes made during tests: the production algorithm (werkzeug's scrypt) with a small
+# work factor. Production's 32768 costs ~0.2-0.5 s per hash and per login check; the suite makes
+# thousands. tests/security/test_password_hasher.py checks the production parameters unpatched.
+TEST_PASSWORD_HASH_METHOD = "scrypt:256:8:1"
+
+
+def _cheap_password_hashing() -> None:
+    import functools
+
+    from elearn.auth import services
+
+    real = services.generate_password_hash
+    if getattr(real, "_test_cheap", False):
+        return
+    cheap = functools.partial(real, method=TEST_PASSWORD_HASH_METHOD)
+    cheap._test_cheap = True  # type: ignore[attr-defined]
+    cheap._real = real  # type: ignore[attr-defined]
+    cheap._real_dummy = getattr(services, "_DUMMY_HASH", None)  # type: ignore[attr-defined]
+    services.generate_password_hash = cheap
+    if hasattr(services, "_DUMMY_HASH"):  # checked when the e-mail is unknown
+        services._DUMMY_HASH = cheap("not-a-real-password-at-all")
+
+
+def _memoise_url_builders() -> None:
+    """Every create_app compiles ~350 URL-builder functions from Python ASTs (werkzeug
+    Rule._compile_builder), most of an app factory's cost. The code depends only on the rule
+    (its trace, defaults and converter types), not on the app: compile each once per process
+    and hand the same function to every app's identical rule."""
+    from werkzeug.routing.rules import Rule
+
+    original = Rule._compile_builder
+    if getattr(original, "_test_memo", False):
+        return
+    cache: dict[Any, Any] = {}
+
+    def compile_builder(self: Any, append_unknown: bool = True) -> Any:
+        try:
+            key = (
+                self.rule,
+                append_unknown,
+                tuple(self._trace),
+                tuple(sorted((str(k), repr(v)) for k, v in (self.defaults or {}).items())),
+                tuple(sorted((k, type(c).__qualname__) for k, c in self._converters.items())),
+            )
+            hash(key)
+        except Exception:  # noqa: BLE001 - anything unusual: compile as werkzeug does
+            return original(self, append_unknown)
+        if key not in cache:
+            cache[key] = original(self, append_unknown)
+        return cache[key]
+
+    compile_builder._test_memo = True  # type: ignore[attr-defined]
+    Rule._compile_builder = compile_builder  # type: ignore[method-assign]
+
+
+def _share_template_bytecode() -> None:
+    """Each app has its own Jinja environment, so each test's app parsed and compiled every
+    template again. One in-memory bytecode cache for all of them (keyed by template name and a
+    checksum of its source, so an edited template is compiled again)."""
+    import flask
+    from jinja2 import BytecodeCache
+
+    class MemoryBytecodeCache(BytecodeCache):
+        def __init__(self) -> None:
+            self.store: dict[str, bytes] = {}
+
+        def load_bytecode(self, bucket: Any) -> None:
+            if bucket.key in self.store:
+                bucket.bytecode_from_string(self.store[bucket.key])
+
+        def dump_bytecode(self, bucket: Any) -> None:
+            self.store[bucket.key] = bucket.bytecode_to_string()
+
+    original = flask.Flask.create_jinja_environment
+    if getattr(original, "_test_shared", False):
+        return
+    shared = MemoryBytecodeCache()
+
+    def create_jinja_environment(self: Any) -> Any:
+        environment = original(self)
+        if environment.bytecode_cache is None:
+            environment.bytecode_cache = shared
+        return environment
+
+    create_jinja_environment._test_shared = True  # type: ignore[attr-defined]
+    flask.Flask.create_jinja_environment = create_jinja_environment  # type: ignore[method-assign]
+
+
+_cheap_password_hashing()
+_memoise_url_builders()
+_share_template_bytecode()
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
 PASSWORD = "correct horse battery staple"
 TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
@@ -116,10 +210,30 @@ def postgres_url() -> Iterator[str]:
 
 
 def _truncate_all(app: Flask) -> None:
+    """Empty every table and restart every id sequence, as TRUNCATE ... RESTART IDENTITY
+    CASCADE of all tables would. That TRUNCATE costs about a second (it rewrites all ~60
+    tables); a test fills only a few, so find those in one query, DELETE their rows children
+    first, and set every sequence back to 1: a few milliseconds."""
+    from sqlalchemy.exc import DBAPIError
+
     with app.app_context():
-        tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
-        db.session.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-        db.session.commit()
+        tables = list(db.metadata.sorted_tables)
+        probe = " UNION ALL ".join(
+            f'SELECT {i} WHERE EXISTS (SELECT 1 FROM "{t.name}")' for i, t in enumerate(tables)
+        )
+        used = {row[0] for row in db.session.execute(text(probe))}
+        try:
+            for i in sorted(used, reverse=True):
+                db.session.execute(tables[i].delete())
+            db.session.execute(
+                text("SELECT setval(c.oid, 1, false) FROM pg_class c WHERE c.relkind = 'S'")
+            )
+            db.session.commit()
+        except DBAPIError:  # a cycle of foreign keys among the rows: the slow, sure way
+            db.session.rollback()
+            names = ", ".join(f'"{t.name}"' for t in tables)
+            db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+            db.session.commit()
 
 
 @pytest.fixture(params=["sqlite", "postgres"])

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import threading
 from collections.abc import Iterator
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -17,6 +19,8 @@ from tests.conftest import free_port, skip_or_fail
 
 # The live server's app, for tests that must adjust its data (see forget_used_codes).
 LIVE_APPS: list = []
+# The live server's app, its database file and the pristine copy taken after seeding.
+LIVE_STATE: dict = {}
 
 
 def forget_used_codes(email: str) -> None:
@@ -66,6 +70,10 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         from elearn.paths import resource_dir
 
         import_courses(resource_dir("courses"))
+    database = folder / "live.sqlite3"
+    pristine = folder / "pristine.sqlite3"
+    _copy_database(database, pristine)
+    LIVE_STATE.update(app=app, database=database, pristine=pristine)
     port = free_port()
     server = make_server("127.0.0.1", port, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -74,6 +82,27 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     yield f"http://127.0.0.1:{port}"
     server.shutdown()
     thread.join()
+
+
+def _copy_database(source: Path, target: Path) -> None:
+    """Copy a SQLite database page by page through SQLite's backup API: safe while the live
+    server holds connections to the target (they see the new content at their next query)."""
+    with closing(sqlite3.connect(source)) as src, closing(sqlite3.connect(target)) as dst:
+        src.backup(dst)
+
+
+@pytest.fixture(autouse=True)
+def fresh_demo_data(live_server: str) -> None:
+    """Every browser test starts from the freshly seeded demo, whatever ran before it: the
+    live server's database is put back to the copy taken right after seeding (one browser
+    session and one server for the whole run; only the data is reset, in milliseconds)."""
+    app = LIVE_STATE["app"]
+    with app.app_context():
+        db.session.remove()
+    _copy_database(LIVE_STATE["pristine"], LIVE_STATE["database"])
+    # Short-lived per-app caches of database rows (next Welfare day, running labs).
+    for key in ("consult.next_welfare_day", "labs.current"):
+        app.extensions.pop(key, None)
 
 
 @pytest.fixture(scope="session")

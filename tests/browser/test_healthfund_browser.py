@@ -25,6 +25,7 @@ def _shot(page, name: str) -> None:
 
 
 def _fits(page, width: int) -> None:
+    page.wait_for_load_state("load")  # after a click: measured with the stylesheets applied
     assert page.evaluate("document.documentElement.scrollWidth") <= width
 
 

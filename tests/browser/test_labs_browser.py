@@ -39,6 +39,7 @@ def _manager_login(page) -> None:
 
 
 def _fits_the_phone(page) -> None:
+    page.wait_for_load_state("load")  # after a click: measured with the stylesheets applied
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
 
 

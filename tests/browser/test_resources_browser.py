@@ -62,6 +62,7 @@ def _manager_login(page) -> None:
 
 
 def _fits(page, width: int) -> None:
+    page.wait_for_load_state("load")  # after a click: measured with the stylesheets applied
     assert page.evaluate("document.documentElement.scrollWidth") <= width
 
 

@@ -30,6 +30,9 @@ def _letter_code() -> str:
 
 
 def _fits(page) -> bool:
+    # A click that opens a page returns once the page is on its way: measure it loaded, with
+    # its stylesheets applied (under load the width was read before the CSS arrived).
+    page.wait_for_load_state("load")
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
