@@ -9,10 +9,12 @@ from typing import Any
 
 from flask_babel import gettext
 
+from elearn import audit
 from elearn.csvexport import csv_sheet_text, number_cell
+from elearn.extensions import db
 from elearn.i18n import number
 from elearn.impact.report import ImpactReport, Value, method_paragraph
-from elearn.learning.services import _name_font
+from elearn.learning.certificates import name_font
 from elearn.privacy import disclosure
 
 
@@ -54,7 +56,7 @@ def to_pdf(report: ImpactReport) -> bytes:
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, TableStyle  # noqa: PLC0415
     from reportlab.platypus import Table as PdfTable  # noqa: PLC0415
 
-    regular, bold = _name_font(False), _name_font(True)
+    regular, bold = name_font(False), name_font(True)
     styles = getSampleStyleSheet()
     for style in styles.byName.values():
         style.fontName = bold if style.name.startswith(("Heading", "Title")) else regular
@@ -115,3 +117,16 @@ def to_pdf(report: ImpactReport) -> bytes:
         rightMargin=1.5 * cm,
     ).build(story)
     return buffer.getvalue()
+
+
+def record_download(
+    actor_id: int, kind: str, scope: str, start: object, end: object, remote_addr: str = ""
+) -> None:
+    """The audit entry of a downloaded report (who, which file, which cooperatives and period)."""
+    audit.record(
+        "report.impact_export",
+        actor_id=actor_id,
+        detail=f"{kind} org={scope} {start:%d/%m/%Y}–{end:%d/%m/%Y}",
+        remote_addr=remote_addr,
+    )
+    db.session.commit()

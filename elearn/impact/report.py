@@ -37,7 +37,7 @@ from elearn.models import (
     WelfareDayRegistration,
 )
 from elearn.privacy import disclosure
-from elearn.reports.services import Row, Table, _workers, group_label
+from elearn.reports.services import Row, Table, counted_workers, group_label
 
 Value = int | float | str | None
 
@@ -83,7 +83,7 @@ def _decimal(value: float) -> str:
 def build(org_ids: list[int], start: date, end: date) -> ImpactReport:
     """Every figure of the report, already published (see the module docstring)."""
     low, high = measures.period_bounds(start, end)
-    workers = _workers(org_ids).subquery()
+    workers = counted_workers(org_ids).subquery()
     in_scope = select(workers.c.id)
     report = ImpactReport(
         start,

@@ -9,9 +9,7 @@ from flask_babel import get_locale, gettext
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
-from elearn import audit
 from elearn.csvexport import csv_download
-from elearn.extensions import db
 from elearn.impact import export, scales, services, texts
 from elearn.impact import report as impact_report
 from elearn.reports import services as reports
@@ -199,13 +197,9 @@ def _download(kind: str) -> Response:
     except PeriodError as error:
         return Response(error.message, status=400, mimetype="text/plain")
     data = impact_report.build(org_ids, start, end)
-    audit.record(
-        "report.impact_export",
-        actor_id=current_user.id,
-        detail=f"{kind} org={selected} {start:%d/%m/%Y}–{end:%d/%m/%Y}",
-        remote_addr=request.remote_addr or "",
+    export.record_download(
+        current_user.id, kind, selected, start, end, remote_addr=request.remote_addr or ""
     )
-    db.session.commit()
     name = f"impatto-{selected}-{start.isoformat()}-{end.isoformat()}.{kind}"
     if kind == "csv":
         return csv_download(name, export.to_csv(data))

@@ -30,7 +30,7 @@ def completion_by_code(code: str) -> Any:
     )
 
 
-def _name_font(bold: bool) -> str:
+def name_font(bold: bool) -> str:
     """A font for names and titles: DejaVu Sans (shipped with matplotlib) draws Ł, ș, ë,
     Greek, Cyrillic and Arabic letters that Helvetica would print as black boxes."""
 
@@ -80,11 +80,11 @@ def certificate_pdf(full_name: str, completion: Any, verify_url: str, language: 
     pdf.drawCentredString(width / 2, height - 160, texts[0])
     pdf.setFont("Helvetica", 14)
     pdf.drawCentredString(width / 2, height - 210, texts[1])
-    pdf.setFont(_name_font(bold=True), 26)
+    pdf.setFont(name_font(bold=True), 26)
     pdf.drawCentredString(width / 2, height - 250, full_name[:60])
     pdf.setFont("Helvetica", 14)
     pdf.drawCentredString(width / 2, height - 290, texts[2])
-    pdf.setFont(_name_font(bold=True), 20)
+    pdf.setFont(name_font(bold=True), 20)
     pdf.drawCentredString(width / 2, height - 325, completion.course_title[:70])
     pdf.setFont("Helvetica", 14)
     day = completion.completed_at.strftime("%d/%m/%Y")

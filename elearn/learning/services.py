@@ -24,7 +24,7 @@ from elearn.learning.catalogue import (
     published_course,
     visible_modules,
 )
-from elearn.learning.certificates import _name_font, certificate_pdf, completion_by_code
+from elearn.learning.certificates import certificate_pdf, completion_by_code
 from elearn.learning.mypath import MyPath, my_path, weekly_activity
 from elearn.learning.pages import (
     SIMULATOR_PATHS,
@@ -68,7 +68,6 @@ __all__ = [
     "MyPath",
     "QuizView",
     "_complete_course_if_due",
-    "_name_font",
     "answer_quiz",
     "catalogue",
     "certificate_pdf",

@@ -60,7 +60,9 @@ def _counted(org_ids: list[int]) -> Any:
     return and_(LearnerSummary.organization_id.in_(org_ids), LearnerSummary.counted.is_(True))
 
 
-def _workers(org_ids: list[int]) -> Any:
+def counted_workers(org_ids: list[int]) -> Any:
+    """The ids of the people who count in the organizations' figures (the dashboard, the
+    funder's impact report): one definition, so both count the same people."""
     return select(LearnerSummary.user_id.label("id")).where(_counted(org_ids))
 
 
@@ -132,7 +134,7 @@ def dashboard(org_ids: list[int], course_slug: str | None = None) -> Dashboard:
 
     True counts stay inside this function: each figure leaves it through `disclosure`."""
     labels = _labels()
-    workers = _workers(org_ids).subquery()
+    workers = counted_workers(org_ids).subquery()
     summary = LearnerSummary
     total_workers, reached = db.session.execute(
         select(func.count(), func.sum(case((summary.modules_started > 0, 1), else_=0))).where(
