@@ -17,6 +17,9 @@ from flask import Flask
 from flask.globals import _cv_app
 from flask_babel import get_translations
 from flask_babel.speaklater import LazyString
+from jinja2 import pass_context
+from jinja2.runtime import Context
+from markupsafe import Markup
 
 
 def _translations() -> Any:
@@ -64,8 +67,20 @@ def npgettext(context: str, singular: str, plural: str, number: int) -> str:
     return _translations().unpgettext(context, singular, plural, number)
 
 
+@pass_context
+def underscore(context: Context, string: str, **variables: Any) -> str:
+    """Jinja's `_()`: what the i18n extension's alias and its newstyle `gettext` do together
+    (Markup when autoescaping, then always `%` the variables), without the two extra
+    `context.call` layers; a page has 20 to 60 of them."""
+    value = _translations().ugettext(string)
+    if context.eval_ctx.autoescape:
+        value = Markup(value)  # noqa: S704 - the catalogue, as Jinja's own newstyle gettext
+    return value % variables
+
+
 def init_app(app: Flask) -> None:
     """After Flask-Babel's init_app: replace the callables it installed in Jinja."""
     app.jinja_env.install_gettext_callables(
         gettext=gettext, ngettext=ngettext, newstyle=True, pgettext=pgettext, npgettext=npgettext
     )
+    app.jinja_env.globals["_"] = underscore

@@ -31,3 +31,24 @@ def test_an_application_context_shared_by_two_requests_keeps_no_language(app, cl
         assert "Log in" in client.get("/").get_data(as_text=True)
         client.post("/lingua", data={"language": "it", "next": "/"})
         assert "Accedi" in client.get("/").get_data(as_text=True)
+
+
+def test_underscore_escapes_variables_and_formats_like_jinjas_own(app) -> None:
+    # `_()` is a direct callable (fewer layers than Jinja's alias): same escaping, same `%`.
+    from jinja2.ext import _gettext_alias
+
+    template = (
+        "{{ _('Log in') }}|{{ _('%(name)s', name='<b>&') }}|{{ _('100%%') }}"
+        "{% autoescape false %}|{{ _('%(name)s', name='<i>') }}{% endautoescape %}"
+    )
+    with app.test_request_context("/", headers={"Accept-Language": "it"}):
+        fast = render_template_string(template)
+        app.jinja_env.globals["_"] = _gettext_alias
+        try:
+            plain = render_template_string(template)
+        finally:
+            app.jinja_env.globals.pop("_")
+            from elearn.core.templating import underscore
+
+            app.jinja_env.globals["_"] = underscore
+    assert fast == plain == "Accedi|&lt;b&gt;&amp;|100%|<i>"
