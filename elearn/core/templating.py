@@ -78,9 +78,21 @@ def underscore(context: Context, string: str, **variables: Any) -> str:
     return value % variables
 
 
+@pass_context
+def template_ngettext(
+    context: Context, singular: str, plural: str, number: int, **variables: Any
+) -> str:
+    """Jinja's newstyle `ngettext()` (also what `{% trans count=... %}` calls), one layer."""
+    variables.setdefault("num", number)
+    value = _translations().ungettext(singular, plural, number)
+    if context.eval_ctx.autoescape:
+        value = Markup(value)  # noqa: S704 - the catalogue, as Jinja's own newstyle ngettext
+    return value % variables
+
+
 def init_app(app: Flask) -> None:
     """After Flask-Babel's init_app: replace the callables it installed in Jinja."""
     app.jinja_env.install_gettext_callables(
         gettext=gettext, ngettext=ngettext, newstyle=True, pgettext=pgettext, npgettext=npgettext
     )
-    app.jinja_env.globals["_"] = underscore
+    app.jinja_env.globals.update(_=underscore, gettext=underscore, ngettext=template_ngettext)
