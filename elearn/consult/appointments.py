@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from flask_babel import gettext
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.exc import IntegrityError
 
 from elearn.consult.mail import mail_appointment_booked, mail_appointment_cancelled
@@ -63,18 +64,26 @@ def cancel_booked(request_id: int) -> None:
             appointment.cancel()
 
 
-def next_appointment_of(worker: User) -> Appointment | None:
-    """The worker's next booked meeting with a Welfare Manager, if any."""
-    return db.session.scalar(
+@functools.cache
+def _next_appointment_statement() -> Select:
+    """Built once per process (it runs on every worker home)."""
+    return (
         select(Appointment)
         .join(ConsultationRequest, ConsultationRequest.id == Appointment.request_id)
         .where(
-            ConsultationRequest.worker_id == worker.id,
+            ConsultationRequest.worker_id == bindparam("worker_id"),
             Appointment.status == "booked",
-            Appointment.starts_at > utcnow(),
+            Appointment.starts_at > bindparam("now"),
         )
         .order_by(Appointment.starts_at)
         .limit(1)
+    )
+
+
+def next_appointment_of(worker: User) -> Appointment | None:
+    """The worker's next booked meeting with a Welfare Manager, if any."""
+    return db.session.scalar(
+        _next_appointment_statement(), {"worker_id": worker.id, "now": utcnow()}
     )
 
 

@@ -17,6 +17,9 @@ from flask import Flask
 from flask.globals import _cv_app
 from flask_babel import get_translations
 from flask_babel.speaklater import LazyString
+from jinja2 import pass_context
+from jinja2.runtime import Context
+from markupsafe import Markup
 
 
 def _translations() -> Any:
@@ -64,8 +67,34 @@ def npgettext(context: str, singular: str, plural: str, number: int) -> str:
     return _translations().unpgettext(context, singular, plural, number)
 
 
+@pass_context
+def underscore(context: Context, string: str, **variables: Any) -> str:
+    """Jinja's `_()`: what the i18n extension's alias and its newstyle `gettext` do together
+    (Markup when autoescaping, then always `%` the variables), without the two extra
+    `context.call` layers; a page has 20 to 60 of them."""
+    value = _translations().ugettext(string)
+    if context.eval_ctx.autoescape:
+        # The catalogue's text, as Jinja's own newstyle callables do.
+        value = Markup(value)  # noqa: S704  # nosec B704
+    return value % variables
+
+
+@pass_context
+def template_ngettext(
+    context: Context, singular: str, plural: str, number: int, **variables: Any
+) -> str:
+    """Jinja's newstyle `ngettext()` (also what `{% trans count=... %}` calls), one layer."""
+    variables.setdefault("num", number)
+    value = _translations().ungettext(singular, plural, number)
+    if context.eval_ctx.autoescape:
+        # The catalogue's text, as Jinja's own newstyle callables do.
+        value = Markup(value)  # noqa: S704  # nosec B704
+    return value % variables
+
+
 def init_app(app: Flask) -> None:
     """After Flask-Babel's init_app: replace the callables it installed in Jinja."""
     app.jinja_env.install_gettext_callables(
         gettext=gettext, ngettext=ngettext, newstyle=True, pgettext=pgettext, npgettext=npgettext
     )
+    app.jinja_env.globals.update(_=underscore, gettext=underscore, ngettext=template_ngettext)

@@ -7,11 +7,12 @@ course or consultation, never more often than once every three months.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from flask_babel import gettext
-from sqlalchemy import and_, delete, exists, func, select
+from sqlalchemy import Select, and_, bindparam, delete, exists, func, select
 
 from elearn.database import dialect_insert
 from elearn.extensions import db
@@ -77,40 +78,41 @@ class Offer:
     occasion: str  # first_use, course, consultation
 
 
+@functools.cache
+def _offer_statement() -> Select:
+    """The offer's one select, built once per process (building it cost more than running it)."""
+    user_id = bindparam("user_id")
+    last = (
+        select(func.max(ImpactResponse.created_at))
+        .where(ImpactResponse.user_id == user_id)
+        .scalar_subquery()
+    )
+    return select(
+        select(ConsentRecord.granted)
+        .where(ConsentRecord.user_id == user_id, ConsentRecord.kind == CONSENT_KIND)
+        .order_by(ConsentRecord.id.desc())
+        .limit(1)
+        .scalar_subquery(),
+        last,
+        select(ImpactPrompt.snoozed_until).where(ImpactPrompt.user_id == user_id).scalar_subquery(),
+        exists().where(CourseCompletion.user_id == user_id, CourseCompletion.completed_at > last),
+        exists().where(
+            and_(
+                ConsultationRequest.worker_id == user_id,
+                ConsultationRequest.status.in_(("done", "closed")),
+                ConsultationRequest.cancelled_by_worker.is_(False),
+                ConsultationRequest.updated_at > last,
+            )
+        ),
+    )
+
+
 def offer_for(user: User, now: datetime | None = None) -> Offer | None:
     """Whether to invite the worker now, in one statement (it runs on the home page)."""
     if not user.has_role("worker"):
         return None
     now = now or utcnow()
-    last = (
-        select(func.max(ImpactResponse.created_at))
-        .where(ImpactResponse.user_id == user.id)
-        .scalar_subquery()
-    )
-    row = db.session.execute(
-        select(
-            select(ConsentRecord.granted)
-            .where(ConsentRecord.user_id == user.id, ConsentRecord.kind == CONSENT_KIND)
-            .order_by(ConsentRecord.id.desc())
-            .limit(1)
-            .scalar_subquery(),
-            last,
-            select(ImpactPrompt.snoozed_until)
-            .where(ImpactPrompt.user_id == user.id)
-            .scalar_subquery(),
-            exists().where(
-                CourseCompletion.user_id == user.id, CourseCompletion.completed_at > last
-            ),
-            exists().where(
-                and_(
-                    ConsultationRequest.worker_id == user.id,
-                    ConsultationRequest.status.in_(("done", "closed")),
-                    ConsultationRequest.cancelled_by_worker.is_(False),
-                    ConsultationRequest.updated_at > last,
-                )
-            ),
-        )
-    ).one()
+    row = db.session.execute(_offer_statement(), {"user_id": user.id}).one()
     consent, last_at, snoozed_until, course_since, consultation_since = row
     last_at, snoozed_until = _aware(last_at), _aware(snoozed_until)
     if consent is False or (snoozed_until is not None and snoozed_until > now):

@@ -48,7 +48,7 @@ def compute(simulator: str) -> tuple[Any, int]:
         )
         return {"errors": {NON_FIELD: message}}, 400
     try:
-        return current_app.json.response(pages.run_api(simulator, body)), 200
+        return pages.api_response(pages.run_api(simulator, body)), 200
     except UnknownSimulator:
         return _unknown(simulator)
     except InvalidInput as exc:
