@@ -47,7 +47,11 @@ def settings_from_env(instance_path: Path) -> dict[str, Any]:
     elif database_url.startswith("postgresql://"):
         database_url = "postgresql+psycopg://" + database_url[len("postgresql://") :]
     public_base_url = env.get("PUBLIC_BASE_URL", "")
+    # Older keys still accepted after a rotation (comma-separated): session cookies, invitation
+    # codes and links, reminder stop links (docs/operator.md, "Rotating SECRET_KEY").
+    fallbacks = [key.strip() for key in env.get("SECRET_KEY_FALLBACKS", "").split(",")]
     return {
+        "SECRET_KEY_FALLBACKS": [key for key in fallbacks if key],
         "SQLALCHEMY_DATABASE_URI": database_url,
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "SQLITE_BUSY_TIMEOUT_MS": _int(env.get("SQLITE_BUSY_TIMEOUT_MS"), 5000),
@@ -103,4 +107,6 @@ def settings_from_env(instance_path: Path) -> dict[str, Any]:
         "RETENTION_INACTIVE_ACCOUNT_DAYS": _int(env.get("RETENTION_INACTIVE_ACCOUNT_DAYS"), 1095),
         # Delivered (or given-up) e-mails are kept this long, then purged.
         "RETENTION_OUTBOX_DAYS": _int(env.get("RETENTION_OUTBOX_DAYS"), 90),
+        # Payroll roster entries of people who left are deleted this long after they left.
+        "RETENTION_ROSTER_LEFT_DAYS": _int(env.get("RETENTION_ROSTER_LEFT_DAYS"), 365),
     }

@@ -14,7 +14,10 @@ SALT = "elearn.nudges.stop"
 
 
 def _serializer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=SALT)
+    """Signs with SECRET_KEY; also accepts links signed with a key in SECRET_KEY_FALLBACKS
+    (itsdangerous takes the keys oldest first and signs with the last one)."""
+    fallbacks = [key for key in current_app.config.get("SECRET_KEY_FALLBACKS") or () if key]
+    return URLSafeSerializer([*fallbacks, current_app.config["SECRET_KEY"]], salt=SALT)
 
 
 def _account_stamp(user: User) -> int:

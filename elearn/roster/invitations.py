@@ -72,14 +72,21 @@ def printed_form(value: str) -> str:
     return f"{code[:5]}-{code[5:]}" if code else value.strip()
 
 
-def secret_hash(secret: str) -> str:
+def _keys() -> list[str]:
+    """SECRET_KEY, then the SECRET_KEY_FALLBACKS (older keys still accepted after a rotation)."""
+    fallbacks = current_app.config.get("SECRET_KEY_FALLBACKS") or ()
+    return [current_app.config["SECRET_KEY"], *(key for key in fallbacks if key)]
+
+
+def secret_hash(secret: str, key: str | None = None) -> str:
     """Keyed hash of a link token or a letter code: a copy of the database alone does not
-    let anyone try the (short) codes offline."""
+    let anyone try the (short) codes offline. New invitations are always hashed under the
+    current SECRET_KEY (`key` is for looking up ones made under an older key)."""
     code = _normal_code(secret)
     value = code if code is not None else secret
-    key = current_app.config["SECRET_KEY"].encode("utf-8")
+    secret_key = key if key is not None else current_app.config["SECRET_KEY"]
     return hmac.new(
-        key, b"roster-invitation\x1f" + value.encode("utf-8"), hashlib.sha256
+        secret_key.encode("utf-8"), b"roster-invitation\x1f" + value.encode("utf-8"), hashlib.sha256
     ).hexdigest()
 
 
@@ -294,11 +301,19 @@ def never_invited_count(organization_id: int) -> int:
 
 
 def find(secret: str) -> RosterInvitation | None:
+    """The invitation of a link token or letter code, hashed under the current key first, then
+    under each fallback key: invitations sent before a key rotation keep working while the old
+    key is in SECRET_KEY_FALLBACKS, and stop once it is dropped."""
     if not secret or len(secret) > 100:
         return None
-    return db.session.scalar(
-        select(RosterInvitation).where(RosterInvitation.secret_hash == secret_hash(secret))
-    )
+    hashes = [secret_hash(secret, key) for key in _keys()]
+    found = {
+        invitation.secret_hash: invitation
+        for invitation in db.session.scalars(
+            select(RosterInvitation).where(RosterInvitation.secret_hash.in_(hashes))
+        )
+    }
+    return next((found[digest] for digest in hashes if digest in found), None)
 
 
 def check(invitation: RosterInvitation | None) -> RosterInvitation:

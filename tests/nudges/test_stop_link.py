@@ -191,3 +191,24 @@ def test_odd_bodies_on_a_valid_link_never_fail(app, learner):
         response = anonymous.post(path, **kwargs)
         assert response.status_code == 200, kwargs
     assert not _on(app, learner)  # anything but an explicit "resume" form field stops
+
+
+def test_a_link_signed_before_a_key_rotation_works_while_the_old_key_is_a_fallback(app, learner):
+    path = _stop_path(app, learner)
+    old = app.config["SECRET_KEY"]
+    app.config["SECRET_KEY"] = "a-new-key-after-the-leak"
+    app.config["SECRET_KEY_FALLBACKS"] = [old]
+    assert _stop_path(app, learner) != path, "new links are signed with the new key"
+    response = app.test_client().post(path, data={"action": "stop"})
+    assert response.status_code == 200
+    assert not _on(app, learner)
+
+
+def test_a_link_signed_with_a_dropped_key_is_refused(app, learner):
+    path = _stop_path(app, learner)
+    app.config["SECRET_KEY"] = "a-new-key-after-the-leak"
+    app.config["SECRET_KEY_FALLBACKS"] = []
+    response = app.test_client().post(path, data={"action": "stop"})
+    assert response.status_code == 400
+    assert "non è valido" in response.get_data(as_text=True)
+    assert _on(app, learner)
