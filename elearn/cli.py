@@ -350,7 +350,7 @@ def privacy_group() -> None:
 @click.option("--apply", "apply_changes", is_flag=True, help="Really delete (default: dry run).")
 @with_appcontext
 def privacy_purge(apply_changes: bool) -> None:
-    """Remove closed cases and inactive accounts past their retention period."""
+    """Remove closed cases, inactive accounts and left roster entries past their retention."""
     from elearn.privacy.retention import apply_purge, purge_plan
 
     cfg = current_app.config
@@ -358,12 +358,17 @@ def privacy_purge(apply_changes: bool) -> None:
         cfg["RETENTION_CLOSED_CASE_DAYS"],
         cfg["RETENTION_INACTIVE_ACCOUNT_DAYS"],
         cfg["RETENTION_OUTBOX_DAYS"],
+        cfg["RETENTION_ROSTER_LEFT_DAYS"],
     )
     days = cfg["RETENTION_CLOSED_CASE_DAYS"]
     click.echo(f"closed cases older than {days} days: {len(plan.closed_cases)}")
     click.echo(
         f"accounts inactive for {cfg['RETENTION_INACTIVE_ACCOUNT_DAYS']} days: "
         f"{len(plan.inactive_accounts)}"
+    )
+    click.echo(
+        f"roster entries of people who left over {plan.roster_left_days} days ago: "
+        f"{len(plan.left_roster)} (invitations {plan.left_roster_invitations})"
     )
     click.echo(
         f"ended sessions, spent reset links, e-mails sent over {plan.outbox_days} days ago, "

@@ -1,12 +1,12 @@
 """Retention (`elearn privacy purge`): closed cases and inactive accounts past their period,
-and technical rows past their use."""
+payroll roster entries of people who left, and technical rows past their use."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import ColumnElement, delete, func, select
 
 from elearn import audit
 from elearn.extensions import db
@@ -15,6 +15,8 @@ from elearn.models import (
     ConsultationRequest,
     OutboxMessage,
     PasswordResetToken,
+    RosterEntry,
+    RosterInvitation,
     User,
     UserRole,
     UserSession,
@@ -32,6 +34,22 @@ class PurgePlan:
     old_rows: dict[str, int] = field(default_factory=dict)
     now: datetime = field(default_factory=utcnow)
     outbox_days: int = 90
+    # Roster entries of people who left the cooperative longer ago than roster_left_days, and
+    # how many invitations go with them.
+    left_roster: list[int] = field(default_factory=list)
+    left_roster_invitations: int = 0
+    roster_left_days: int = 365
+
+
+def _left_long_ago(now: datetime, roster_left_days: int) -> ColumnElement[bool]:
+    """Roster entries of people who left the cooperative (missing from a later payroll file)
+    more than `roster_left_days` ago. The whole row goes, with its invitations, whether or not
+    an account was made from it: within the period a person who comes back (a renewed
+    fixed-term contract) is recognised and their account linked again; after it the entry has
+    no use. The account itself is not touched (it follows the inactive-account rule)."""
+    return RosterEntry.left_at.is_not(None) & (
+        RosterEntry.left_at < now - timedelta(days=roster_left_days)
+    )
 
 
 def _old_row_conditions(now: datetime, outbox_days: int) -> dict[str, tuple[type, object]]:
@@ -56,7 +74,10 @@ def _old_row_conditions(now: datetime, outbox_days: int) -> dict[str, tuple[type
 
 
 def purge_plan(
-    closed_case_days: int, inactive_account_days: int, outbox_days: int = 90
+    closed_case_days: int,
+    inactive_account_days: int,
+    outbox_days: int = 90,
+    roster_left_days: int = 365,
 ) -> PurgePlan:
     """What the retention rules would remove now (nothing is changed)."""
     now = utcnow()
@@ -84,7 +105,31 @@ def purge_plan(
             )
         )
     )
-    return PurgePlan(cases, accounts, old_rows, now, outbox_days)
+    left_roster = list(
+        db.session.scalars(
+            select(RosterEntry.id)
+            .where(_left_long_ago(now, roster_left_days))
+            .order_by(RosterEntry.id)
+        )
+    )
+    left_invitations = (
+        db.session.scalar(
+            select(func.count(RosterInvitation.id)).where(
+                RosterInvitation.roster_entry_id.in_(left_roster)
+            )
+        )
+        or 0
+    )
+    return PurgePlan(
+        cases,
+        accounts,
+        old_rows,
+        now,
+        outbox_days,
+        left_roster=left_roster,
+        left_roster_invitations=left_invitations,
+        roster_left_days=roster_left_days,
+    )
 
 
 def apply_purge(plan: PurgePlan) -> None:
@@ -95,6 +140,20 @@ def apply_purge(plan: PurgePlan) -> None:
         db.session.execute(
             delete(ConsultationRequest).where(ConsultationRequest.id.in_(plan.closed_cases))
         )
+    if plan.left_roster:
+        # Checked again: an import may have brought a person back since the plan was made.
+        leaving = select(RosterEntry.id).where(
+            RosterEntry.id.in_(plan.left_roster), _left_long_ago(plan.now, plan.roster_left_days)
+        )
+        db.session.execute(
+            delete(RosterInvitation).where(RosterInvitation.roster_entry_id.in_(leaving))
+        )
+        db.session.execute(
+            delete(RosterEntry).where(
+                RosterEntry.id.in_(plan.left_roster),
+                _left_long_ago(plan.now, plan.roster_left_days),
+            )
+        )
     for user_id in plan.inactive_accounts:
         user = db.session.get(User, user_id)
         if user is not None:
@@ -103,6 +162,8 @@ def apply_purge(plan: PurgePlan) -> None:
         "privacy.purge",
         actor_id=None,
         detail=f"cases={len(plan.closed_cases)} accounts={len(plan.inactive_accounts)} "
+        f"roster_left={len(plan.left_roster)} "
+        f"roster_invitations={plan.left_roster_invitations} "
         + " ".join(f"{name}={count}" for name, count in plan.old_rows.items()),
     )
     db.session.commit()
