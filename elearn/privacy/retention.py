@@ -16,6 +16,7 @@ from elearn.models import (
     OutboxMessage,
     PasswordResetToken,
     RosterEntry,
+    RosterImport,
     RosterInvitation,
     User,
     UserRole,
@@ -24,6 +25,9 @@ from elearn.models import (
 from elearn.models.base import utcnow
 from elearn.privacy.erasure import erase_personal_data
 from elearn.security import ABSOLUTE_TIMEOUT
+
+# An unconfirmed roster preview is kept this long (the admin confirms it the same day, usually).
+ROSTER_PREVIEW_LIFETIME = timedelta(days=7)
 
 
 @dataclass
@@ -54,7 +58,7 @@ def _left_long_ago(now: datetime, roster_left_days: int) -> ColumnElement[bool]:
 
 def _old_row_conditions(now: datetime, outbox_days: int) -> dict[str, tuple[type, object]]:
     """Rows past their use: ended sessions, spent reset links, delivered e-mails (which quote
-    names, appointment times and links), login-attempt counters."""
+    names, appointment times and links), login-attempt counters, unconfirmed roster previews."""
     return {
         "sessions": (
             UserSession,
@@ -70,6 +74,12 @@ def _old_row_conditions(now: datetime, outbox_days: int) -> dict[str, tuple[type
             & (OutboxMessage.created_at < now - timedelta(days=outbox_days)),
         ),
         "login_attempts": (AuthAttempt, AuthAttempt.created_at < now - timedelta(days=1)),
+        # Roster previews never confirmed: their plan holds the file's names and contacts.
+        "roster_previews": (
+            RosterImport,
+            RosterImport.applied_at.is_(None)
+            & (RosterImport.created_at < now - ROSTER_PREVIEW_LIFETIME),
+        ),
     }
 
 

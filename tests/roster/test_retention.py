@@ -146,3 +146,25 @@ def test_the_reach_report_is_unchanged_by_the_purge(
     assert _cells(html, "Via Padova") == _cells(before, "Via Padova")
     assert _cells(html, "Total") == _cells(before, "Total") and _cells(html, "Total")[0] == "10"
     assert "Niguarda" not in html
+
+
+def test_previews_never_confirmed_are_deleted_after_a_week(
+    app, client, admin, coop, upload, runner
+):
+    from elearn.models import RosterImport
+
+    stale = upload(ROSTER, coop)
+    fresh = upload(ONLY_JOHN, coop)
+    assert stale.status_code == fresh.status_code == 302
+    with app.app_context():
+        first = db.session.scalar(select(RosterImport).order_by(RosterImport.id))
+        first.created_at = utcnow() - timedelta(days=8)
+        db.session.commit()
+    dry = runner.invoke(args=["privacy", "purge"])
+    assert "roster_previews 1" in dry.output, dry.output
+    runner.invoke(args=["privacy", "purge", "--apply"])
+    with app.app_context():
+        plans = db.session.scalars(select(RosterImport.plan)).all()
+    assert len(plans) == 1 and "Maria Rossi" not in plans[0] and "John Smith" in plans[0]
+    assert client.get(stale.headers["Location"]).status_code == 404
+    assert client.get(fresh.headers["Location"]).status_code == 200
