@@ -14,7 +14,7 @@ from typing import Any
 
 import flask_babel
 from flask import Flask
-from flask.globals import _cv_app
+from flask.globals import _cv_app, _cv_request
 from flask_babel import get_translations
 from flask_babel.speaklater import LazyString
 from jinja2 import pass_context
@@ -92,8 +92,56 @@ def template_ngettext(
     return value % variables
 
 
+class TemplateUrls:
+    """Templates' `url_for`: a link built once is kept for the next requests made under the same
+    address (menu links, static files, course links: 15 to 25 per page, each a werkzeug build).
+
+    The key holds what werkzeug's build depends on besides the endpoint and its values: the
+    request's script root (SCRIPT_NAME, a proxy's prefix), host, scheme and subdomain. Kept only
+    for plain calls: values that are exact `str` or `int`, no underscore options (external
+    links, scheme, anchor, method), no blueprint-relative endpoint, no `url_defaults` functions
+    registered, and within a request; anything else (and every miss) is Flask's own `url_for`,
+    so the text is the same. Rules cannot change once the app has served a request. Values
+    come from pages (slugs, ids), but the kept set is bounded all the same.
+    """
+
+    limit = 4096
+
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+        self.kept: dict[tuple[Any, ...], str] = {}
+
+    def __call__(self, endpoint: str, /, **values: Any) -> str:
+        request_context = _cv_request.get(None)
+        if request_context is None or endpoint[:1] == "." or self.app.url_default_functions:
+            return self.app.url_for(endpoint, **values)
+        for name, value in values.items():
+            kind = type(value)
+            if (kind is not str and kind is not int) or name[:1] == "_":
+                return self.app.url_for(endpoint, **values)
+        adapter = request_context.url_adapter
+        if adapter is None:
+            return self.app.url_for(endpoint, **values)
+        key = (
+            endpoint,
+            adapter.script_name,
+            adapter.server_name,
+            adapter.url_scheme,
+            adapter.subdomain,
+            *values.items(),
+        )
+        url = self.kept.get(key)
+        if url is None:
+            url = self.app.url_for(endpoint, **values)
+            if len(self.kept) >= self.limit:
+                self.kept.clear()
+            self.kept[key] = url
+        return url
+
+
 def init_app(app: Flask) -> None:
     """After Flask-Babel's init_app: replace the callables it installed in Jinja."""
+    app.jinja_env.globals["url_for"] = TemplateUrls(app)
     app.jinja_env.install_gettext_callables(
         gettext=gettext, ngettext=ngettext, newstyle=True, pgettext=pgettext, npgettext=npgettext
     )
