@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import and_, bindparam, func, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import aliased, joinedload
 
 from elearn.coursefmt.model import AUDIENCES
 from elearn.extensions import db
@@ -222,16 +222,29 @@ def next_module_slug(outline: list[ModuleStatus]) -> str | None:
 # --- continue where you left off --------------------------------------------------------------
 
 
+class ResumeCourse(NamedTuple):
+    slug: str
+    title: str
+    language: str
+
+
+class ResumeModule(NamedTuple):
+    slug: str
+    title: str
+
+
 @dataclass
 class ContinueItem:
-    course: Course
-    module: CourseModule
+    # Only what "Continue where you left off" shows, read as plain columns.
+    course: ResumeCourse
+    module: ResumeModule
     percent: int
 
 
 @functools.cache
-def _last_course_query() -> Any:
-    """The course the learner touched last, if published, with its modules: one statement."""
+def _continue_query() -> Any:
+    """The course the learner touched last, if published: its visible modules in order, each
+    with whether the learner completed it. One statement, plain columns (built once)."""
     last = (
         select(ModuleProgress.course_slug)
         .where(ModuleProgress.user_id == bindparam("user_id"))
@@ -239,25 +252,49 @@ def _last_course_query() -> Any:
         .limit(1)
         .scalar_subquery()
     )
+    progress = aliased(ModuleProgress)
     return (
-        select(Course)
-        .where(Course.slug == last, Course.published_at.is_not(None))
-        .options(joinedload(Course.modules))
+        select(
+            Course.slug,
+            Course.title,
+            Course.language,
+            CourseModule.slug,
+            CourseModule.title,
+            progress.completed_at.is_not(None),
+        )
+        .join(CourseModule, CourseModule.course_id == Course.id)
+        .outerjoin(
+            progress,
+            and_(
+                progress.user_id == bindparam("user_id"),
+                progress.course_slug == Course.slug,
+                progress.module_slug == CourseModule.slug,
+            ),
+        )
+        .where(
+            Course.slug == last,
+            Course.published_at.is_not(None),
+            # CourseModule.is_visible
+            CourseModule.published_version_id.is_not(None),
+            CourseModule.archived.is_(False),
+        )
+        .order_by(CourseModule.position, CourseModule.id)
     )
 
 
 def continue_learning(user_id: int) -> ContinueItem | None:
-    """The course the learner touched last and the next module to do in it."""
-    course = db.session.scalars(_last_course_query(), {"user_id": user_id}).unique().first()
-    if course is None:
+    """The course the learner touched last and the next module to do in it (the first one not
+    completed); None when there is none, or no visible module, or every one is completed."""
+    rows = db.session.execute(_continue_query(), {"user_id": user_id}).all()
+    following = next((row for row in rows if not row[5]), None)
+    if following is None:
         return None
-    outline = course_outline(course, user_id)
-    slug = next_module_slug(outline)
-    if slug is None:
-        return None
-    done = sum(1 for status in outline if status.state == "completed")
-    module = next(status.module for status in outline if status.module.slug == slug)
-    return ContinueItem(course, module, round(100 * done / len(outline)) if outline else 0)
+    done = sum(1 for row in rows if row[5])
+    return ContinueItem(
+        ResumeCourse(rows[0][0], rows[0][1], rows[0][2]),
+        ResumeModule(following[3], following[4]),
+        round(100 * done / len(rows)),
+    )
 
 
 # The household budget comes before credit or saving: a new learner starts there.

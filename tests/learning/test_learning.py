@@ -191,3 +191,35 @@ def test_the_ticked_choice_is_marked_and_the_button_says_what_comes_next(
     right = quiz_section()
     assert re.search(r'<label class="choice choice-right">\s*<input[^>]*value="0"', right)
     assert "la tua risposta giusta resta valida" in right
+
+
+def _resume(client) -> str | None:
+    home = client.get("/").get_data(as_text=True)
+    found = re.search(r'<section class="resume".*?</section>', home, flags=re.S)
+    return found.group(0) if found else None
+
+
+def test_continue_counts_only_visible_modules_and_goes_to_the_first_not_completed(
+    app, client, course, make_user, login
+):
+    from elearn.models import CourseModule
+
+    def archive(slug: str, archived: bool) -> None:
+        with app.app_context():
+            db.session.scalar(
+                select(CourseModule).where(CourseModule.slug == slug)
+            ).archived = archived
+            db.session.commit()
+
+    login(make_user("worker"))
+    client.get("/corsi/prova/01-spese")
+    client.post("/corsi/prova/01-spese/quiz/spesa-fissa", data={"choice": "0"})
+    client.post("/corsi/prova/01-spese/letto", data={})
+    resume = _resume(client)
+    assert "50% fatto" in resume and "/corsi/prova/02-rate" in resume
+    archive("01-spese", True)  # the completed module leaves the course: nothing done of the rest
+    resume = _resume(client)
+    assert "0% fatto" in resume and "/corsi/prova/02-rate" in resume
+    archive("01-spese", False)
+    archive("02-rate", True)  # every visible module completed: nothing to continue
+    assert _resume(client) is None

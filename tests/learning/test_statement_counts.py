@@ -20,10 +20,10 @@ PAGES = {
     # session + account + roles + organization in one; the course with its modules in one; the
     # visit (2 writes, the first returning the progress row); the published text; the attempts
     "module page": ("/corsi/prova/01-spese", 6),
-    # the worker home: session; the last course touched with its modules in one; the progress
-    # in it; the next booked meeting (the Welfare day is cached per cooperative) and, in one
-    # statement, whether to invite to the impact questionnaire
-    "worker home": ("/", 5),
+    # the worker home: session; the last course touched with its visible modules and the
+    # learner's progress in each, in one; the next booked meeting (the Welfare day is cached per
+    # cooperative) and, in one statement, whether to invite to the impact questionnaire
+    "worker home": ("/", 4),
     "catalogue": ("/corsi/", 5),
     # session; the course with its modules; this learner's progress in it
     "course page": ("/corsi/prova/", 3),
