@@ -49,27 +49,29 @@ def _visible_modules_query() -> Any:
 
 @functools.cache
 def _courses_query(by_language: bool, by_level: bool) -> Any:
-    """Published courses, optionally of one language or level; the catalogue's statements are
-    built once per process (per filter combination), their values bound parameters."""
-    query = select(Course).where(Course.published_at.is_not(None))
+    """Published courses with at least one visible module, with their number of visible modules
+    and minutes, optionally of one language or level: one statement, built once per process (per
+    filter combination), its values bound parameters."""
+    totals = (
+        select(
+            CourseModule.course_id.label("course_id"),
+            func.count().label("modules"),
+            func.coalesce(func.sum(CourseModule.minutes), 0).label("minutes"),
+        )
+        .where(CourseModule.published_version_id.is_not(None), CourseModule.archived.is_(False))
+        .group_by(CourseModule.course_id)
+        .subquery()
+    )
+    query = (
+        select(Course, totals.c.modules, totals.c.minutes)
+        .join(totals, totals.c.course_id == Course.id)
+        .where(Course.published_at.is_not(None))
+    )
     if by_language:
         query = query.where(Course.language == bindparam("language"))
     if by_level:
         query = query.where(Course.level == bindparam("level"))
     return query.order_by(Course.title)
-
-
-@functools.cache
-def _module_totals_query() -> Any:
-    return (
-        select(
-            CourseModule.course_id,
-            func.count(),
-            func.coalesce(func.sum(CourseModule.minutes), 0),
-        )
-        .where(CourseModule.published_version_id.is_not(None), CourseModule.archived.is_(False))
-        .group_by(CourseModule.course_id)
-    )
 
 
 @functools.cache
@@ -107,29 +109,19 @@ def catalogue(
 ) -> list[CourseCard]:
     """Published courses with module counts and the learner's progress, recommended first."""
     by_language, by_level = language in ("it", "en"), level in LEVELS
-    courses = list(
-        db.session.scalars(
-            _courses_query(by_language, by_level), {"language": language, "level": level}
-        )
-    )
+    rows = db.session.execute(
+        _courses_query(by_language, by_level), {"language": language, "level": level}
+    ).all()
     if audience in AUDIENCES:
-        courses = [c for c in courses if audience in c.audience_tags]
-    totals = {
-        course_id: (count, minutes)
-        for course_id, count, minutes in db.session.execute(_module_totals_query())
-    }
+        rows = [row for row in rows if audience in row[0].audience_tags]
     started: dict[str, int] = {}
     completed: dict[str, int] = {}
     if user_id is not None:
-        rows = db.session.execute(_course_progress_query(), {"user_id": user_id})
-        for slug, count, done in rows:
+        for slug, count, done in db.session.execute(_course_progress_query(), {"user_id": user_id}):
             started[slug] = count
             completed[slug] = done
     cards = []
-    for course in courses:
-        modules, minutes = totals.get(course.id, (0, 0))
-        if modules == 0:
-            continue
+    for course, modules, minutes in rows:
         tags = set(course.audience_tags)
         cards.append(
             CourseCard(

@@ -223,3 +223,7 @@ def test_continue_counts_only_visible_modules_and_goes_to_the_first_not_complete
     archive("01-spese", False)
     archive("02-rate", True)  # every visible module completed: nothing to continue
     assert _resume(client) is None
+    catalogue = client.get("/corsi/").get_data(as_text=True)
+    assert 'href="/corsi/prova/"' in catalogue and "1 modulo ·" in catalogue
+    archive("01-spese", True)  # no visible module left: the course leaves the catalogue
+    assert 'href="/corsi/prova/"' not in client.get("/corsi/").get_data(as_text=True)

@@ -24,7 +24,9 @@ PAGES = {
     # learner's progress in each, in one; the next booked meeting (the Welfare day is cached per
     # cooperative) and, in one statement, whether to invite to the impact questionnaire
     "worker home": ("/", 4),
-    "catalogue": ("/corsi/", 5),
+    # session; the published courses with their visible modules' count and minutes in one; the
+    # learner's progress per course; the declared target groups (for "recommended")
+    "catalogue": ("/corsi/", 4),
     # session; the course with its modules; this learner's progress in it
     "course page": ("/corsi/prova/", 3),
 }
