@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import current_app, request
-from sqlalchemy import delete, func, select
+from sqlalchemy import and_, delete, func, or_, select
 
 from elearn.extensions import db
 from elearn.models import AuthAttempt
@@ -125,14 +125,23 @@ class Attempt:
 
     def succeeded(self, *, clear: tuple[str, ...] = (ACCOUNT,)) -> None:
         """The secret was right: this attempt was no failure, and the account starts afresh."""
-        db.session.execute(delete(AuthAttempt).where(AuthAttempt.id.in_(self.row_ids)))
-        for scope in clear:
-            if scope in self.keys:
-                db.session.execute(
-                    delete(AuthAttempt).where(
-                        AuthAttempt.scope == scope, AuthAttempt.key == self.keys[scope]
-                    )
-                )
+        gone = or_(
+            AuthAttempt.id.in_(self.row_ids),
+            *[
+                and_(AuthAttempt.scope == scope, AuthAttempt.key == self.keys[scope])
+                for scope in clear
+                if scope in self.keys
+            ],
+        )
+        # Lock the rows in one order (by id) before deleting them. Two logins to one account at
+        # the same moment (the start of a shift, on two devices) each deleted their own rows
+        # first and then the account's: each held rows the other wanted, and PostgreSQL broke
+        # the deadlock by failing one login with "site busy". SQLite locks the whole file.
+        ids = db.session.scalars(
+            select(AuthAttempt.id).where(gone).order_by(AuthAttempt.id).with_for_update()
+        ).all()
+        if ids:
+            db.session.execute(delete(AuthAttempt).where(AuthAttempt.id.in_(ids)))
         db.session.commit()
 
 
