@@ -4,11 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
-
-from elearn.extensions import db
-from elearn.learning.question_stats import first_answers
-from elearn.models import Course, ModuleProgress, QuizFirstAnswer
+from elearn.learning.question_stats import first_answers, module_counts
+from elearn.models import Course, QuizFirstAnswer
 from elearn.privacy import disclosure
 
 HARDEST = 10
@@ -34,18 +31,7 @@ class QuestionStats:
 def course_statistics(course: Course) -> tuple[list[ModuleStats], list[QuestionStats]]:
     """Learners per module and the questions most often answered wrong at the first try, every
     figure through the privacy guard (1–4 hidden, other counts rounded to 5)."""
-    counts = {
-        slug: (started, completed)
-        for slug, started, completed in db.session.execute(
-            select(
-                ModuleProgress.module_slug,
-                func.count(ModuleProgress.id),
-                func.count(ModuleProgress.completed_at),
-            )
-            .where(ModuleProgress.course_slug == course.slug)
-            .group_by(ModuleProgress.module_slug)
-        )
-    }
+    counts = module_counts(course.slug)
     modules = []
     for record in course.modules:
         if not record.is_visible:

@@ -1,4 +1,5 @@
-"""First answers per question: how many learners answered, how many of them wrong at first.
+"""What the managers' dashboard and the trainers' statistics count of learning: first answers per
+question (how many learners answered, how many wrong at first), and learners per module.
 
 One query for every page that ranks the hardest questions (the managers' dashboard, the
 trainers' course statistics); questions with fewer than `disclosure.MIN_GROUP` learners are
@@ -12,7 +13,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.sql import ColumnElement
 
 from elearn.extensions import db
-from elearn.models import QuizFirstAnswer
+from elearn.models import ModuleProgress, QuizFirstAnswer
 from elearn.privacy import disclosure
 
 
@@ -44,3 +45,20 @@ def first_answers(*where: ColumnElement[bool]) -> list[FirstAnswers]:
         FirstAnswers(course, module, quiz, int(learners), int(wrong_count or 0))
         for course, module, quiz, learners, wrong_count in rows
     ]
+
+
+def module_counts(course_slug: str, *where: ColumnElement[bool]) -> dict[str, tuple[int, int]]:
+    """Per module of a course: how many learners (matching `where`) started it and completed
+    it. True counts: the caller publishes them through `disclosure`."""
+    return {
+        slug: (int(started), int(completed))
+        for slug, started, completed in db.session.execute(
+            select(
+                ModuleProgress.module_slug,
+                func.count(ModuleProgress.id),
+                func.count(ModuleProgress.completed_at),
+            )
+            .where(ModuleProgress.course_slug == course_slug, *where)
+            .group_by(ModuleProgress.module_slug)
+        )
+    }

@@ -20,6 +20,7 @@ from sqlalchemy.sql import ColumnElement
 
 from elearn import audit
 from elearn.extensions import db
+from elearn.learning.question_stats import module_counts
 from elearn.models import (
     Course,
     CourseModule,
@@ -232,21 +233,7 @@ def dashboard(org_ids: list[int], course_slug: str | None = None) -> Dashboard:
 
 
 def _module_funnel(course: Course, workers: Any, labels: dict[str, str]) -> Table:
-    counts = {
-        slug: (n, done)
-        for slug, n, done in db.session.execute(
-            select(
-                ModuleProgress.module_slug,
-                func.count(ModuleProgress.id),
-                func.count(ModuleProgress.completed_at),
-            )
-            .where(
-                ModuleProgress.course_slug == course.slug,
-                ModuleProgress.user_id.in_(select(workers.c.id)),
-            )
-            .group_by(ModuleProgress.module_slug)
-        )
-    }
+    counts = module_counts(course.slug, ModuleProgress.user_id.in_(select(workers.c.id)))
     table = Table(
         "modules", course.title, [labels["module"], labels["started"], labels["completed"]]
     )
