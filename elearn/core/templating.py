@@ -21,6 +21,8 @@ from jinja2 import pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup
 
+from elearn.core.fragments import FragmentCache
+
 
 def _translations() -> Any:
     app_context = _cv_app.get(None)
@@ -142,6 +144,7 @@ class TemplateUrls:
 def init_app(app: Flask) -> None:
     """After Flask-Babel's init_app: replace the callables it installed in Jinja."""
     app.jinja_env.globals["url_for"] = TemplateUrls(app)
+    app.jinja_env.add_extension(FragmentCache)
     app.jinja_env.install_gettext_callables(
         gettext=gettext, ngettext=ngettext, newstyle=True, pgettext=pgettext, npgettext=npgettext
     )

@@ -23,9 +23,21 @@ LEVELS = ("base", "intermedio", "avanzato")
 # --- reading the catalogue ------------------------------------------------------------------
 
 
-@dataclass
+class CourseInfo(NamedTuple):
+    """What a catalogue card shows of a course: values, so a card is a key of its own HTML."""
+
+    id: int
+    slug: str
+    title: str
+    summary: str
+    language: str
+    level: str
+    audience_tags: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class CourseCard:
-    course: Course
+    course: CourseInfo
     modules: int
     minutes: int
     completed_modules: int = 0
@@ -63,7 +75,17 @@ def _courses_query(by_language: bool, by_level: bool) -> Any:
         .subquery()
     )
     query = (
-        select(Course, totals.c.modules, totals.c.minutes)
+        select(
+            Course.id,
+            Course.slug,
+            Course.title,
+            Course.summary,
+            Course.language,
+            Course.level,
+            Course.audience,
+            totals.c.modules,
+            totals.c.minutes,
+        )
         .join(totals, totals.c.course_id == Course.id)
         .where(Course.published_at.is_not(None))
     )
@@ -112,8 +134,12 @@ def catalogue(
     rows = db.session.execute(
         _courses_query(by_language, by_level), {"language": language, "level": level}
     ).all()
+    courses = [
+        (CourseInfo(id_, slug, title, summary, lang, lvl, tuple(tags.split())), modules, minutes)
+        for id_, slug, title, summary, lang, lvl, tags, modules, minutes in rows
+    ]
     if audience in AUDIENCES:
-        rows = [row for row in rows if audience in row[0].audience_tags]
+        courses = [row for row in courses if audience in row[0].audience_tags]
     started: dict[str, int] = {}
     completed: dict[str, int] = {}
     if user_id is not None:
@@ -121,7 +147,7 @@ def catalogue(
             started[slug] = count
             completed[slug] = done
     cards = []
-    for course, modules, minutes in rows:
+    for course, modules, minutes in courses:
         tags = set(course.audience_tags)
         cards.append(
             CourseCard(
