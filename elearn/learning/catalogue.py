@@ -15,6 +15,7 @@ from elearn.models import (
     Course,
     CourseModule,
     ModuleProgress,
+    TargetGroupDeclaration,
 )
 
 LEVELS = ("base", "intermedio", "avanzato")
@@ -62,8 +63,9 @@ def _visible_modules_query() -> Any:
 @functools.cache
 def _courses_query(by_language: bool, by_level: bool) -> Any:
     """Published courses with at least one visible module, with their number of visible modules
-    and minutes, optionally of one language or level: one statement, built once per process (per
-    filter combination), its values bound parameters."""
+    and minutes, optionally of one language or level, and on every row the target groups the
+    learner declared (for "recommended"; none for a visitor): one statement, built once per
+    process (per filter combination), its values bound parameters."""
     totals = (
         select(
             CourseModule.course_id.label("course_id"),
@@ -85,6 +87,9 @@ def _courses_query(by_language: bool, by_level: bool) -> Any:
             Course.audience,
             totals.c.modules,
             totals.c.minutes,
+            select(func.aggregate_strings(TargetGroupDeclaration.target_group, " "))
+            .where(TargetGroupDeclaration.user_id == bindparam("user_id"))
+            .scalar_subquery(),
         )
         .join(totals, totals.c.course_id == Course.id)
         .where(Course.published_at.is_not(None))
@@ -127,17 +132,22 @@ def catalogue(
     level: str = "",
     audience: str = "",
     preferred_language: str = "it",
-    target_groups: frozenset[str] = frozenset(),
+    recommend: bool = False,
 ) -> list[CourseCard]:
-    """Published courses with module counts and the learner's progress, recommended first."""
+    """Published courses with module counts and the learner's progress; with `recommend`, the
+    courses for the target groups the learner declared are marked and come first."""
     by_language, by_level = language in ("it", "en"), level in LEVELS
     rows = db.session.execute(
-        _courses_query(by_language, by_level), {"language": language, "level": level}
+        _courses_query(by_language, by_level),
+        {"language": language, "level": level, "user_id": user_id},
     ).all()
     courses = [
         (CourseInfo(id_, slug, title, summary, lang, lvl, tuple(tags.split())), modules, minutes)
-        for id_, slug, title, summary, lang, lvl, tags, modules, minutes in rows
+        for id_, slug, title, summary, lang, lvl, tags, modules, minutes, _groups in rows
     ]
+    target_groups = set()
+    if recommend and user_id is not None and rows and rows[0][-1]:
+        target_groups = set(rows[0][-1].split())
     if audience in AUDIENCES:
         courses = [row for row in courses if audience in row[0].audience_tags]
     started: dict[str, int] = {}

@@ -25,7 +25,6 @@ from elearn.coursefmt import render_inline
 from elearn.extensions import db
 from elearn.learning import services
 from elearn.models import Course, CourseCompletion, CourseMedia, User
-from elearn.privacy.services import declared_groups
 from elearn.security import login_required
 from elearn.target_groups import AUDIENCE_WORDS
 from elearn.urls import public_url
@@ -59,7 +58,7 @@ def catalogue() -> str:
         level=level,
         audience=audience,
         preferred_language=str(get_locale() or "it"),
-        target_groups=frozenset(declared_groups(user_id)) if user_id else frozenset(),
+        recommend=True,
     )
     return render_template(
         "learning/catalogue.html",

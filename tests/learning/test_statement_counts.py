@@ -24,9 +24,10 @@ PAGES = {
     # learner's progress in each, in one; the next booked meeting (the Welfare day is cached per
     # cooperative) and, in one statement, whether to invite to the impact questionnaire
     "worker home": ("/", 4),
-    # session; the published courses with their visible modules' count and minutes in one; the
-    # learner's progress per course; the declared target groups (for "recommended")
-    "catalogue": ("/corsi/", 4),
+    # session; the published courses with their visible modules' count and minutes and the
+    # learner's declared target groups (for "recommended") in one; the learner's progress per
+    # course
+    "catalogue": ("/corsi/", 3),
     # session; the course with its modules; this learner's progress in it
     "course page": ("/corsi/prova/", 3),
 }
