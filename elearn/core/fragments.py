@@ -59,7 +59,7 @@ class FragmentCache(Extension):
         )
         html = self.kept.get(key)
         if html is None:
-            html = Markup(caller())  # noqa: S704
+            html = Markup(caller())  # noqa: S704  # nosec B704
             if len(self.kept) >= self.limit:
                 self.kept.clear()
             self.kept[key] = html
