@@ -116,20 +116,45 @@ def _progress_query() -> Any:
     )
 
 
-def module_page(
-    course: Course, module: CourseModule, user_id: int, progress: Any = None
-) -> ModulePage:
-    """The page of one module for one learner. `progress`: the learner's progress row when the
-    caller has it already (the visit's upsert returns it), else it is read."""
+@dataclass
+class ModuleContent:
+    """What a module page reads besides the progress row: the published text and quizzes, and
+    the learner's answers grouped by question (oldest first)."""
+
+    rendered: str
+    quizzes_json: str
+    attempts: dict[str, list[Any]]
+
+
+def module_content(course: Course, module: CourseModule, user_id: int) -> ModuleContent:
+    """Read in the request's first transaction, with the course: the module page then needs no
+    third one after the visit's write."""
     assert module.published_version_id is not None
     rendered, quizzes_json = db.session.execute(
         _version_query(), {"id": module.published_version_id}
     ).one()
-    definitions = json.loads(quizzes_json)
     where = {"user_id": user_id, "course_slug": course.slug, "module_slug": module.slug}
     attempts: dict[str, list[Any]] = {}
     for attempt in db.session.execute(_attempts_query(), where):
         attempts.setdefault(attempt.quiz_id, []).append(attempt)
+    return ModuleContent(rendered, quizzes_json, attempts)
+
+
+def module_page(
+    course: Course,
+    module: CourseModule,
+    user_id: int,
+    progress: Any = None,
+    content: ModuleContent | None = None,
+) -> ModulePage:
+    """The page of one module for one learner. `progress`: the learner's progress row when the
+    caller has it already (the visit's upsert returns it), else it is read; `content`: the
+    module's text and the learner's answers when the caller read them already."""
+    if content is None:
+        content = module_content(course, module, user_id)
+    rendered, attempts = content.rendered, content.attempts
+    definitions = json.loads(content.quizzes_json)
+    where = {"user_id": user_id, "course_slug": course.slug, "module_slug": module.slug}
     quizzes: dict[str, QuizView] = {}
     for quiz_id, quiz in definitions.items():
         view = QuizView(quiz_id, quiz["type"], quiz["question_html"], _shuffled(quiz, user_id))

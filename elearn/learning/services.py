@@ -31,6 +31,7 @@ from elearn.learning.pages import (
     ModulePage,
     QuizView,
     find_module,
+    module_content,
     module_page,
     simulator_link,
 )
@@ -81,6 +82,7 @@ __all__ = [
     "heartbeat",
     "mark_read",
     "mastery_level",
+    "module_content",
     "module_page",
     "my_path",
     "new_verification_code",
