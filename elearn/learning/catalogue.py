@@ -6,12 +6,14 @@ import functools
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
+from flask import current_app
 from sqlalchemy import and_, bindparam, func, select
 from sqlalchemy.orm import aliased, joinedload
 
 from elearn.coursefmt.model import AUDIENCES
 from elearn.extensions import db
 from elearn.models import (
+    ContentVersion,
     Course,
     CourseModule,
     ModuleProgress,
@@ -194,6 +196,96 @@ def _published_course_query() -> Any:
 
 def published_course(slug: str) -> Course | None:
     return db.session.scalars(_published_course_query(), {"slug": slug}).unique().first()
+
+
+class ModuleForReading(NamedTuple):
+    """A course module's columns, as the pages that show a course read them."""
+
+    id: int
+    course_id: int
+    slug: str
+    position: int
+    title: str
+    minutes: int
+    archived: bool
+    published_version_id: int | None
+
+    @property
+    def is_visible(self) -> bool:
+        return self.published_version_id is not None and not self.archived
+
+
+class CourseForReading(NamedTuple):
+    """A published course and its modules as values: what the course and module pages show."""
+
+    id: int
+    slug: str
+    title: str
+    summary: str
+    language: str
+    level: str
+    audience: str
+    pass_score: int
+    modules: tuple[ModuleForReading, ...]
+
+    @property
+    def audience_tags(self) -> list[str]:
+        return self.audience.split()
+
+
+@functools.cache
+def _content_stamp_query() -> Any:
+    return select(ContentVersion.epoch, ContentVersion.n).where(ContentVersion.id == 1)
+
+
+_KEPT = "elearn.courses_for_reading"
+
+
+def course_for_reading(slug: str) -> CourseForReading | None:
+    """The published course `slug` for the pages that only show it (course outline, module).
+
+    Kept in this process between requests under the content version's stamp
+    (elearn.models.content): one row read instead of the course and its modules, and read
+    again as soon as any course or module changed, in any process. Kept per app (tests make
+    many apps on databases that reuse ids and stamps).
+    """
+    found = db.session.execute(_content_stamp_query()).first()
+    stamp = tuple(found) if found is not None else None
+    kept: dict[str, tuple[Any, CourseForReading]] = current_app.extensions.setdefault(_KEPT, {})
+    entry = kept.get(slug)
+    if entry is not None and stamp is not None and entry[0] == stamp:
+        return entry[1]
+    course = published_course(slug)
+    if course is None:
+        return None
+    values = CourseForReading(
+        course.id,
+        course.slug,
+        course.title,
+        course.summary,
+        course.language,
+        course.level,
+        course.audience,
+        course.pass_score,
+        tuple(
+            ModuleForReading(
+                m.id,
+                m.course_id,
+                m.slug,
+                m.position,
+                m.title,
+                m.minutes,
+                m.archived,
+                m.published_version_id,
+            )
+            for m in course.modules
+        ),
+    )
+    if stamp is not None:
+        if len(kept) >= 1024:
+            kept.clear()
+        kept[slug] = (stamp, values)
+    return values
 
 
 def visible_modules(course: Course) -> list[CourseModule]:

@@ -39,7 +39,15 @@ def _course_or_404(slug: str) -> Course:
     return course
 
 
-def _module_or_404(course: Course, module_slug: str):  # noqa: ANN202
+def _course_for_reading_or_404(slug: str) -> services.CourseForReading:
+    """The course as values, for the pages that only show it (kept between requests)."""
+    course = services.course_for_reading(slug)
+    if course is None:
+        abort(404)
+    return course
+
+
+def _module_or_404(course: Course | services.CourseForReading, module_slug: str):  # noqa: ANN202
     module = services.find_module(course, module_slug)
     if module is None:
         abort(404)
@@ -71,7 +79,7 @@ def catalogue() -> str:
 
 @bp.get("/corsi/<slug>/")
 def course(slug: str) -> str:
-    found = _course_or_404(slug)
+    found = _course_for_reading_or_404(slug)
     user_id = current_user.id if current_user.is_authenticated else None
     outline = services.course_outline(found, user_id)
     return render_template(
@@ -86,7 +94,7 @@ def course(slug: str) -> str:
 @bp.get("/corsi/<slug>/<module_slug>")
 @login_required
 def module(slug: str, module_slug: str) -> str:
-    found = _course_or_404(slug)
+    found = _course_for_reading_or_404(slug)
     record = _module_or_404(found, module_slug)
     # Everything the page reads, then the visit's short write: two transactions, not three.
     content = services.module_content(found, record, current_user.id)

@@ -12,6 +12,7 @@ from elearn.models.consult import (
     WelfareDay,
     WelfareDayRegistration,
 )
+from elearn.models.content import ContentVersion
 from elearn.models.healthfund import (
     HealthNeed,
     HealthNeedProfile,
@@ -70,6 +71,7 @@ __all__ = [
     "ActivityDay",
     "AuthAttempt",
     "ConsentRecord",
+    "ContentVersion",
     "CoopResource",
     "RequestResourceMap",
     "ResourceProfile",
