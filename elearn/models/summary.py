@@ -12,10 +12,11 @@ code writes (pages, imports, erasure, the demo): counts move by +1/-1 in one ups
 exact when two transactions write for the same learner (the row lock orders them). `BACKFILL`
 recomputes everything from the raw tables (the migration runs it; tests compare against it).
 Every account has a `learner_summary` row (a trigger on `user_account` adds it) holding its
-organization and whether it counts (an active worker); triggers on `user_account` and
-`user_role` keep both, and a move to another organization moves the learner's first answers
-between the question counters. Consent is not copied: who may be seen individually is decided
-by elearn.privacy.learning_access when reading.
+organization and whether it counts (an active worker not waiting for an admin's confirmation:
+the one rule, elearn.models.summary_sql._counted); triggers on `user_account`, `user_role` and
+`registration_review` keep both, and a move to another organization moves the learner's first
+answers between the question counters. Consent is not copied: who may be seen individually is
+decided by elearn.privacy.learning_access when reading.
 """
 
 from __future__ import annotations
@@ -41,8 +42,9 @@ class LearnerSummary(db.Model):
         ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True
     )
     # Copies of the account: its organization, and whether it counts in the organization's
-    # figures (an active account with the worker role). Kept by triggers on user_account and
-    # user_role, so a report filters one table instead of joining accounts and roles.
+    # figures (an active account with the worker role, not waiting for confirmation). Kept by
+    # triggers on user_account, user_role and registration_review, so a report filters one
+    # table instead of joining accounts, roles and reviews.
     organization_id: Mapped[int | None] = mapped_column(Integer)
     counted: Mapped[bool] = mapped_column(Boolean, default=False)
     # The latest module visit (max of module_progress.last_visit_at).

@@ -14,13 +14,18 @@ def _later(current: str, new: str) -> str:
 
 
 def _counted(user_id: str, active: str | None = None) -> str:
-    """Whether the account counts in its organization's figures: active, with the worker role."""
+    """The one rule for whether an account counts in its organization's figures (the worker
+    total of the dashboard and the impact report, and everything measured against it): active,
+    with the worker role, and not waiting for an admin to confirm it belongs to the cooperative
+    (a `registration_review` row, elearn.roster.confirmations.waiting). Every trigger and the
+    recomputation use it, so the summary rows' `counted` is this rule and nothing else."""
     active = (
         active or f"COALESCE((SELECT a.active FROM user_account a WHERE a.id = {user_id}), FALSE)"  # nosec B608
     )
     return (
         f"({active} AND EXISTS (SELECT 1 FROM user_role w WHERE w.user_id = {user_id}"  # nosec B608
-        " AND w.role = 'worker'))"
+        " AND w.role = 'worker') AND NOT EXISTS (SELECT 1 FROM registration_review v"
+        f" WHERE v.user_id = {user_id}))"
     )
 
 
@@ -171,7 +176,9 @@ ACCOUNT_CHANGED = (
 )
 
 
-def role_changed(r: str) -> str:
+def counted_again(r: str) -> str:
+    """`counted` of the learner of row R (of user_role or registration_review) worked out again:
+    a role given or taken, a confirmation asked for or decided."""
     counted = _counted(r + ".user_id")
     return f"UPDATE learner_summary SET counted = {counted} WHERE user_id = {r}.user_id"  # nosec B608
 

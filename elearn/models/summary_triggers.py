@@ -16,10 +16,10 @@ from elearn.models.summary_sql import (
     answer_add,
     answer_sub,
     completion,
+    counted_again,
     last_again,
     progress_add,
     progress_sub,
-    role_changed,
     week_add,
     week_sub,
 )
@@ -139,21 +139,44 @@ SQLITE = [
         "AFTER INSERT",
         "user_role",
         "NEW.role = 'worker'",
-        [role_changed("NEW")],
+        [counted_again("NEW")],
     ),
     _sqlite_trigger(
         "summary_role_removed",
         "AFTER DELETE",
         "user_role",
         "OLD.role = 'worker'",
-        [role_changed("OLD")],
+        [counted_again("OLD")],
     ),
     _sqlite_trigger(
         "summary_role_changed",
         "AFTER UPDATE",
         "user_role",
         "",
-        [role_changed("OLD"), role_changed("NEW")],
+        [counted_again("OLD"), counted_again("NEW")],
+    ),
+    # Waiting for an admin's confirmation (elearn.roster.confirmations): not counted until the
+    # row goes (confirmed, or tied to the roster by an import; a rejection also deactivates).
+    _sqlite_trigger(
+        "summary_review_added",
+        "AFTER INSERT",
+        "registration_review",
+        "",
+        [counted_again("NEW")],
+    ),
+    _sqlite_trigger(
+        "summary_review_removed",
+        "AFTER DELETE",
+        "registration_review",
+        "",
+        [counted_again("OLD")],
+    ),
+    _sqlite_trigger(
+        "summary_review_changed",
+        "AFTER UPDATE OF user_id",
+        "registration_review",
+        "",
+        [counted_again("OLD"), counted_again("NEW")],
     ),
     _sqlite_trigger(
         "summary_learner_deleted",
@@ -235,14 +258,30 @@ POSTGRESQL = [
         "summary_role",
         "IF TG_OP IN ('UPDATE', 'DELETE') THEN "
         "PERFORM 1 FROM user_account WHERE id = OLD.user_id FOR SHARE; "
-        + role_changed("OLD")
+        + counted_again("OLD")
         + "; END IF; IF TG_OP IN ('UPDATE', 'INSERT') THEN "
         "PERFORM 1 FROM user_account WHERE id = NEW.user_id FOR SHARE; "
-        + role_changed("NEW")
+        + counted_again("NEW")
         + "; END IF;",
     ),
     "CREATE TRIGGER summary_role AFTER INSERT OR UPDATE OR DELETE ON user_role"
     " FOR EACH ROW EXECUTE FUNCTION summary_role()",
+    # The account's row is locked (FOR NO KEY UPDATE, which waits for the FOR SHARE of
+    # summary_role and for a change of `active`, and makes them wait): whichever of a
+    # confirmation and a change of roles or of `active` comes second sees the first committed,
+    # so `counted` ends as the rule says.
+    _plpgsql(
+        "summary_review",
+        "IF TG_OP IN ('UPDATE', 'DELETE') THEN "
+        "PERFORM 1 FROM user_account WHERE id = OLD.user_id FOR NO KEY UPDATE; "
+        + counted_again("OLD")
+        + "; END IF; IF TG_OP IN ('UPDATE', 'INSERT') THEN "
+        "PERFORM 1 FROM user_account WHERE id = NEW.user_id FOR NO KEY UPDATE; "
+        + counted_again("NEW")
+        + "; END IF;",
+    ),
+    "CREATE TRIGGER summary_review AFTER INSERT OR UPDATE OF user_id OR DELETE"
+    " ON registration_review FOR EACH ROW EXECUTE FUNCTION summary_review()",
     _plpgsql(
         "summary_copied",
         "IF NEW.organization_id IS DISTINCT FROM OLD.organization_id"
@@ -275,6 +314,7 @@ POSTGRESQL_TRIGGERS = (
     ("summary_learner_deleted", "user_account"),
     ("summary_account", "user_account"),
     ("summary_role", "user_role"),
+    ("summary_review", "registration_review"),
     ("summary_copied", "learner_summary"),
     ("summary_week", "activity_day"),
 )

@@ -16,6 +16,9 @@ from elearn.urls import public_url
 
 
 def waiting(user_id: int) -> RegistrationReview | None:
+    """The account's request for confirmation, while it waits. Until it is decided the account
+    counts in none of its cooperative's figures: the rule of elearn.models.summary_sql._counted
+    looks at the same row, and triggers on it update the summary rows when it goes."""
     return db.session.get(RegistrationReview, user_id)
 
 
