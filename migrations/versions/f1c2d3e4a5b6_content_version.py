@@ -2,7 +2,7 @@
 triggers), so processes may keep published courses in memory and check one row per request
 
 Revision ID: f1c2d3e4a5b6
-Revises: d3a1f0b7c2e4
+Revises: 1520677d2599
 Create Date: 2026-12-03 18:10:00
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'f1c2d3e4a5b6'
-down_revision = 'd3a1f0b7c2e4'
+down_revision = '1520677d2599'
 branch_labels = None
 depends_on = None
 
