@@ -329,7 +329,7 @@ def record_use(user_id: int) -> None:
 # The loan's schedule, written with orjson. The JSON provider writes a 360-month schedule's 1,440
 # floats one ``repr`` at a time, a third of the API's CPU; orjson takes a tenth of that time and
 # writes the same text for every float of magnitude 1e-4 or more, and for 0 (checked over random
-# bit patterns and cent amounts, tests/simulate/test_api_schedule_json.py). It differs below 1e-4
+# bit patterns and cent amounts, tests/simulate/test_api_loan_fast_path.py). It differs below 1e-4
 # (0.00001 for repr's 1e-05, 1e-7 for 1e-07), writes NaN and infinity as null, non-ASCII text as
 # UTF-8 and refuses integers beyond 64 bits: a schedule that might hold any of these goes to the
 # provider. The rows are ``simulators.loans.Schedule.rows``: amounts rounded to the cent.
