@@ -54,11 +54,13 @@ class Schedule:
         return len(self.payment)
 
     def rows(self) -> list[dict[str, float | int]]:
-        # One vectorised rounding for the whole table: a 360-month plan has 1,440 amounts.
-        columns = [
-            cents_many(column)
-            for column in (self.payment, self.interest, self.principal, self.balance)
-        ]
+        # One vectorised rounding for the whole table (a 360-month plan has 1,440 amounts), the
+        # four columns end to end, then cut back into columns.
+        size = len(self.payment)
+        table = cents_many(
+            np.concatenate((self.payment, self.interest, self.principal, self.balance))
+        )
+        columns = [table[k * size : (k + 1) * size] for k in range(4)]
         return [
             {"n": n, "payment": p, "interest": i, "principal": c, "balance": b}
             for n, (p, i, c, b) in enumerate(zip(*columns, strict=True), start=1)

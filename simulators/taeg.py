@@ -12,7 +12,7 @@ it is Newton from a fixed guess and diverges for expensive credit (see reference
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -46,13 +46,34 @@ class RateOverflow(ValueError):
     """The root exists but X = e^y - 1 does not fit in a float."""
 
 
-def _scaled_npv(y: float, times: np.ndarray, amounts: np.ndarray) -> float:
-    exponents = -y * times
-    return float(np.dot(amounts, np.exp(exponents - exponents.max())))
+def _scaled_npv_function(times: np.ndarray, amounts: np.ndarray) -> Callable[[float], float]:
+    """y -> sum a_j e^(-y t_j - m), m the largest exponent -y t_j, so that no term overflows.
+
+    The exponent c t (c = -y) rounds monotonically in t, so the largest is c * max(t) for c > 0
+    and c * min(t) for c < 0 (for c = 0 every exponent is a zero): the same float as the array's
+    maximum, found without a pass over the array. Brent's method asks again for the ends of the
+    bracket the search evaluated just before, so values are kept.
+    """
+    t_low, t_high = float(times.min()), float(times.max())
+    known: dict[float, float] = {}
+
+    def scaled_npv(y: float) -> float:
+        value = known.get(y)
+        if value is None:
+            c = -y
+            value = float(np.dot(amounts, np.exp(c * times - c * (t_high if c > 0 else t_low))))
+            known[y] = value
+        return value
+
+    return scaled_npv
 
 
 def _sign_changes(times: np.ndarray, amounts: np.ndarray) -> int:
     """Descartes' rule for exponential sums: roots in y <= sign changes of the ordered flows."""
+    if (times[1:] > times[:-1]).all():
+        # Already in order, no two at the same time (monthly plans): no sorting or merging.
+        signs = np.sign(amounts[amounts != 0])
+        return int(np.count_nonzero(signs[1:] != signs[:-1]))
     order = np.argsort(times, kind="stable")
     t_sorted, a_sorted = times[order], amounts[order]
     # Flows at the same time are one flow.
@@ -76,8 +97,7 @@ def solve_log_rate(times: np.ndarray, amounts: np.ndarray) -> float:
         # Only possible when same-time flows cancel into a single sign.
         raise NoUniqueRate("no sign change")
 
-    def f(y: float) -> float:
-        return _scaled_npv(y, times, amounts)
+    f = _scaled_npv_function(times, amounts)
 
     if changes == 1:
         # Exactly one root (Descartes), and the scaled function has opposite signs at the two

@@ -37,13 +37,14 @@ def _unknown(name: str) -> tuple[dict[str, Any], int]:
 @api_bp.post("/simulators/<simulator>")
 @csrf.exempt
 def compute(simulator: str) -> tuple[Any, int]:
-    lang = _language()
+    # The language only words the errors: a result is the same in every language, so it is
+    # chosen on the error paths alone (it reads the header, the account and the session).
     try:
         body = pages.parse_json_body(request.get_data(cache=False))
     except pages.BadRequestBody:
         message = (
             "The body must be a JSON object."
-            if lang == "en"
+            if _language() == "en"
             else "Il corpo della richiesta deve essere un oggetto JSON."
         )
         return {"errors": {NON_FIELD: message}}, 400
@@ -52,7 +53,7 @@ def compute(simulator: str) -> tuple[Any, int]:
     except UnknownSimulator:
         return _unknown(simulator)
     except InvalidInput as exc:
-        return {"errors": exc.messages(lang)}, 422
+        return {"errors": exc.messages(_language())}, 422
 
 
 @api_bp.get("/simulators/<simulator>/chart.svg")
