@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from babel import Locale
 from babel.numbers import get_currency_symbol, get_decimal_symbol, get_group_symbol, parse_pattern
 from flask import Flask, current_app, has_app_context, request, session
-from flask_babel import format_date, format_decimal, format_time, get_locale
+from flask_babel import format_date, format_decimal, format_time, get_locale, get_timezone
 from flask_login import current_user
 from jinja2 import pass_context
 from jinja2.runtime import Context
@@ -166,6 +166,15 @@ def format_when(value: datetime | date | None, context: str = "list") -> str:
         return "–"
     if context not in DATE_CONTEXTS:
         raise ValueError(f"unknown date context {context!r}")
+    return _formatted_when(value, context, str(get_locale() or "it"), str(get_timezone()))
+
+
+@lru_cache(maxsize=4096)
+def _formatted_when(value: datetime | date, context: str, locale: str, zone: str) -> str:
+    """format_when's text, kept: Babel takes tens of microseconds a date, and pages show the
+    same dates again and again (a Welfare day, a list). The text depends only on the value, the
+    context and the request's locale and time zone, which are the key (Babel reads the last two
+    from the request; an aware datetime equal to another is the same instant, the same text)."""
     day = format_date(value, _date_pattern(context))
     if isinstance(value, datetime):
         return f"{day}, {format_time(value, 'short')}"

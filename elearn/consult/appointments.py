@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from flask_babel import gettext
 from sqlalchemy import Select, bindparam, select
@@ -66,9 +67,9 @@ def cancel_booked(request_id: int) -> None:
 
 @functools.cache
 def _next_appointment_statement() -> Select:
-    """Built once per process (it runs on every worker home)."""
+    """Built once per process (it runs on every worker home); only what the home shows."""
     return (
-        select(Appointment)
+        select(Appointment.starts_at, Appointment.location, Appointment.request_id)
         .join(ConsultationRequest, ConsultationRequest.id == Appointment.request_id)
         .where(
             ConsultationRequest.worker_id == bindparam("worker_id"),
@@ -80,11 +81,12 @@ def _next_appointment_statement() -> Select:
     )
 
 
-def next_appointment_of(worker: User) -> Appointment | None:
-    """The worker's next booked meeting with a Welfare Manager, if any."""
-    return db.session.scalar(
+def next_appointment_of(worker: User) -> Any | None:
+    """The worker's next booked meeting with a Welfare Manager, if any: its time, place and
+    request (a row, not the appointment: the home page only shows it)."""
+    return db.session.execute(
         _next_appointment_statement(), {"worker_id": worker.id, "now": utcnow()}
-    )
+    ).first()
 
 
 def appointment_location(channel: str, point: SocialPoint | None) -> str:

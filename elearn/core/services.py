@@ -6,8 +6,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask import current_app, request, url_for
-from flask_babel import get_locale, gettext, lazy_gettext
+from flask_babel import get_locale, lazy_gettext
 
+from elearn.core.templating import gettext
 from elearn.extensions import db
 from elearn.labs.services import current_labs_for_worker, has_open_lab
 from elearn.models import Role, User

@@ -53,8 +53,10 @@ def text(value: Any) -> str:
     return str(value)
 
 
-def gettext(string: str) -> str:
-    return _translations().ugettext(string)
+def gettext(string: str, **variables: Any) -> str:
+    """flask_babel.gettext with the kept translations: same text, same `%` of the variables."""
+    value = _translations().ugettext(string)
+    return value % variables if variables else value
 
 
 def ngettext(singular: str, plural: str, number: int) -> str:
