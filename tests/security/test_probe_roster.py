@@ -213,3 +213,42 @@ def test_a_letter_code_opens_only_its_own_invitation_and_only_once(app, admin_cl
     assert reused.status_code == 410
     with app.app_context():
         assert db.session.scalar(select(User.id).where(User.email == "other@example.org")) is None
+
+
+# --- names from the payroll file ---------------------------------------------------------------
+
+PAYLOAD = '<script>alert(1)</script>"><img src=x onerror=alert(2)>'
+
+
+def test_names_and_sites_from_a_payroll_file_are_shown_as_text(
+    app, admin_client, coop, make_user, login
+):
+    """The payroll file is outside input too: a name or a site carrying markup is shown as
+    text on every page that lists it (preview, roster, letters, reach, confirmation list)."""
+    content = (
+        "Nome e cognome;Email;Cellulare;Sede\n"
+        f"Anna {PAYLOAD};anna@girasole.it;;Sede {PAYLOAD}\n"
+        f"Bruno {PAYLOAD};;3331234567;Sede {PAYLOAD}\n"
+    )
+    upload = admin_client.post(
+        "/admin/personale/importa",
+        data={"organization_id": str(coop), "file": (io.BytesIO(content.encode()), "r.csv")},
+        content_type="multipart/form-data",
+    )
+    assert upload.status_code == 302
+    pages = {"preview": admin_client.get(upload.headers["Location"]).get_data(as_text=True)}
+    assert admin_client.post(upload.headers["Location"] + "/conferma", data={}).status_code == 302
+    pages["roster"] = admin_client.get(f"/admin/personale/{coop}").get_data(as_text=True)
+    pages["letters"] = admin_client.post(f"/admin/personale/{coop}/lettere", data={}).get_data(
+        as_text=True
+    )
+    stranger = app.test_client()
+    assert _register(stranger, "nuova@example.org", name=f"Nuova {PAYLOAD}").status_code == 302
+    pages["confirmations"] = admin_client.get("/admin/personale/in-attesa").get_data(as_text=True)
+    manager = app.test_client()
+    login(make_user("manager", org_id=coop), manager)
+    pages["reach"] = manager.get("/report/personale").get_data(as_text=True)
+    for name, page in pages.items():
+        assert "<script>alert(1)" not in page, name
+        assert "<img src=x" not in page, name
+    assert "&lt;script&gt;" in pages["preview"] and "&lt;script&gt;" in pages["roster"]
