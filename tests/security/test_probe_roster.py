@@ -252,3 +252,23 @@ def test_names_and_sites_from_a_payroll_file_are_shown_as_text(
         assert "<script>alert(1)" not in page, name
         assert "<img src=x" not in page, name
     assert "&lt;script&gt;" in pages["preview"] and "&lt;script&gt;" in pages["roster"]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason=(
+        "HOLE (design gap): a shared-code account made before the cooperative's first roster "
+        "import is never checked against it: not on the roster, it gets no confirmation entry "
+        "and keeps every cooperative page (a stranger who registered early stays in)"
+    ),
+)
+def test_an_account_made_before_the_first_roster_is_checked_against_it(app, admin_client, coop):
+    early = app.test_client()
+    assert _register(early, "early@example.org", name="Chi Arriva Prima").status_code == 302
+    _import(admin_client, coop)  # the roster does not list early@example.org
+    _log_in(early, "early@example.org")
+    with app.app_context():
+        account = db.session.scalar(select(User.id).where(User.email == "early@example.org"))
+        listed = db.session.get(RegistrationReview, account) is not None
+    held = early.get("/consulenza/").headers.get("Location") == "/in-attesa"
+    assert listed and held
