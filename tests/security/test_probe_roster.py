@@ -272,3 +272,36 @@ def test_an_account_made_before_the_first_roster_is_checked_against_it(app, admi
         listed = db.session.get(RegistrationReview, account) is not None
     held = early.get("/consulenza/").headers.get("Location") == "/in-attesa"
     assert listed and held
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason=(
+        "BUG (not a hole): after an erasure the roster entry keeps erased_at, so every later "
+        "invitation of it is refused as 'erased' (410), also the fresh letter the admin's "
+        "'send again' prints: the page tells the person to ask for a new invitation, which "
+        "can never work until the entry is purged"
+    ),
+)
+def test_after_an_erasure_a_new_invitation_lets_the_person_come_back(app, admin_client, coop):
+    _import(admin_client, coop)
+    letters = admin_client.post(f"/admin/personale/{coop}/lettere", data={})
+    code = LETTER_CODE_RE.search(letters.get_data(as_text=True)).group(1)
+    form = {
+        "full_name": "Ahmed Benali",
+        "email": "ahmed@example.org",
+        "password": PASSWORD,
+        "password_again": PASSWORD,
+        "language": "it",
+    }
+    assert app.test_client().post(f"/invito/{code}", data=form).status_code == 302
+    with app.app_context():
+        from elearn.privacy.erasure import erase_personal_data
+
+        erase_personal_data(db.session.scalar(select(User).where(User.email == form["email"])))
+        db.session.commit()
+        entry_id = db.session.scalar(select(RosterEntry.id).where(RosterEntry.phone.is_not(None)))
+    assert app.test_client().get(f"/invito/{code}").status_code == 410  # the old one: never
+    resent = admin_client.post(f"/admin/personale/persone/{entry_id}/reinvia", data={})
+    [new_code] = set(LETTER_CODE_RE.findall(resent.get_data(as_text=True)))
+    assert app.test_client().get(f"/invito/{new_code}").status_code == 200
