@@ -12,11 +12,11 @@ from functools import wraps
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, abort, flash, redirect, request, session, url_for
-from flask.sessions import SecureCookieSessionInterface
+from flask import Flask, Request, Response, abort, flash, redirect, request, session, url_for
+from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from flask_babel import gettext
 from flask_login import current_user, login_user, logout_user
-from itsdangerous import URLSafeTimedSerializer
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import joinedload, lazyload
@@ -320,17 +320,60 @@ class SessionCookies(SecureCookieSessionInterface):
     def __init__(self) -> None:
         self._serializers: dict[tuple[Any, ...], URLSafeTimedSerializer] = {}
 
-    def get_signing_serializer(self, app: Flask) -> URLSafeTimedSerializer | None:
-        if not app.secret_key:
-            return None
-        keys = (*(app.config["SECRET_KEY_FALLBACKS"] or ()), app.secret_key)
+    def _serializer(self, keys: tuple[Any, ...]) -> URLSafeTimedSerializer:
+        """Flask's own serializer for these keys (the last one signs), made once."""
         serializer = self._serializers.get(keys)
         if serializer is None:
-            serializer = super().get_signing_serializer(app)
+            serializer = URLSafeTimedSerializer(
+                list(keys),
+                salt=self.salt,
+                serializer=self.serializer,
+                signer_kwargs={
+                    "key_derivation": self.key_derivation,
+                    "digest_method": self.digest_method,
+                },
+            )
             if len(self._serializers) > 8:  # keys changed many times (tests): start again
                 self._serializers.clear()
             self._serializers[keys] = serializer
         return serializer
+
+    def get_signing_serializer(self, app: Flask) -> URLSafeTimedSerializer | None:
+        if not app.secret_key:
+            return None
+        return self._serializer((*(app.config["SECRET_KEY_FALLBACKS"] or ()), app.secret_key))
+
+    def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
+        """The cookie's session; one signed only with an older key (SECRET_KEY_FALLBACKS, the
+        weeks after a rotation) keeps only the login it refers to, which the database checks
+        at every request (the `sid` token, `_user_id`), and the language.
+
+        Whoever holds a leaked old key can sign anything: the half-way state of a login
+        between the password and the second step, or the notes this login keeps to skip a
+        database check (privacy choice made, account confirmed) must come from a cookie the
+        current key signed.
+        """
+        if not app.secret_key or not app.config["SECRET_KEY_FALLBACKS"]:
+            return super().open_session(app, request)
+        value = request.cookies.get(self.get_cookie_name(app))
+        if not value:
+            return self.session_class()
+        max_age = int(app.permanent_session_lifetime.total_seconds())
+        try:
+            return self.session_class(
+                self._serializer((app.secret_key,)).loads(value, max_age=max_age)
+            )
+        except BadSignature:
+            pass
+        try:
+            data = self.get_signing_serializer(app).loads(value, max_age=max_age)  # type: ignore[union-attr]
+        except BadSignature:
+            return self.session_class()
+        return self.session_class({k: v for k, v in data.items() if k in _KEPT_FROM_OLD_KEYS})
+
+
+# What a session cookie signed with an older key still carries (see SessionCookies.open_session).
+_KEPT_FROM_OLD_KEYS = frozenset({"_user_id", "_id", "_fresh", "sid", "language"})
 
 
 def init_app(app: Flask) -> None:

@@ -45,16 +45,6 @@ def _manager_to_enrol(app, make_user) -> tuple[int, int]:
         return manager, user.session_generation
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "HOLE (needs the leaked key, during the fallback window): the password step of a login "
-        "is only the signed cookie's 'pending_user'; a cookie signed with a key in "
-        "SECRET_KEY_FALLBACKS passes it, and for a manager or admin with no authenticator yet "
-        "(new, or reset after a lost phone) the attacker enrols their own: a full login "
-        "without the password"
-    ),
-)
 def test_a_cookie_signed_with_the_leaked_key_does_not_replace_the_password(rotated, make_user):
     app = rotated
     manager, generation = _manager_to_enrol(app, make_user)
@@ -104,3 +94,40 @@ def test_a_forged_logged_in_cookie_needs_a_server_side_session(rotated, make_use
     attacker.set_cookie(app.config["SESSION_COOKIE_NAME"], _cookie(forged, LEAKED))
     response = attacker.get("/admin/personale")
     assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_after_the_rotation_a_logged_in_person_stays_logged_in(
+    rotated, app, client, make_user, login
+):
+    """What the fallback is for: the people logged in before the rotation are not thrown out;
+    their cookie keeps the login (checked against the database) and the language."""
+    worker = make_user("worker")
+    app.config["SECRET_KEY_FALLBACKS"] = []
+    app.secret_key = app.config["SECRET_KEY"] = LEAKED  # before the rotation
+    login(worker, client)
+    client.post("/consenso", data={"progress_sharing": "yes"})
+    client.post("/lingua", data={"language": "en", "next": "/"})
+    app.config["SECRET_KEY_FALLBACKS"] = [LEAKED]
+    app.secret_key = app.config["SECRET_KEY"] = "the new key after the rotation"
+    page = client.get("/")
+    assert page.status_code == 200
+    assert "Log out" in page.get_data(as_text=True)  # still logged in, still in English
+
+
+def test_notes_a_login_keeps_come_only_from_the_current_key(rotated, app, make_user):
+    """A waiting shared-code account (or one that has not made its privacy choice) cannot
+    skip the check with a note signed by the old key."""
+    worker = make_user("worker")
+    with app.app_context():
+        generation = db.session.get(User, worker).session_generation
+    forged = {
+        "_user_id": f"{worker}:{generation}",
+        "sid": "guessed",
+        "progress_choice_made": worker,
+        "pending_user": worker,
+    }
+    attacker = app.test_client()
+    attacker.set_cookie(app.config["SESSION_COOKIE_NAME"], _cookie(forged, LEAKED))
+    attacker.get("/login/codice")
+    with attacker.session_transaction() as session:
+        assert "progress_choice_made" not in session and "pending_user" not in session
