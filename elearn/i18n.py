@@ -126,7 +126,14 @@ def number(value: float | Decimal | int | None, digits: int = 2) -> str:
     if value is None:
         return "–"
     pattern = "#,##0" + ("." + "0" * digits if digits else "")
-    return format_decimal(value, format=pattern)
+    exact = value if isinstance(value, Decimal) else Decimal(str(value))
+    if not exact.is_finite():
+        return "–"
+    # Enough precision for any finite figure (a TAEG when the fees eat the loan is 1e38 %):
+    # Babel rounds in the current decimal context, 28 digits by default.
+    with localcontext() as context:
+        context.prec = max(28, exact.adjusted() + digits + 4)
+        return format_decimal(exact, format=pattern)
 
 
 def percent(value: float | None, digits: int = 2) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import current_app
-from itsdangerous import BadSignature, URLSafeSerializer
+from itsdangerous import BadData, URLSafeSerializer
 from sqlalchemy import select
 
 from elearn.extensions import db
@@ -39,12 +39,13 @@ def user_for_token(token: str) -> User | None:
     """The account a stop link belongs to; None for a tampered, malformed or stale link."""
     try:
         payload = _serializer().loads(token)
-    except BadSignature:
+    except BadData:  # a bad signature, or a signed value that does not decode
         return None
     if not (
         isinstance(payload, list)
         and len(payload) == 2
         and all(isinstance(part, int) and not isinstance(part, bool) for part in payload)
+        and 0 < payload[0] < 2**31  # an account id the database can hold
     ):
         return None
     user_id, stamp = payload

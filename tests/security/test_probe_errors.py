@@ -31,14 +31,6 @@ def test_a_blank_title_gets_a_message_not_an_error(app, client, make_org, make_u
     assert (created.status_code, edited.status_code) == (422, 422)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG (anyone, no login): a loan whose fees eat almost all the principal has a TAEG "
-        "too large for babel's decimal formatting (decimal.InvalidOperation): the loan page "
-        "answers 500; the JSON API answers 200 with the same numbers"
-    ),
-)
 def test_a_loan_with_fees_eating_the_principal_gets_a_page_not_an_error(app):
     visitor = app.test_client()
     query = "principal=1000&annual_rate=5&months=1&upfront_fees=999"

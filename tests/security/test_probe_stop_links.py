@@ -65,14 +65,6 @@ def test_values_signed_elsewhere_with_the_site_key_are_not_stop_links(app, make_
     assert _on(app, victim)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "NIT (needs a value signed with the key and the stop links' salt, so not reachable "
-        "from outside): a validly signed token whose payload does not decode raises "
-        "itsdangerous.BadPayload, which nudges/tokens.user_for_token does not catch: a 500"
-    ),
-)
 def test_a_signed_but_undecodable_token_is_refused_not_an_error(app, make_user):
     victim = make_user("worker")
     timed = URLSafeTimedSerializer(app.config["SECRET_KEY"], salt=SALT)
