@@ -47,8 +47,14 @@ def _titles() -> Iterator[tuple[str, str, object]]:
     )  # fmt: skip
     for name in sorted(CHARTS):
         for lang in ("it", "en"):
-            chart = render_chart(name, REQUESTS[name], lang)
-            yield f"{name}-{lang}", chart.title, lambda chart=chart: chart.svg
+            title = render_chart(name, REQUESTS[name], lang).title
+            # Drawn anew in the test, after the chart cache is emptied: the chart made here
+            # is kept by that cache and may have been drawn already by another test.
+            yield (
+                f"{name}-{lang}",
+                title,
+                lambda name=name, lang=lang: render_chart(name, REQUESTS[name], lang).svg,
+            )
 
 
 @pytest.fixture
