@@ -1,5 +1,6 @@
 """Flask extensions, created unbound; `create_app` binds them."""
 
+from flask import session
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -26,7 +27,24 @@ class Base(DeclarativeBase):
 
 # Objects stay usable after a commit within a request (no reload of every attribute).
 db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
-login_manager = LoginManager()
+
+
+class PersonLoginManager(LoginManager):
+    """Flask-Login, with its "strong" session protection applied to sessions that hold a login.
+
+    A visitor's session holds only a CSRF token and perhaps a language; Flask-Login found no
+    `_id` in it at every request, "cleared" it and a remember-me cookie the site never sets,
+    and so rewrote the session cookie and sent an expired remember cookie on every anonymous
+    page. A session with a login is checked as before: another address or browser ends it.
+    """
+
+    def _session_protection_failed(self) -> bool:
+        if "_user_id" not in session:
+            return False
+        return bool(super()._session_protection_failed())
+
+
+login_manager = PersonLoginManager()
 csrf = CSRFProtect()
 babel = Babel()
 migrate = Migrate()
