@@ -136,9 +136,17 @@ def number(value: float | Decimal | int | None, digits: int = 2) -> str:
         return format_decimal(exact, format=pattern)
 
 
+# Beyond this a percentage says nothing more (a TAEG when the fees eat the loan reaches 1e38 %)
+# and its digits would run off a phone's screen: "> 100.000 %".
+PERCENT_SHOWN_UP_TO = 100_000
+
+
 def percent(value: float | None, digits: int = 2) -> str:
     if value is None:
         return "–"
+    if abs(value) > PERCENT_SHOWN_UP_TO:
+        bound = PERCENT_SHOWN_UP_TO if value > 0 else -PERCENT_SHOWN_UP_TO
+        return f"{'>' if value > 0 else '<'}\u00a0{number(bound, 0)}\u00a0%"
     return number(value, digits) + "\u00a0%"  # never split from its number
 
 
