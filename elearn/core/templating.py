@@ -10,13 +10,15 @@ locale, and the next call looks the translations up again. Same strings out, sam
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import flask_babel
-from flask import Flask
+from flask import Flask, g, session
 from flask.globals import _cv_app, _cv_request
 from flask_babel import get_translations
 from flask_babel.speaklater import LazyString
+from flask_wtf.csrf import generate_csrf
 from jinja2 import pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup
@@ -143,9 +145,52 @@ class TemplateUrls:
         return url
 
 
+class CsrfTokens:
+    """Templates' `csrf_token()`: Flask-WTF's token, signed at most once a minute per session.
+
+    Flask-WTF signs the session's token anew at every request (a serializer built, an HMAC, a
+    timestamp): a twentieth of a light page. A token signed less than a minute ago for the
+    same session token and key is as good: it is checked against its own signing time
+    (WTF_CSRF_TIME_LIMIT, an hour) and the session's token, which this key holds. It is put
+    where Flask-WTF keeps the request's token (`g`), so the page's forms carry the same one.
+    A session with no token yet, or another field name or key setting, gets Flask-WTF's own.
+    """
+
+    reuse_for = 60.0
+    limit = 4096
+
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+        self.kept: dict[tuple[Any, str], tuple[str, float]] = {}
+
+    def __call__(self) -> str:
+        config = self.app.config
+        if "csrf_token" in g or config.get("WTF_CSRF_FIELD_NAME", "csrf_token") != "csrf_token":
+            return str(generate_csrf())
+        raw = session.get("csrf_token")
+        if not isinstance(raw, str):
+            return str(generate_csrf())
+        key = (config.get("WTF_CSRF_SECRET_KEY") or self.app.secret_key, raw)
+        now = time.time()
+        kept = self.kept.get(key)
+        if kept is not None and 0 <= now - kept[1] < self.reuse_for:
+            g.csrf_token = kept[0]
+            return kept[0]
+        token = str(generate_csrf())
+        if len(self.kept) >= self.limit:
+            self.kept.clear()
+        self.kept[key] = (token, now)
+        return token
+
+
 def init_app(app: Flask) -> None:
     """After Flask-Babel's init_app: replace the callables it installed in Jinja."""
     app.jinja_env.globals["url_for"] = TemplateUrls(app)
+    # After CSRFProtect's init_app, which also puts Flask-WTF's own `csrf_token` in every
+    # template's context (a context processor, run at every render, that would hide this one).
+    app.jinja_env.globals["csrf_token"] = CsrfTokens(app)
+    processors = app.template_context_processors[None]
+    processors[:] = [f for f in processors if "CSRFProtect.init_app" not in f.__qualname__]
     app.jinja_env.add_extension(FragmentCache)
     app.jinja_env.install_gettext_callables(
         gettext=gettext, ngettext=ngettext, newstyle=True, pgettext=pgettext, npgettext=npgettext
