@@ -11,12 +11,15 @@ from rapidfuzz import fuzz, process, utils
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 
+from elearn.database import write_done, write_transaction
 from elearn.extensions import db
 from elearn.labs.rules import (
     MAX_CARDS_PER_PERSON,
     SIMILAR_MIN_CHARS,
     SIMILAR_SCORE,
     LabError,
+    lock_cards,
+    lock_person,
     publish_count,
     record_lab_step,
     require_on_board,
@@ -164,21 +167,29 @@ def add_card(lab: Lab, worker: User, *, kind: str, topic: str, text: str, signed
         lab, ("collect",), gettext("Cards can be written only while the lab is collecting them.")
     )
     text = _card_text(text)
-    written = db.session.scalar(
-        select(func.count(LabCard.id)).where(
-            LabCard.lab_id == lab.id, LabCard.author_id == worker.id
+    lab_id, worker_id = lab.id, worker.id
+    # The limit is counted under the person's lock: cards sent at once take turns.
+    write_transaction()
+    try:
+        lock_person(worker_id)
+        written = db.session.scalar(
+            select(func.count(LabCard.id)).where(
+                LabCard.lab_id == lab_id, LabCard.author_id == worker_id
+            )
         )
-    )
-    if (written or 0) >= MAX_CARDS_PER_PERSON:
-        raise LabError(
-            gettext("You already wrote %(n)d cards: support the cards of others.", n=written),
-            "text",
+        if (written or 0) >= MAX_CARDS_PER_PERSON:
+            db.session.rollback()
+            raise LabError(
+                gettext("You already wrote %(n)d cards: support the cards of others.", n=written),
+                "text",
+            )
+        card = LabCard(
+            lab_id=lab_id, kind=kind, topic=topic, text=text, author_id=worker_id, signed=signed
         )
-    card = LabCard(
-        lab_id=lab.id, kind=kind, topic=topic, text=text, author_id=worker.id, signed=signed
-    )
-    db.session.add(card)
-    db.session.commit()
+        db.session.add(card)
+        db.session.commit()
+    finally:
+        write_done()
     return card
 
 
@@ -234,17 +245,28 @@ def set_support(lab: Lab, card: LabCard, worker: User, supports: bool) -> None:
     require_on_board(card)
     if card.author_id == worker.id:
         raise LabError(gettext("This is your own card: it already counts you."))
-    existing = db.session.scalar(
-        select(LabSupport).where(LabSupport.card_id == card.id, LabSupport.user_id == worker.id)
-    )
-    if supports and existing is None:
-        db.session.add(LabSupport(card_id=card.id, user_id=worker.id))
-    elif not supports and existing is not None:
-        db.session.delete(existing)
+    lab_id, card_id, worker_id = lab.id, card.id, worker.id
+    write_transaction()
     try:
-        db.session.commit()
-    except IntegrityError:  # a double tap: the other request already added the +1
-        db.session.rollback()
+        # FOR SHARE on the card: a merge or a hiding of it at this moment waits for this "+1"
+        # (and carries it over), or comes first and the card is then no longer on the board.
+        locked = lock_cards(lab_id, [card_id], shared=True)
+        if not locked or locked[0].status != "visible":
+            db.session.rollback()
+            raise LabError(gettext("This card is no longer on the board."))
+        existing = db.session.scalar(
+            select(LabSupport).where(LabSupport.card_id == card_id, LabSupport.user_id == worker_id)
+        )
+        if supports and existing is None:
+            db.session.add(LabSupport(card_id=card_id, user_id=worker_id))
+        elif not supports and existing is not None:
+            db.session.delete(existing)
+        try:
+            db.session.commit()
+        except IntegrityError:  # a double tap: the other request already added the +1
+            db.session.rollback()
+    finally:
+        write_done()
 
 
 def _supporter_counts(card_ids: list[int]) -> dict[int, int]:
@@ -350,7 +372,21 @@ def merge_cards(
     require_phase(lab, ("collect", "merge"), gettext("Cards can be merged only before the vote."))
     if source.id == target.id:
         raise LabError(gettext("Choose another card to merge with."), "target")
+    # The cards are locked and read again (a "+1" on either waits, or came first and is carried
+    # over; a merge or hiding of either at the same moment is seen here).
+    write_transaction()
+    try:
+        lock_cards(lab.id, [source.id, target.id])
+        _merge_locked(lab, source, target, manager, remote_addr)
+    finally:
+        write_done()
+
+
+def _merge_locked(
+    lab: Lab, source: LabCard, target: LabCard, manager: User, remote_addr: str
+) -> None:
     if source.status != "visible" or target.status != "visible":
+        db.session.rollback()
         raise LabError(gettext("Only cards on the board can be merged."), "target")
     people = set(
         db.session.scalars(select(LabSupport.user_id).where(LabSupport.card_id == source.id))
@@ -384,8 +420,18 @@ def hide_card(
     reason = reason.strip()
     if not reason:
         raise LabError(gettext("Write the reason: the author will read it."), "reason")
-    if card.status == "merged":
-        raise LabError(gettext("This card was merged into another one."))
+    write_transaction()
+    try:
+        lock_cards(lab.id, [card.id])
+        if card.status == "merged":
+            db.session.rollback()
+            raise LabError(gettext("This card was merged into another one."))
+        _hide_locked(lab, card, manager, reason, remote_addr)
+    finally:
+        write_done()
+
+
+def _hide_locked(lab: Lab, card: LabCard, manager: User, reason: str, remote_addr: str) -> None:
     card.status = "hidden"
     card.hidden_reason = reason
     card.moderated_by_id = manager.id

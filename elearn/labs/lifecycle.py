@@ -7,9 +7,11 @@ from datetime import date, timedelta
 from flask_babel import gettext
 from sqlalchemy import select
 
+from elearn.database import write_done, write_transaction
 from elearn.extensions import db
 from elearn.labs.rules import (
     LabError,
+    lock_cards,
     next_phase,
     record_lab_step,
     require_on_board,
@@ -107,10 +109,25 @@ def set_outcome(
     lab: Lab, card: LabCard, manager: User, *, kind: str, text: str, remote_addr: str = ""
 ) -> LabOutcome:
     require_phase(lab, ("outcome",), gettext("Outcomes are written after the vote has closed."))
-    require_on_board(card)
     text = text.strip()
     if not text:
         raise LabError(gettext("Write what will be done, or why it is not possible."), "text")
+    # Two facilitators saving at once take turns on the card (no second outcome row, no 500).
+    write_transaction()
+    try:
+        lock_cards(lab.id, [card.id])
+        require_on_board(card)
+        return _save_outcome(lab, card, manager, kind, text, remote_addr)
+    except LabError:
+        db.session.rollback()
+        raise
+    finally:
+        write_done()
+
+
+def _save_outcome(
+    lab: Lab, card: LabCard, manager: User, kind: str, text: str, remote_addr: str
+) -> LabOutcome:
     outcome = db.session.scalar(select(LabOutcome).where(LabOutcome.card_id == card.id))
     if outcome is None:
         outcome = LabOutcome(card_id=card.id, kind=kind, text=text)

@@ -100,6 +100,41 @@ def require_on_board(card: LabCard) -> None:
         raise LabError(gettext("This card is no longer on the board."))
 
 
+# --- taking turns between concurrent writes --------------------------------------------------
+# A lab write that checks something (a limit, a card still on the board) and then writes first
+# takes a row lock, so that a second request doing the same at that moment waits for the first
+# and then sees what it wrote. PostgreSQL: SELECT ... FOR NO KEY UPDATE / FOR SHARE (under READ
+# COMMITTED each later statement sees the rows committed meanwhile). SQLite has one writer: the
+# services call database.write_transaction() first, so the whole read-check-write runs under
+# its write lock (FOR UPDATE is not emitted there).
+
+
+def lock_person(user_id: int) -> None:
+    """Take turns with the person's other lab writes (two tabs, a script sending at once).
+
+    The person's row is locked FOR NO KEY UPDATE: it conflicts only with itself and with
+    updates of the row, not with the foreign-key checks of other inserts.
+    """
+    db.session.execute(select(User.id).where(User.id == user_id).with_for_update(key_share=True))
+
+
+def lock_cards(lab_id: int, card_ids: list[int], *, shared: bool = False) -> list[LabCard]:
+    """Lock the lab's cards among `card_ids` (in id order, so that two requests never wait on
+    each other crosswise) and read them again as they are now: FOR SHARE to write on a card
+    (a "+1", dots), FOR NO KEY UPDATE to change it (merge, hide, outcome)."""
+    if not card_ids:
+        return []
+    return list(
+        db.session.scalars(
+            select(LabCard)
+            .where(LabCard.lab_id == lab_id, LabCard.id.in_(sorted(set(card_ids))))
+            .order_by(LabCard.id)
+            .with_for_update(read=shared, key_share=not shared)
+            .execution_options(populate_existing=True)
+        )
+    )
+
+
 def next_phase(lab: Lab) -> str | None:
     index = PHASES.index(phase_of(lab))
     return PHASES[index + 1] if index + 1 < len(PHASES) else None

@@ -8,9 +8,12 @@ from flask_babel import gettext, ngettext
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 
+from elearn.database import write_done, write_transaction
 from elearn.extensions import db
 from elearn.labs.rules import (
     LabError,
+    lock_cards,
+    lock_person,
     phase_of,
     publish_count,
     require_participant,
@@ -53,40 +56,69 @@ def parse_dots(form: dict[str, str]) -> dict[int, int]:
 
 
 def save_dots(lab: Lab, worker: User, allocation: dict[int, int]) -> None:
-    """Replace the worker's dots in one go, within the lab's limits."""
+    """Replace the worker's dots in one go, within the lab's limits.
+
+    Two votes of the same person sent at once (two tabs, a script) take turns on the person's
+    row: the second waits, then replaces what the first saved, and the total is checked again
+    inside the locked transaction. Without the lock both would delete the (old) dots, both
+    would insert theirs and both would stay: more dots than allowed.
+    """
     require_participant(worker, lab)
     require_phase(lab, ("vote",), gettext("The vote is not open."))
     allocation = {card_id: dots for card_id, dots in allocation.items() if dots}
-    votable = set(
-        db.session.scalars(
-            select(LabCard.id).where(LabCard.lab_id == lab.id, LabCard.status == "visible")
-        )
-    )
-    if set(allocation) - votable:
-        raise LabError(gettext("This card is not part of the vote."))
     if any(dots > MAX_DOTS_PER_CARD for dots in allocation.values()):
         raise LabError(
             gettext("At most %(n)d dots on one card: spread them out.", n=MAX_DOTS_PER_CARD)
         )
-    used = sum(allocation.values())
-    if used > lab.dots_per_person:
+    lab_id, worker_id, limit = lab.id, worker.id, lab.dots_per_person
+    _check_total(sum(allocation.values()), limit)
+    write_transaction()
+    try:
+        lock_person(worker_id)
+        # FOR SHARE: a card hidden at this moment is either hidden before (refused here) or
+        # waits for this vote and then gives its dots back.
+        votable = {
+            card.id
+            for card in lock_cards(lab_id, list(allocation), shared=True)
+            if card.status == "visible"
+        }
+        if set(allocation) - votable:
+            raise LabError(gettext("This card is not part of the vote."))
+        db.session.execute(
+            delete(LabVote).where(LabVote.lab_id == lab_id, LabVote.user_id == worker_id)
+        )
+        for card_id, dots in sorted(allocation.items()):
+            db.session.add(LabVote(lab_id=lab_id, card_id=card_id, user_id=worker_id, dots=dots))
+        db.session.flush()
+        _check_total(_dots_used(lab_id, worker_id), limit)
+        db.session.commit()
+    except LabError:
+        db.session.rollback()
+        raise
+    except IntegrityError:  # the same card twice at once: cannot happen under the lock
+        db.session.rollback()
+        raise LabError(gettext("Your vote was sent twice at the same moment: try again.")) from None
+    finally:
+        write_done()
+
+
+def _dots_used(lab_id: int, worker_id: int) -> int:
+    return db.session.scalar(
+        select(func.coalesce(func.sum(LabVote.dots), 0)).where(
+            LabVote.lab_id == lab_id, LabVote.user_id == worker_id
+        )
+    )
+
+
+def _check_total(used: int, total: int) -> None:
+    if used > total:
         raise LabError(
             gettext(
                 "You have %(total)d dots and you used %(used)d: take some away.",
-                total=lab.dots_per_person,
+                total=total,
                 used=used,
             )
         )
-    db.session.execute(
-        delete(LabVote).where(LabVote.lab_id == lab.id, LabVote.user_id == worker.id)
-    )
-    for card_id, dots in sorted(allocation.items()):
-        db.session.add(LabVote(lab_id=lab.id, card_id=card_id, user_id=worker.id, dots=dots))
-    try:
-        db.session.commit()
-    except IntegrityError:  # the same vote sent twice at once (double tap, two tabs)
-        db.session.rollback()
-        raise LabError(gettext("Your vote was sent twice at the same moment: try again.")) from None
 
 
 def voters(lab: Lab) -> int | None:
@@ -147,14 +179,14 @@ def results(lab: Lab) -> Results | None:
         people, dots = tally.get(card.id, (0, 0))
         shown = publish_count(people)
         if shown:
-            ranked.append((dots, people, card, shown))
+            ranked.append(RankedCard(card, shown, publish_count(dots), outcomes.get(card.id)))
         else:
             result.below_threshold.append(card)
-    ranked.sort(key=lambda row: (-row[0], -row[1], row[2].id))
-    result.ranking = [
-        RankedCard(card, shown, publish_count(dots), outcomes.get(card.id))
-        for dots, _people, card, shown in ranked
-    ]
+    # Ordered by the figures as published, then by the card's number: cards shown with the same
+    # figures come in the order they were written, so the order tells nothing the figures hide
+    # (the true counts would say which of two "about 5 people" had one vote more).
+    ranked.sort(key=lambda row: (-(row.dots or 0), -(row.people or 0), row.card.id))
+    result.ranking = ranked
     for card in result.below_threshold:
         if card.id in outcomes:
             result.ranking.append(RankedCard(card, None, None, outcomes[card.id]))

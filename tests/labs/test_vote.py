@@ -295,3 +295,43 @@ def test_a_refused_vote_shows_how_many_dots_to_take_away(app, people, voting_lab
     assert "Troppi bollini: togline 3." in html
     # The choices stay ticked, to correct them rather than start again.
     assert f'id="dots-{b}-3" name="dots-{b}" value="3" checked' in html
+
+
+def test_the_ranking_follows_the_published_figures_ties_by_card_number(
+    app, people, voting_lab, client_for
+):
+    """Order by what is shown: two cards shown with the same rounded figures are listed by card
+    number (the order must not tell which one had a vote more), on every page with the ranking."""
+    lab_id, (a, b, c) = voting_lab
+    w = people.workers
+    _vote(client_for, lab_id, w[:5], {a: 1, b: 1, c: 1})
+    _vote(client_for, lab_id, [w[5]], {b: 1, c: 1})
+    _vote(client_for, lab_id, w[6:8], {c: 1})
+    set_phase(app, lab_id, "outcome")
+    # c: 8 people, 8 dots -> about 10 and 10, first although written last; a: 5 and 5; b: 6
+    # people, 6 dots -> also 5 and 5: after a, by card number, not before it by its true count.
+    worker_page = client_for(w[1]).get(f"/laboratori/{lab_id}/esito").get_data(as_text=True)
+    manager_page = (
+        client_for(people.manager).get(f"/laboratori/{lab_id}/gestione").get_data(as_text=True)
+    )
+    for html in (worker_page, manager_page):
+        positions = [
+            html.index(text)
+            for text in (
+                "Navetta dalla stazione",
+                "Nido aperto fino alle 18",
+                "Turni comunicati un mese prima",
+            )
+        ]
+        assert positions == sorted(positions)
+    assert worker_page.count("hanno votata circa 5 persone, circa 5 bollini.") == 2
+    with app.app_context():
+        from elearn.labs.services import results
+        from elearn.models import Lab
+
+        ranking = results(db.session.get(Lab, lab_id)).ranking
+        assert [(row.card.id, row.people, row.dots) for row in ranking] == [
+            (c, 10, 10),
+            (a, 5, 5),
+            (b, 5, 5),
+        ]
