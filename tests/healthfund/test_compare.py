@@ -7,6 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from elearn.healthfund.compare import (
+    CostBand,
     Coverage,
     PlanSheet,
     compare_for_group,
@@ -110,8 +111,8 @@ def test_items_declared_by_fewer_than_five_workers_do_not_count_anywhere():
     assert [r.plan.name for r in ranking.plans] == ["Denti", "Psiche"]
     demand = {d.item: d for d in ranking.demand}
     assert demand["psychologist"].workers is None and not demand["psychologist"].counted
-    assert demand["psychologist"].average_cost is None
-    assert demand["dental"].workers == 5 and demand["dental"].average_cost == 500
+    assert demand["psychologist"].typical is None
+    assert demand["dental"].workers == 5 and demand["dental"].typical == CostBand(500, 750)
     psych = next(r for r in ranking.plans if r.plan.name == "Psiche")
     assert psych.average == 0 and "psychologist" not in psych.by_item
     # Six workers declared something: published as 5.
@@ -129,11 +130,35 @@ def test_with_fewer_than_five_workers_nothing_is_shown():
     assert all(d.workers is None for d in ranking.demand if d.item in ("dental", "glasses"))
 
 
-def test_group_ranking_on_known_data_is_rounded_to_ten_euros():
+def test_group_ranking_on_known_data_uses_the_typical_cost_band():
     a = plan(1, "A", dental=Coverage("dental", 300))
     b = plan(2, "B", dental=Coverage("dental", 1000, 0, 20))
     workers = [{"dental": cost} for cost in (400, 500, 600, 700, 803)]
     ranking = compare_for_group([a, b], workers, COVERAGE_ITEMS)
-    # A pays 300 each: 300. B pays 80 %: (400+500+600+700+803) x 0.8 / 5 = 480.48 -> 480.
-    assert [(r.plan.name, r.average) for r in ranking.plans] == [("B", 480.0), ("A", 300.0)]
-    assert ranking.plans[0].by_item == {"dental": 480.0}
+    # The middle declarer's 600 is in the 500-750 band: the plans are computed on 625.
+    # A pays its cap, 300. B pays 80 % of 625 = 500.
+    assert [(r.plan.name, r.average) for r in ranking.plans] == [("B", 500.0), ("A", 300.0)]
+    assert ranking.plans[0].by_item == {"dental": 500.0}
+    assert ranking.demand[0].typical == CostBand(500, 750)
+
+
+def test_the_cooperative_ranking_weights_items_by_their_published_counts():
+    dental = plan(1, "Denti", dental=Coverage("dental", None))
+    glasses = plan(2, "Occhiali", glasses=Coverage("glasses", None))
+    # Ten workers declared dental care (typical 500-750: 625), five of them glasses too
+    # (typical 100-250: 175). Per worker: dental 10 × 625 / 10; glasses 5 × 175 / 10.
+    workers = [{"dental": 600, "glasses": 200} for _ in range(5)] + [
+        {"dental": 600} for _ in range(5)
+    ]
+    ranking = compare_for_group([glasses, dental], workers, COVERAGE_ITEMS)
+    assert [(r.plan.name, r.average) for r in ranking.plans] == [
+        ("Denti", 620.0),
+        ("Occhiali", 90.0),
+    ]
+
+
+def test_equal_figures_are_ranked_by_plan_name():
+    same = Coverage("dental", 100)
+    plans = [plan(3, "zeta", dental=same), plan(1, "Beta", dental=same), plan(2, "alfa")]
+    ranking = compare_for_group(plans, [{"dental": 500}] * 5, COVERAGE_ITEMS)
+    assert [r.plan.name for r in ranking.plans] == ["Beta", "zeta", "alfa"]

@@ -260,10 +260,12 @@ def test_the_aggregate_ranks_the_plans_for_five_or_more_workers(
     _declare(app, make_user, coops.org_b, 5, {"psychologist": 800})
     login(coops.manager)
     page = client.get(f"/gestione/fondi-sanitari/cooperative/{coops.org_a}").get_data(as_text=True)
-    # Dental 600: B pays 450, A 440, C nothing.
+    # Dental 600 is in the 500-750 band, computed on 625: B pays (625 - 100) × 90 % = 472,50
+    # (470 rounded to 10 €), A (625 - 50) × 80 % = 460, C nothing.
     ranking = page[page.index("<tbody>") : page.index("</tbody>")]
     assert ranking.index("Piano B") < ranking.index("Piano A") < ranking.index("Piano C")
-    assert "450,00" in ranking and "440,00" in ranking
+    assert "470,00" in ranking and "460,00" in ranking
+    assert "da 500,00\xa0€ a 750,00\xa0€" in page
     psychologist = re.search(r"<th scope=\"row\">Psicologo</th><td>(.*?)</td>", page)
     assert psychologist and psychologist.group(1) == "0"
 

@@ -66,15 +66,6 @@ def _plan(org: int, deductible: int, cap: int | None) -> dict[str, str]:
     }
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "HOLE: the cooperative's health fund ranking averages reimbursements under plans the "
-        "manager writes; with a deductible and a cap of the manager's choosing the average "
-        "counts how many of the 5+ declarers expect more than a threshold (1 here) and then "
-        "gives that one person's declared maternity cost to the euro"
-    ),
-)
 def test_a_manager_cannot_read_one_workers_health_cost_through_plans_of_their_choosing(
     app, client, login, maternity_group
 ):
