@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from flask_babel import gettext, ngettext
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, select
+from sqlalchemy import select
 
 from elearn import audit
 from elearn.extensions import db
@@ -20,7 +20,7 @@ from elearn.healthfund.compare import (
 )
 from elearn.i18n import money
 from elearn.labs import services as labs
-from elearn.models import Organization, User, UserRole
+from elearn.models import Organization, User
 from elearn.models.base import utcnow
 from elearn.models.healthfund import (
     CLAIM_MODES,
@@ -29,6 +29,7 @@ from elearn.models.healthfund import (
     HealthPlan,
     HealthPlanCoverage,
 )
+from elearn.reports.services import counted_workers
 
 ITEM_LABELS = {
     "dental": _l("Dental care"),
@@ -282,12 +283,12 @@ def why(result: ItemResult) -> list[str]:
 
 
 def declared_needs_of_workers(organization_id: int) -> list[dict[str, int]]:
-    """The needs of the cooperative's active workers who declared some (one dict each)."""
+    """The needs declared by the people who count in the cooperative's figures (one dict each;
+    the one rule of reports.services.counted_workers: active workers, not waiting)."""
     rows = db.session.execute(
-        select(HealthNeed.user_id, HealthNeed.item, HealthNeed.yearly_cost)
-        .join(User, User.id == HealthNeed.user_id)
-        .join(UserRole, and_(UserRole.user_id == User.id, UserRole.role == "worker"))
-        .where(User.organization_id == organization_id, User.active.is_(True))
+        select(HealthNeed.user_id, HealthNeed.item, HealthNeed.yearly_cost).where(
+            HealthNeed.user_id.in_(counted_workers([organization_id]))
+        )
     )
     by_worker: dict[int, dict[str, int]] = {}
     for user_id, item, cost in rows:
