@@ -383,7 +383,6 @@ LEGACY_CATEGORIES: dict[str, tuple[Group, str, str, tuple[str, ...]]] = {
         ),
     ),
 }
-CATEGORIES = LEGACY_CATEGORIES  # the old name, for callers of the first version
 
 _LOOKUP: dict[str, str] = {}
 for _key, (_group, _it, _en, _aliases) in LEGACY_CATEGORIES.items():
