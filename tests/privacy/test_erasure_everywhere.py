@@ -547,3 +547,100 @@ def test_erasure_leaves_the_person_only_where_kept_on_purpose(app, make_user, er
                     if marked and (table.name, column.name) not in MARKERS_MAY_STAY:
                         named.add(f"{table.name}.{column.name}")
         assert named == set()
+
+
+# --- the data export (art. 15) covers the same tables ---------------------------------------------
+
+# Where each table that can hold the person's rows appears in the export, or why it does not.
+EXPORTED_AS: dict[str, str] = {
+    "user_account": "profile",
+    "user_role": "profile",
+    "consent_record": "consents",
+    "target_group_declaration": "target_groups",
+    "module_progress": "module_progress",
+    "quiz_attempt": "quiz_answers",
+    "course_completion": "course_completions",
+    "activity_day": "activity_days",
+    "saved_scenario": "saved_scenarios",
+    "consultation_request": "consultation_requests",
+    "request_message": "messages",
+    "appointment": "appointments",
+    "case_note": "case_notes_count",
+    "pathway_item": "pathway",
+    "welfare_day_registration": "welfare_days",
+    "resource_profile": "resources_map",
+    "request_resource_map": "resources_map",
+    "health_need_profile": "health_fund_needs",
+    "health_need": "health_fund_needs",
+    "impact_response": "impact_measure",
+    "audit_entry": "audit_entries",
+    "reminder_preference": "reminder_choice",
+    "nudge_sent": "nudges_sent",
+    "lab_card": "lab_cards",
+    "lab_support": "lab_supports",
+    "lab_vote": "lab_votes",
+}
+NOT_EXPORTED: dict[str, str] = {
+    "learner_summary": "a copy the database derives from module_progress (exported)",
+    "learner_week": "a copy the database derives from module_progress (exported)",
+    "learner_course_summary": "a copy the database derives from module_progress (exported)",
+    "quiz_first_answer": "a copy of the first quiz_attempt (exported)",
+    "request_scenario": "which exported scenario is attached to which exported request",
+    "lab_outcome": "what the cooperative decided about a card, written by a manager",
+    "password_reset_token": "a secret's hash (the export leaves hashes out)",
+    "roster_invitation": "a secret's hash (the export leaves hashes out)",
+}
+# Not in the export yet (elearn/privacy/export.py is not this branch's file): what the cooperative's
+# payroll list says about the person, the e-mails queued to them, their erasure request, a pending
+# confirmation of their account, when they chose "Not now" for the impact measure, their sessions.
+EXPORT_GAPS = {
+    "roster_entry",
+    "outbox_message",
+    "erasure_request",
+    "registration_review",
+    "impact_prompt",
+    "user_session",
+}
+
+
+def test_every_table_that_can_hold_a_persons_rows_is_exported_or_left_out_on_purpose():
+    decided = set(EXPORTED_AS) | set(NOT_EXPORTED) | EXPORT_GAPS
+    assert reachable_tables() == decided
+
+
+def test_the_export_holds_the_persons_rows_of_every_exported_table(app, make_user):
+    from elearn.models import User
+    from elearn.privacy.export import export_user_data
+
+    with app.app_context():
+        person_id, _ = _a_person_who_used_everything(make_user)
+        data = export_user_data(db.session.get(User, person_id))
+    empty = {table for table, key in EXPORTED_AS.items() if not data.get(key)}
+    shared = data["resources_map"]
+    assert (empty, shared["special_answers"]["relative_104"], len(shared["shared_maps"])) == (
+        set(),
+        "grave",
+        1,
+    )
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason=(
+        "GAP (export.py, not this branch's file): the export leaves out the payroll entry the "
+        "cooperative holds about the person and the e-mails queued to them (see EXPORT_GAPS)"
+    ),
+)
+def test_the_export_holds_the_payroll_entry_and_the_mails(app, make_user):
+    import json
+
+    from elearn.models import RosterEntry, User
+    from elearn.privacy.export import export_user_data
+
+    with app.app_context():
+        person_id, _ = _a_person_who_used_everything(make_user)
+        entry = db.session.scalar(select(RosterEntry).where(RosterEntry.user_id == person_id))
+        entry.site = "Sede di Lambrate"
+        db.session.commit()
+        text = json.dumps(export_user_data(db.session.get(User, person_id)), default=str)
+    assert ("Sede di Lambrate" in text, "Promemoria" in text) == (True, True)
