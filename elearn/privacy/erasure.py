@@ -20,6 +20,7 @@ from elearn.models import (
     HealthNeedProfile,
     ImpactPrompt,
     ImpactResponse,
+    ManagerOrganization,
     NudgeSent,
     OutboxMessage,
     PasswordResetToken,
@@ -149,3 +150,4 @@ def erase_personal_data(user: User) -> None:
     db.session.execute(
         delete(UserRole).where(UserRole.user_id == user.id, UserRole.role != "worker")
     )
+    db.session.execute(delete(ManagerOrganization).where(ManagerOrganization.user_id == user.id))

@@ -44,6 +44,7 @@ PERSON_REFERENCES: dict[tuple[str, str], str] = {
     ("lab_card", "author_id"): PERSON,
     ("lab_support", "user_id"): PERSON,
     ("lab_vote", "user_id"): PERSON,
+    ("manager_organization", "user_id"): PERSON,  # staff roles go with the erasure
     ("learner_course_summary", "user_id"): PERSON,
     ("learner_summary", "user_id"): PERSON,
     ("learner_week", "user_id"): PERSON,
@@ -76,7 +77,6 @@ PERSON_REFERENCES: dict[tuple[str, str], str] = {
     ("lab_card", "entered_by_id"): "the manager who typed in a paper card",
     ("lab_card", "moderated_by_id"): "the manager who hid or merged a card",
     ("lab_outcome", "written_by_id"): "the manager who wrote an outcome",
-    ("manager_organization", "user_id"): "which cooperatives a manager manages",
     ("module_version", "author_id"): "the trainer who wrote a module",
     ("pathway_item", "created_by_id"): "the manager who planned the step",
     ("roster_import", "actor_id"): "the admin who imported a payroll file",
@@ -154,6 +154,7 @@ ERASED = {
     "impact_prompt",
     "lab_card",
     "lab_outcome",
+    "manager_organization",
     "password_reset_token",
     "user_session",
     "registration_review",
@@ -275,6 +276,7 @@ def _a_person_who_used_everything(make_user) -> tuple[int, int]:
         LabOutcome,
         LabSupport,
         LabVote,
+        ManagerOrganization,
         ModuleProgress,
         NudgeSent,
         OutboxMessage,
@@ -307,6 +309,8 @@ def _a_person_who_used_everything(make_user) -> tuple[int, int]:
     org = person.organization_id
     add = db.session.add
     add(TargetGroupDeclaration(user_id=person_id, target_group="legge104"))
+    # She had also been a Welfare Manager of her cooperative (the role is gone, the link too).
+    add(ManagerOrganization(user_id=person_id, organization_id=org))
     add(ActivityDay(user_id=person_id, day=today, kind="module", count=1))
     add(ModuleProgress(user_id=person_id, course_slug="prova", module_slug="01-spese"))
     add(
@@ -587,6 +591,7 @@ NOT_EXPORTED: dict[str, str] = {
     "quiz_first_answer": "a copy of the first quiz_attempt (exported)",
     "request_scenario": "which exported scenario is attached to which exported request",
     "lab_outcome": "what the cooperative decided about a card, written by a manager",
+    "manager_organization": "a staff assignment (the export is a worker's page)",
     "password_reset_token": "a secret's hash (the export leaves hashes out)",
     "roster_invitation": "a secret's hash (the export leaves hashes out)",
 }
