@@ -14,6 +14,7 @@ from elearn.models.users import Organization
 
 COOP_TITLE_MAX = 160
 COOP_TEXT_MAX = 2000
+COOP_AMOUNT_MAX = 200
 
 
 class ResourceProfile(db.Model):
@@ -63,7 +64,7 @@ class CoopResource(db.Model):
     )
     title: Mapped[str] = mapped_column(String(COOP_TITLE_MAX))
     who_qualifies: Mapped[str] = mapped_column(Text, default="")
-    amount: Mapped[str] = mapped_column(String(200), default="")
+    amount: Mapped[str] = mapped_column(String(COOP_AMOUNT_MAX), default="")
     how_to_ask: Mapped[str] = mapped_column(Text, default="")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

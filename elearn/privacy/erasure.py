@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import secrets
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, null, select, update
 
 from elearn import audit
 from elearn.auth.services import hash_password
@@ -20,9 +20,13 @@ from elearn.models import (
     HealthNeedProfile,
     ImpactPrompt,
     ImpactResponse,
+    ManagerOrganization,
+    NudgeSent,
     OutboxMessage,
     PasswordResetToken,
+    PathwayItem,
     QuizAttempt,
+    ReminderPreference,
     RequestMessage,
     SavedScenario,
     TargetGroupDeclaration,
@@ -31,6 +35,7 @@ from elearn.models import (
     UserSession,
 )
 from elearn.models.base import utcnow
+from elearn.models.resources import RequestResourceMap, ResourceProfile
 from elearn.roster.services import forget_account
 
 
@@ -91,11 +96,29 @@ def erase_user(request_row: ErasureRequest, reviewer: User, *, remote_addr: str 
 
 
 def erase_personal_data(user: User) -> None:
-    """Delete or irreversibly pseudonymise a person's data; aggregates stay (no commit)."""
+    """Delete or irreversibly pseudonymise a person's data; aggregates stay (no commit).
+
+    tests/privacy/test_erasure_everywhere.py walks every table that can hold a row of the
+    person and fails on any left here that is not kept on purpose (a new table with a person
+    reference fails it until it is erased here or kept there with a reason)."""
     old_email = user.email
     request_ids = select(ConsultationRequest.id).where(ConsultationRequest.worker_id == user.id)
     for statement in (
-        delete(OutboxMessage).where(OutboxMessage.recipient == old_email),
+        # Reminders first: a sent nudge points at the e-mail and the pathway step it was about.
+        delete(NudgeSent).where(NudgeSent.user_id == user.id),
+        delete(ReminderPreference).where(ReminderPreference.user_id == user.id),
+        delete(OutboxMessage).where(
+            (OutboxMessage.recipient == old_email) | (OutboxMessage.user_id == user.id)
+        ),
+        # The resources answers (pregnancy, Law 104, a child's disability) and every map the
+        # person shared with a request: the manager's case file no longer shows one.
+        delete(ResourceProfile).where(ResourceProfile.user_id == user.id),
+        delete(RequestResourceMap).where(
+            (RequestResourceMap.worker_id == user.id)
+            | RequestResourceMap.request_id.in_(request_ids)
+        ),
+        # Pathway steps: a title such as "Congedo di maternità" tells what the map found.
+        delete(PathwayItem).where(PathwayItem.worker_id == user.id),
         delete(SavedScenario).where(SavedScenario.user_id == user.id),
         delete(TargetGroupDeclaration).where(TargetGroupDeclaration.user_id == user.id),
         delete(HealthNeedProfile).where(HealthNeedProfile.user_id == user.id),
@@ -110,7 +133,7 @@ def erase_personal_data(user: User) -> None:
         update(Appointment).where(Appointment.request_id.in_(request_ids)).values(location=""),
         update(ConsultationRequest)
         .where(ConsultationRequest.worker_id == user.id)
-        .values(description="", preferred_times="", outcome=None),
+        .values(description="", preferred_times="", outcome=None, context_inputs=null()),
     ):
         db.session.execute(statement)
 
@@ -127,3 +150,4 @@ def erase_personal_data(user: User) -> None:
     db.session.execute(
         delete(UserRole).where(UserRole.user_id == user.id, UserRole.role != "worker")
     )
+    db.session.execute(delete(ManagerOrganization).where(ManagerOrganization.user_id == user.id))

@@ -22,6 +22,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.validators import (
+    DataRequired,
     InputRequired,
     Length,
     NumberRange,
@@ -31,7 +32,7 @@ from wtforms.validators import (
 )
 
 from elearn.forms import choices, no_control_chars, record_id
-from elearn.models.resources import COOP_TEXT_MAX, COOP_TITLE_MAX
+from elearn.models.resources import COOP_AMOUNT_MAX, COOP_TEXT_MAX, COOP_TITLE_MAX
 from elearn.resources import answers
 from elearn.resources.answers import MAX_CHILDREN, WHAT_IF, parse_amount
 
@@ -235,32 +236,35 @@ class PathwayStepForm(FlaskForm):
     due_date = DateField(_l("By (optional)"), validators=[Optional()])
 
 
+def _stripped(value: object) -> object:
+    """What is saved (coop.save_coop_resource strips every text) is what is checked: a title
+    of spaces is no title, and spaces around a text do not count towards its limit."""
+    return value.strip() if isinstance(value, str) else value
+
+
+def _coop_text(max_chars: int, *required: object) -> dict[str, object]:
+    return {
+        "filters": [_stripped],
+        "validators": [
+            *required,
+            Length(max=max_chars, message=_l("Use at most %(max)d characters.")),
+            no_control_chars,
+        ],
+    }
+
+
 class CoopResourceForm(FlaskForm):
     organization = SelectField(_l("Cooperative"), coerce=record_id, validate_choice=False)
     title = StringField(
-        _l("Title"),
-        validators=[
-            InputRequired(_l("Write a title.")),
-            Length(max=COOP_TITLE_MAX, message=_l("Use at most %(max)d characters.")),
-            no_control_chars,
-        ],
+        _l("Title"), **_coop_text(COOP_TITLE_MAX, DataRequired(_l("Write a title.")))
     )
     who_qualifies = TextAreaField(
-        _l("Who qualifies"),
-        validators=[Length(max=COOP_TEXT_MAX, message=_l("Use at most %(max)d characters."))],
-        render_kw={"rows": 3},
+        _l("Who qualifies"), **_coop_text(COOP_TEXT_MAX), render_kw={"rows": 3}
     )
     amount = StringField(
         _l("Amount"),
-        validators=[
-            Length(max=200, message=_l("Use at most %(max)d characters.")),
-            no_control_chars,
-        ],
+        **_coop_text(COOP_AMOUNT_MAX),
         description=_l("For example: up to 500 € a year."),
     )
-    how_to_ask = TextAreaField(
-        _l("How to ask"),
-        validators=[Length(max=COOP_TEXT_MAX, message=_l("Use at most %(max)d characters."))],
-        render_kw={"rows": 3},
-    )
+    how_to_ask = TextAreaField(_l("How to ask"), **_coop_text(COOP_TEXT_MAX), render_kw={"rows": 3})
     active = BooleanField(_l("Shown to workers"), default=True)

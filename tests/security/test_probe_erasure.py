@@ -69,14 +69,6 @@ def test_erasure_removes_health_needs_and_well_being_answers(
         assert request.description == ""
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "HOLE: privacy/erasure.erase_personal_data deletes neither ResourceProfile (the resources "
-        "answers, with the special-category ones: pregnancy, Law 104, a child's disability) nor "
-        "RequestResourceMap: after the erasure the manager still opens the shared map"
-    ),
-)
 def test_erasure_removes_the_resources_answers_and_the_shared_map(
     app,
     client,

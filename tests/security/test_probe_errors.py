@@ -11,14 +11,6 @@ from elearn.extensions import db
 from elearn.models import CoopResource
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG (admins only, not a hole): InputRequired accepts '  ', coop.save_coop_resource "
-        "strips it to '' and the database's ck_coop_resource_title_length check fails: a 500 "
-        "page on create and on edit"
-    ),
-)
 def test_a_blank_title_gets_a_message_not_an_error(app, client, make_org, make_user, login):
     org = make_org()
     login(make_user("admin"))
