@@ -17,14 +17,20 @@ from elearn.models import (
     ConsentRecord,
     ConsultationRequest,
     CourseCompletion,
+    ErasureRequest,
+    ImpactPrompt,
     ModuleProgress,
     NudgeSent,
+    OutboxMessage,
     PathwayItem,
     QuizAttempt,
+    RegistrationReview,
     ReminderPreference,
     RequestMessage,
+    RosterEntry,
     SavedScenario,
     User,
+    UserSession,
     WelfareDayRegistration,
 )
 from elearn.privacy.services import declared_groups
@@ -73,6 +79,82 @@ def _audit_entries_about(user: User) -> list[dict[str, object]]:
             row["remote_addr"] = entry.remote_addr
         rows.append(row)
     return rows
+
+
+def _iso(value: object) -> object:
+    return value.isoformat() if hasattr(value, "isoformat") else value
+
+
+def _account_rows(user: User) -> dict[str, object]:
+    """What the site keeps about the person's account besides their own activity: the
+    cooperative's payroll entry, the e-mails sent or queued to them (what and when; the text
+    holds links that must not outlive their mail), their erasure requests, a confirmation their
+    account waits for, the impact questionnaire's "not now", and their logins (no secrets)."""
+    payroll = [
+        {
+            "cooperative": entry.organization.name if entry.organization else None,
+            "full_name": entry.full_name,
+            "email": entry.email,
+            "phone": entry.phone,
+            "site": entry.site,
+            "language": entry.language,
+            "added_at": _iso(entry.created_at),
+            "updated_at": _iso(entry.updated_at),
+            "left_at": _iso(entry.left_at),
+        }
+        for entry in db.session.scalars(select(RosterEntry).where(RosterEntry.user_id == user.id))
+    ]
+    mails = db.session.scalars(
+        select(OutboxMessage)
+        .where((OutboxMessage.user_id == user.id) | (OutboxMessage.recipient == user.email))
+        .order_by(OutboxMessage.created_at, OutboxMessage.id)
+    )
+    reviews = db.session.scalars(
+        select(RegistrationReview).where(RegistrationReview.user_id == user.id)
+    )
+    return {
+        "payroll_entry": payroll,
+        "emails": [
+            {
+                "subject": mail.subject,
+                "kind": mail.kind,
+                "status": mail.status,
+                "queued_at": _iso(mail.created_at),
+                "sent_at": _iso(mail.sent_at),
+            }
+            for mail in mails
+        ],
+        "erasure_requests": [
+            {
+                "requested_at": _iso(row.requested_at),
+                "status": row.status,
+                "decided_at": _iso(row.decided_at),
+            }
+            for row in db.session.scalars(
+                select(ErasureRequest).where(ErasureRequest.user_id == user.id)
+            )
+        ],
+        "account_confirmation": [{"waiting_since": _iso(row.created_at)} for row in reviews],
+        "impact_not_now": [
+            {"until": _iso(row.snoozed_until)}
+            for row in db.session.scalars(
+                select(ImpactPrompt).where(ImpactPrompt.user_id == user.id)
+            )
+        ],
+        "logins": [
+            {
+                "started_at": _iso(row.created_at),
+                "last_seen_at": _iso(row.last_seen_at),
+                "ended_at": _iso(row.revoked_at),
+                "second_step": row.second_factor,
+            }
+            for row in db.session.scalars(
+                select(UserSession)
+                .where(UserSession.user_id == user.id)
+                .order_by(UserSession.created_at)
+            )
+        ],
+    }
 
 
 def _role_name(actor_id: int | None, roles_of: dict[int, set[str]]) -> str:
@@ -131,6 +213,7 @@ def export_user_data(user: User, *, remote_addr: str = "") -> dict[str, object]:
     data.update(lab_rows(user))
 
     data["impact_measure"] = impact_rows(user.id)
+    data.update(_account_rows(user))
     audit.record(
         "privacy.export", actor_id=user.id, subject_user_id=user.id, remote_addr=remote_addr
     )
