@@ -425,8 +425,8 @@ def check_existing_accounts(
             UserRole.role.in_(("trainer", "manager", "admin"))
         )
         workers = select(UserRole.user_id).where(UserRole.role == "worker")
-        for user_id in db.session.scalars(
-            select(User.id).where(
+        for user in db.session.scalars(
+            select(User).where(
                 User.organization_id == organization_id,
                 User.active.is_(True),
                 User.id.in_(workers),
@@ -435,7 +435,10 @@ def check_existing_accounts(
                 User.id.not_in(select(RegistrationReview.user_id)),
             )
         ).all():
-            db.session.add(RegistrationReview(user_id=user_id, organization_id=organization_id))
+            db.session.add(RegistrationReview(user_id=user.id, organization_id=organization_id))
+            # A session remembers that its person was confirmed (roster.views): log them out,
+            # so the next login finds the account waiting.
+            user.end_all_sessions()
             held += 1
         db.session.flush()
     if not entry_ids:

@@ -299,8 +299,13 @@ def shared_code(organization_id: int) -> Response:
 @bp.get("/admin/personale/in-attesa")
 @role_required("admin")
 def reviews() -> str:
+    pending = confirmations.pending_reviews()
     return render_template(
-        "roster/reviews.html", reviews=confirmations.pending_reviews(), form=ConfirmAccountForm()
+        "roster/reviews.html",
+        reviews=pending,
+        # Waiting accounts whose address is on the roster: their link is the proof, not a click.
+        roster_emails=confirmations.roster_emails([review.user for review, _ in pending]),
+        form=ConfirmAccountForm(),
     )
 
 

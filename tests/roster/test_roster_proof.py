@@ -181,6 +181,9 @@ def test_the_first_roster_checks_the_accounts_made_before_it(
     assert _register(early, "presto@example.org").status_code == 302
     assert _register(app.test_client(), "maria@girasole.it", name="Maria Rossi").status_code == 302
     assert not _state(app, "presto@example.org")["waiting"], "no roster yet: the code works"
+    early.post("/login", data={"email": "presto@example.org", "password": PASSWORD})
+    early.post("/consenso", data={"progress_sharing": "no"})
+    assert early.get("/consulenza/").status_code == 200
     manager = make_user("manager", org_id=coop)
     response = client.post(
         client.post(
@@ -197,6 +200,7 @@ def test_the_first_roster_checks_the_accounts_made_before_it(
     )
     assert "2 accounts made with the shared invite code" in response.get_data(as_text=True)
     assert _state(app, "presto@example.org") == {"account": True, "tied": False, "waiting": True}
+    assert early.get("/consulenza/").status_code == 302, "the open session is held too"
     # On the roster: waiting too, with a link to the address that confirms it at once.
     assert _state(app, "maria@girasole.it") == {"account": True, "tied": False, "waiting": True}
     assert (
@@ -262,3 +266,17 @@ def test_a_valid_link_opened_many_times_is_not_a_wrong_guess(
     app.config["LOGIN_FAILURES_PER_ADDRESS"] = 3
     visitor = app.test_client()
     assert [visitor.get(f"/invito/{token}").status_code for _ in range(5)] == [200] * 5
+
+
+def test_the_admin_is_warned_before_tying_an_account_that_typed_a_roster_address(
+    app, client, admin, coop, import_roster
+):
+    """The confirmation list does not offer the roster entry of an address the account only
+    typed as the default choice, and says the mailed link is the proof."""
+    import_roster(ROSTER, coop)
+    assert _register(app.test_client(), "maria@girasole.it", name="Maria Rossi").status_code == 302
+    page = client.get("/admin/personale/in-attesa").get_data(as_text=True)
+    assert "Anyone can type an address" in page
+    entry_radio = re.search(r'<input type="radio" name="entry_id" value="\d+"[^>]*>', page)
+    assert entry_radio and "checked" not in entry_radio.group(0)
+    assert re.search(r'<input type="radio" name="entry_id" value="" checked>', page)
