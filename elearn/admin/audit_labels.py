@@ -31,6 +31,10 @@ ACTION_LABELS = {
     "report.impact_export": lazy_gettext("Downloaded the impact report"),
     "roster.account_confirmed": lazy_gettext("Confirmed an account waiting for the roster"),
     "roster.account_rejected": lazy_gettext("Rejected an account not on the roster"),
+    "roster.address_confirmed": lazy_gettext("Confirmed their roster e-mail with the link"),
+    "roster.claim_superseded": lazy_gettext(
+        "Removed an unconfirmed account: the personal invitation of its roster e-mail was used"
+    ),
     "roster.import": lazy_gettext("Imported a payroll roster"),
     "roster.invitation_used": lazy_gettext("Joined with a personal invitation"),
     "roster.invite": lazy_gettext("Sent personal invitations"),

@@ -102,11 +102,13 @@ def register_worker(
         db.session.add(user)
         try:
             db.session.flush()
-            from elearn.roster.invitations import attach_shared_code_account  # noqa: PLC0415
+            from elearn.roster import invitations  # noqa: PLC0415
 
-            # Tied to the roster when the e-mail is on it, else waiting for confirmation.
-            on_roster = attach_shared_code_account(user, organization)
-            _enqueue_welcome(user, organization, waiting=not on_roster)
+            # Waiting for confirmation once the cooperative has a roster; when the e-mail is
+            # on it, the roster's confirmation link (sent to that address) is the welcome.
+            state = invitations.attach_shared_code_account(user, organization)
+            if state != invitations.CLAIM:
+                _enqueue_welcome(user, organization, waiting=state == invitations.WAITING)
             db.session.commit()
         except IntegrityError:
             # The same address registered a moment ago by another request.

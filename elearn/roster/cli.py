@@ -52,7 +52,12 @@ def _import(path: Path, slug: str, apply_changes: bool) -> None:
         click.echo("Nothing changed (dry run). Add --apply to update the roster.")
         return
     try:
-        services.apply_import(row, actor_id=None)
+        plan = services.apply_import(row, actor_id=None)
     except services.StalePreview as error:
         raise click.ClickException("the roster changed meanwhile: run the command again") from error
     click.echo("Roster updated.")
+    if plan.held:
+        click.echo(
+            f"{plan.held} account(s) made with the shared code before this first roster now "
+            "wait for confirmation (Accounts to confirm)."
+        )

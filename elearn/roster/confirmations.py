@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from elearn import audit
 from elearn.extensions import db
-from elearn.models import Organization, RegistrationReview, RosterEntry
+from elearn.models import Organization, RegistrationReview, RosterEntry, User
 from elearn.outbox.services import enqueue
 from elearn.privacy.erasure import erase_personal_data
 from elearn.roster.invitations import revoke_open
@@ -41,6 +41,22 @@ def pending_reviews() -> list[tuple[RegistrationReview, list[RosterEntry]]]:
         ).all()
         result.append((review, list(candidates)))
     return result
+
+
+def roster_emails(users: list[User]) -> set[str]:
+    """Which of these accounts' e-mails are on their cooperative's roster, with no account."""
+    return {
+        user.email
+        for user in users
+        if db.session.scalar(
+            select(RosterEntry.id).where(
+                RosterEntry.email == user.email,
+                RosterEntry.organization_id == user.organization_id,
+                RosterEntry.user_id.is_(None),
+                RosterEntry.left_at.is_(None),
+            )
+        )
+    }
 
 
 def confirm(review: RegistrationReview, *, entry_id: int | None, actor_id: int) -> None:

@@ -16,7 +16,8 @@ from datetime import datetime, timedelta
 import qrcode
 from flask import current_app
 from flask_babel import force_locale, format_date, gettext
-from sqlalchemy import ColumnElement, and_, func, select, update
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+from sqlalchemy import ColumnElement, and_, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from elearn import audit
@@ -34,6 +35,7 @@ from elearn.models import (
 )
 from elearn.models.base import utcnow
 from elearn.outbox.services import enqueue
+from elearn.privacy.erasure import erase_personal_data
 from elearn.urls import public_url
 
 VALID_DAYS = 30
@@ -327,7 +329,11 @@ def check(invitation: RosterInvitation | None) -> RosterInvitation:
             ),
         )
     entry = invitation.entry
-    if invitation.revoked_reason == "erased" or entry.erased_at is not None:
+    # The erasure revoked every invitation the entry had then; one the admin issues after it
+    # (the person asked to come back) works like any other.
+    if invitation.revoked_reason == "erased" or (
+        entry.erased_at is not None and invitation.created_at <= entry.erased_at
+    ):
         raise InvitationError(
             "erased",
             gettext(
@@ -388,7 +394,9 @@ def accept(secret: str, *, full_name: str, email: str, password: str, language: 
     account: of two uses at once, only one gets an account (the other InvitationError).
     """
     invitation = check(find(secret))
-    if find_user_by_email(email) is not None:
+    squatters = unproven_claims(invitation.entry)
+    existing = find_user_by_email(email)
+    if existing is not None and existing not in squatters:
         raise AccountError(
             "email",
             gettext("This e-mail already has an account. Use another one, or log in with it."),
@@ -411,6 +419,9 @@ def accept(secret: str, *, full_name: str, email: str, password: str, language: 
         check(find(secret))  # says why (used a moment ago, replaced, ...)
         raise InvitationError("used", gettext("This invitation has already been used."))
     entry = invitation.entry
+    for squatter in squatters:
+        _remove_unproven_claim(squatter, entry)
+    db.session.flush()  # the address is free before the new account takes it
     user = User(
         email=clean_email(email),
         full_name=" ".join(full_name.split()),
@@ -425,7 +436,7 @@ def accept(secret: str, *, full_name: str, email: str, password: str, language: 
         claimed = db.session.execute(
             update(RosterEntry)
             .where(RosterEntry.id == entry.id, RosterEntry.user_id.is_(None))
-            .values(user_id=user.id)
+            .values(user_id=user.id, erased_at=None)
         )
         if claimed.rowcount != 1:
             raise InvitationError("used", gettext("This invitation has already been used."))
@@ -450,30 +461,175 @@ def accept(secret: str, *, full_name: str, email: str, password: str, language: 
 
 # --- the shared invite code -------------------------------------------------------------------
 
+# What registering with the shared code did (attach_shared_code_account).
+OPEN = "open"  # the cooperative has no roster yet: the code works as it always did
+CLAIM = "claim"  # the e-mail is on the roster: waiting, and a confirmation link went to it
+WAITING = "waiting"  # on no roster entry: waiting for an admin's confirmation
 
-def attach_shared_code_account(user: User, organization: Organization) -> bool:
-    """A new account made with the shared code: tied to the roster entry with the same e-mail
-    in that cooperative (True), or put in the admins' confirmation list (False). No commit.
+
+def attach_shared_code_account(user: User, organization: Organization) -> str:
+    """A new account made with the shared code (OPEN, CLAIM or WAITING above). No commit.
+
+    Typing an address proves nothing: a stranger who knows the shared code (it hangs on the
+    notice board) could type a colleague's work address. So an account is never tied to a
+    roster entry here; it waits for confirmation like any other, and when its e-mail is on
+    the roster a link goes to that address (claim()): whoever opens it owns the mailbox. The
+    entry's own personal invitation keeps working meanwhile, and wins if used (accept()).
 
     A cooperative without a roster yet has nothing to check against: its shared code works as
-    it always did (True), rather than holding every new worker until payroll sends a file.
+    it always did, rather than holding every new worker until payroll sends a file (the first
+    import checks those accounts: elearn.roster.services.check_existing_accounts).
     """
     has_roster = db.session.scalar(
         select(RosterEntry.id).where(RosterEntry.organization_id == organization.id).limit(1)
     )
     if has_roster is None:
-        return True
-    entry = db.session.scalar(
+        return OPEN
+    db.session.add(RegistrationReview(user_id=user.id, organization_id=organization.id))
+    entry = claimable_entry(user)
+    if entry is None:
+        return WAITING
+    send_claim_link(user, entry, waiting=True)
+    return CLAIM
+
+
+def claimable_entry(user: User) -> RosterEntry | None:
+    """The roster entry of the account's cooperative with the account's e-mail, on the roster
+    now and with no account."""
+    if user.organization_id is None:
+        return None
+    return db.session.scalar(
         select(RosterEntry).where(
             RosterEntry.email == user.email,
-            RosterEntry.organization_id == organization.id,
+            RosterEntry.organization_id == user.organization_id,
             RosterEntry.left_at.is_(None),
             RosterEntry.user_id.is_(None),
         )
     )
-    if entry is not None:
-        entry.user_id = user.id
-        revoke_open(entry.id, "resent")
-        return True
-    db.session.add(RegistrationReview(user_id=user.id, organization_id=organization.id))
-    return False
+
+
+def unproven_claims(entry: RosterEntry) -> list[User]:
+    """Accounts waiting for confirmation that use the entry's roster e-mail: nobody proved
+    that mailbox (a personal invitation for the entry removes them)."""
+    if not entry.email:
+        return []
+    return list(
+        db.session.scalars(
+            select(User)
+            .join(RegistrationReview, RegistrationReview.user_id == User.id)
+            .where(User.email == entry.email)
+        )
+    )
+
+
+def _remove_unproven_claim(user: User, entry: RosterEntry) -> None:
+    """The entry's personal invitation was used: an unconfirmed account that only typed the
+    entry's address is erased like a rejected one (it never gets the entry). If its maker was
+    the person themself, they lose nothing a waiting account can hold beyond course progress,
+    and they now have the account the invitation made."""
+    db.session.execute(delete(RegistrationReview).where(RegistrationReview.user_id == user.id))
+    erase_personal_data(user)
+    audit.record(
+        "roster.claim_superseded",
+        actor_id=None,
+        subject_user_id=user.id,
+        detail=f"organization={entry.organization_id} entry={entry.id}",
+    )
+
+
+def _claim_serializer() -> URLSafeTimedSerializer:
+    # itsdangerous takes the keys oldest first and signs with the last one.
+    return URLSafeTimedSerializer(list(reversed(_keys())), salt="roster-claim")
+
+
+def send_claim_link(user: User, entry: RosterEntry, *, waiting: bool) -> None:
+    """Mail the entry's roster address a link that ties the account to the entry (claim()).
+    The link is signed, names the account, the entry and the address, and works once (the
+    entry then has an account) until VALID_DAYS from now. No commit."""
+    assert entry.email
+    token = _claim_serializer().dumps({"u": user.id, "e": entry.id, "m": entry.email})
+    link = public_url("roster.claim", claim_token=token)
+    with force_locale(user.language):
+        subject = gettext("WELFARE³: confirm that this e-mail address is yours")
+        body = gettext(
+            "Hello %(name)s,\n\n"
+            "a WELFARE³ account with %(organization)s uses this e-mail address, which is on "
+            "the cooperative's list of workers. Open this link to confirm that the address is "
+            "yours (it works until %(date)s):\n\n%(link)s\n\n",
+            name=user.first_name,
+            organization=entry.organization.name,
+            date=_date(utcnow() + timedelta(days=VALID_DAYS)),
+            link=link,
+        )
+        if waiting:
+            body += gettext(
+                "Until then you can read the courses and use the calculators; the "
+                "cooperative's other pages open once the address is confirmed.\n"
+            )
+        body += gettext(
+            "If you did not make this account, do not open the link and tell your Social "
+            "point: someone typed your address. A personal invitation you received keeps "
+            "working.\n"
+        )
+    enqueue(entry.email, subject, body)
+
+
+def _claim_refused() -> InvitationError:
+    return InvitationError(
+        "claim",
+        gettext(
+            "This confirmation link does not work any more: it expired, it was used already, "
+            "or the roster changed. Log in: if your account still waits, your cooperative "
+            "will confirm it, or ask at your Social point."
+        ),
+    )
+
+
+def check_claim(token: str) -> tuple[User, RosterEntry]:
+    """The account and the roster entry of a confirmation link, if it can still tie them."""
+    if not token or len(token) > 400:
+        raise _claim_refused()
+    try:
+        data = _claim_serializer().loads(token, max_age=VALID_DAYS * 24 * 3600)
+        user = db.session.get(User, int(data["u"]))
+        entry = db.session.get(RosterEntry, int(data["e"]))
+        address = str(data["m"])
+    except (BadSignature, KeyError, TypeError, ValueError):
+        raise _claim_refused() from None
+    if (
+        user is None
+        or entry is None
+        or not user.active
+        or user.email != address
+        or entry.email != address
+        or entry.organization_id != user.organization_id
+        or entry.left_at is not None
+        or entry.user_id is not None
+        or db.session.scalar(select(RosterEntry.id).where(RosterEntry.user_id == user.id))
+    ):
+        raise _claim_refused()
+    return user, entry
+
+
+def claim(token: str) -> User:
+    """Tie the account to its roster entry: the link reached the roster address, which proves
+    the mailbox. A waiting account is confirmed by it; the entry's open invitations stop."""
+    user, entry = check_claim(token)
+    tied = db.session.execute(
+        update(RosterEntry)
+        .where(RosterEntry.id == entry.id, RosterEntry.user_id.is_(None))
+        .values(user_id=user.id, erased_at=None)
+    )
+    if tied.rowcount != 1:
+        db.session.rollback()
+        raise _claim_refused()
+    revoke_open(entry.id, "resent")
+    db.session.execute(delete(RegistrationReview).where(RegistrationReview.user_id == user.id))
+    audit.record(
+        "roster.address_confirmed",
+        actor_id=user.id,
+        subject_user_id=user.id,
+        detail=f"organization={entry.organization_id} entry={entry.id}",
+    )
+    db.session.commit()
+    return user

@@ -19,6 +19,7 @@ from elearn.models import (
     RosterImport,
     RosterInvitation,
     User,
+    UserRole,
 )
 from elearn.models.base import utcnow
 from elearn.roster.payroll_file import (
@@ -88,6 +89,9 @@ class Plan:
     skipped: list[SkippedRow] = field(default_factory=list)
     leaving: list[dict[str, object]] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)
+    # Set by apply_import: accounts held for confirmation, confirmation links sent.
+    held: int = 0
+    asked: int = 0
 
     def of(self, action: str) -> list[PlannedRow]:
         return [row for row in self.rows if row.action == action]
@@ -335,6 +339,15 @@ def apply_import(row: RosterImport, *, actor_id: int, remote_addr: str = "") -> 
         raise StalePreview
     plan = Plan.from_json(row.plan)
     now = utcnow()
+    first_roster = (
+        db.session.scalar(
+            select(RosterEntry.id)
+            .where(RosterEntry.organization_id == row.organization_id)
+            .limit(1)
+        )
+        is None
+    )
+    touched: list[RosterEntry] = []
     for planned in plan.rows:
         if planned.action == "unchanged":
             continue
@@ -353,6 +366,8 @@ def apply_import(row: RosterImport, *, actor_id: int, remote_addr: str = "") -> 
         entry.left_at = None
         entry.updated_at = now
         db.session.add(entry)
+        if planned.action == "add" or {"email", "cooperative", "back"} & set(planned.changes):
+            touched.append(entry)
     for leaving in plan.leaving:
         entry = db.session.get(RosterEntry, leaving["entry_id"])
         if entry is None:
@@ -369,7 +384,9 @@ def apply_import(row: RosterImport, *, actor_id: int, remote_addr: str = "") -> 
             .values(revoked_at=now, revoked_reason="left")
         )
     db.session.flush()
-    linked = link_existing_accounts(row.organization_id)
+    plan.held, plan.asked = check_existing_accounts(
+        row.organization_id, [entry.id for entry in touched], first_roster=first_roster
+    )
     # The file's people stay in the roster table only; the plan (names, contacts) goes.
     row.plan = ""
     audit.record(
@@ -378,7 +395,7 @@ def apply_import(row: RosterImport, *, actor_id: int, remote_addr: str = "") -> 
         detail=(
             f"import={row.id} organization={row.organization_id} file_sha256={row.file_sha256} "
             f"added={row.added} updated={row.updated} left={row.left} skipped={row.skipped} "
-            f"linked={linked}"
+            f"held={plan.held} asked={plan.asked}"
         ),
         remote_addr=remote_addr,
     )
@@ -386,32 +403,68 @@ def apply_import(row: RosterImport, *, actor_id: int, remote_addr: str = "") -> 
     return plan
 
 
-def link_existing_accounts(organization_id: int) -> int:
-    """Tie the cooperative's workers who already have an account to their roster entry (same
-    e-mail); a shared-code account waiting for confirmation is confirmed by it."""
+def check_existing_accounts(
+    organization_id: int, entry_ids: list[int], *, first_roster: bool
+) -> tuple[int, int]:
+    """Check the cooperative's accounts against the roster just imported (no commit); returns
+    (accounts now waiting for confirmation, confirmation links sent).
+
+    An e-mail typed at registration proves nothing, so a matching address never ties an
+    account to an entry by itself. At the cooperative's first import, the workers who
+    registered with the shared code while there was no roster start waiting for confirmation
+    like any shared-code account made after it (the admin is told how many). Then every
+    account whose e-mail is on an entry this import added, moved or changed is sent a link to
+    that address (elearn.roster.invitations.claim): opening it ties the account to the entry.
+    """
+    from elearn.roster import invitations  # noqa: PLC0415  (invitations builds on services)
+
+    tied = select(RosterEntry.user_id).where(RosterEntry.user_id.is_not(None))
+    held = 0
+    if first_roster:
+        other_roles = select(UserRole.user_id).where(
+            UserRole.role.in_(("trainer", "manager", "admin"))
+        )
+        workers = select(UserRole.user_id).where(UserRole.role == "worker")
+        for user in db.session.scalars(
+            select(User).where(
+                User.organization_id == organization_id,
+                User.active.is_(True),
+                User.id.in_(workers),
+                User.id.not_in(other_roles),
+                User.id.not_in(tied),
+                User.id.not_in(select(RegistrationReview.user_id)),
+            )
+        ).all():
+            db.session.add(RegistrationReview(user_id=user.id, organization_id=organization_id))
+            # A session remembers that its person was confirmed (roster.views): log them out,
+            # so the next login finds the account waiting.
+            user.end_all_sessions()
+            held += 1
+        db.session.flush()
+    if not entry_ids:
+        return held, 0
     rows = db.session.execute(
-        select(RosterEntry, User)
+        select(RosterEntry, User, RegistrationReview.user_id)
         .join(User, User.email == RosterEntry.email)
+        .outerjoin(RegistrationReview, RegistrationReview.user_id == User.id)
         .where(
-            RosterEntry.organization_id == organization_id,
+            RosterEntry.id.in_(entry_ids),
             RosterEntry.user_id.is_(None),
             RosterEntry.left_at.is_(None),
             User.organization_id == organization_id,
             User.active.is_(True),
-            User.id.not_in(select(RosterEntry.user_id).where(RosterEntry.user_id.is_not(None))),
+            User.id.not_in(tied),
         )
     ).all()
-    for entry, user in rows:
-        entry.user_id = user.id
-        review = db.session.get(RegistrationReview, user.id)
-        if review is not None:
-            db.session.delete(review)
-    return len(rows)
+    for entry, user, review in rows:
+        invitations.send_claim_link(user, entry, waiting=review is not None)
+    return held, len(rows)
 
 
 def forget_account(user_id: int) -> None:
-    """On a person's erasure: the roster no longer says which account was theirs, and their
-    invitations never work again (no commit)."""
+    """On a person's erasure: the roster no longer says which account was theirs, and the
+    invitations the entry has now never work again; one the admin issues later does (the
+    person came back). No commit."""
     now = utcnow()
     db.session.execute(delete(RegistrationReview).where(RegistrationReview.user_id == user_id))
     entry_ids = list(

@@ -154,7 +154,9 @@ def confirm_import(import_token: str) -> Response | tuple[str, int]:
         abort(404)
     _checked_post()
     try:
-        services.apply_import(row, actor_id=current_user.id, remote_addr=request.remote_addr or "")
+        plan = services.apply_import(
+            row, actor_id=current_user.id, remote_addr=request.remote_addr or ""
+        )
     except services.StalePreview:
         flash(
             gettext(
@@ -173,6 +175,19 @@ def confirm_import(import_token: str) -> Response | tuple[str, int]:
         ),
         "success",
     )
+    if plan.held:
+        flash(
+            ngettext(
+                "%(num)d account made with the shared invite code before this first roster "
+                "now waits for your confirmation (see Accounts to confirm).",
+                "%(num)d accounts made with the shared invite code before this first roster "
+                "now wait for your confirmation (see Accounts to confirm).",
+                plan.held,
+            ),
+            "info",
+        )
+    if plan.asked:
+        deliver_after_response()
     return redirect(url_for("roster.cooperative", organization_id=row.organization_id))
 
 
@@ -284,8 +299,13 @@ def shared_code(organization_id: int) -> Response:
 @bp.get("/admin/personale/in-attesa")
 @role_required("admin")
 def reviews() -> str:
+    pending = confirmations.pending_reviews()
     return render_template(
-        "roster/reviews.html", reviews=confirmations.pending_reviews(), form=ConfirmAccountForm()
+        "roster/reviews.html",
+        reviews=pending,
+        # Waiting accounts whose address is on the roster: their link is the proof, not a click.
+        roster_emails=confirmations.roster_emails([review.user for review, _ in pending]),
+        form=ConfirmAccountForm(),
     )
 
 
@@ -359,15 +379,36 @@ def code_entry() -> str | Response | tuple[str, int]:
     return render_template("roster/code.html", form=form), (422 if form.errors else 200)
 
 
+def _too_many_codes() -> Response:
+    """The code page with the reason, as 429: the connection guessed too many codes."""
+    form = InvitationCodeForm(formdata=None)
+    form.code.errors = [
+        gettext("Too many wrong codes from this connection. Please try again later.")
+    ]
+    response = current_app.make_response((render_template("roster/code.html", form=form), 429))
+    response.headers["Retry-After"] = str(current_app.config["LOGIN_THROTTLE_MINUTES"] * 60)
+    return response
+
+
 @bp.route("/invito/<secret>", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"])
 def accept(secret: str) -> str | Response | tuple[str, int]:
     if current_user.is_authenticated:
         return redirect(url_for("core.home"))
+    # A link address is one more way of presenting a letter code: the same throttle as the
+    # code page and the registration page (unknown codes count, per connection).
+    attempt = throttle.Attempt({throttle.ADDRESS: throttle.client_address()})
+    if attempt.check():
+        return _too_many_codes()
     try:
         invitation = invitations.check(invitations.find(secret))
     except invitations.InvitationError as error:
+        if error.reason == "unknown":
+            attempt.failed()
+        else:
+            attempt.succeeded(clear=())
         return _refused(error)
+    attempt.succeeded(clear=())
     entry = invitation.entry
     form = AcceptInvitationForm()
     if request.method == "GET":
@@ -399,6 +440,37 @@ def accept(secret: str) -> str | Response | tuple[str, int]:
     )
 
 
+@bp.route("/conferma-indirizzo/<claim_token>", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def claim(claim_token: str) -> str | Response | tuple[str, int]:
+    """The link mailed to a roster address (invitations.send_claim_link): a page with one
+    button (mail scanners open links; only a person presses the button), which ties the
+    account to its roster entry. Whoever is logged in on this browser does not matter: the
+    link itself is the proof."""
+    try:
+        user, entry = invitations.check_claim(claim_token)
+    except invitations.InvitationError as error:
+        return render_template("roster/claim_refused.html", error=error), 410
+    form = FlaskForm()
+    if form.validate_on_submit():
+        try:
+            invitations.claim(claim_token)
+        except invitations.InvitationError as error:
+            return render_template("roster/claim_refused.html", error=error), 410
+        flash(
+            gettext(
+                "Thank you: the address is confirmed and every page of %(organization)s is "
+                "open to you.",
+                organization=entry.organization.name,
+            ),
+            "success",
+        )
+        return redirect(url_for("core.home" if current_user.is_authenticated else "auth.login"))
+    return render_template("roster/claim.html", form=form, user=user, entry=entry), (
+        400 if request.method == "POST" else 200
+    )
+
+
 # --- shared-code accounts waiting for confirmation ---------------------------------------------
 
 # What a person waiting for confirmation may use: what is open to everybody (the course list,
@@ -417,6 +489,7 @@ _OPEN_WHILE_WAITING = {
     "learning.verify",
     "glossary.glossary",
     "roster.waiting",
+    "roster.claim",
 }
 _OPEN_PREFIXES = ("auth.", "privacy.", "simulate.")
 
@@ -458,7 +531,11 @@ def waiting() -> str | Response:
     review = confirmations.waiting(current_user.id)
     if review is None:
         return redirect(url_for("core.home"))
-    return render_template("roster/waiting.html", review=review)
+    return render_template(
+        "roster/waiting.html",
+        review=review,
+        on_roster=invitations.claimable_entry(current_user) is not None,
+    )
 
 
 # --- welfare managers: reach against the roster -------------------------------------------------

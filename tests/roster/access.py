@@ -1,7 +1,7 @@
 """Access rules for the roster: admins import and invite, managers see reach, the invited
 person uses their invitation as a visitor, a waiting worker sees the waiting page."""
 
-from tests.access import GUEST, LOGGED_IN
+from tests.access import GUEST, LOGGED_IN, PUBLIC
 
 RULES: dict[str, object] = {
     endpoint: ("admin",)
@@ -24,6 +24,7 @@ RULES.update(
     {
         "roster.code_entry": GUEST,
         "roster.accept": GUEST,
+        "roster.claim": PUBLIC,
         "roster.waiting": LOGGED_IN,
         "roster.reach_page": ("manager",),
     }
@@ -33,14 +34,16 @@ RULES.update(
 def sample_values(app, people, values):
     """Objects whose pages show every roster form: a previewed import, a person whose
     invitation is worth sending again, a fresh letter code, an account waiting for review."""
+    import re
     from datetime import timedelta
 
-    from sqlalchemy import update
+    from sqlalchemy import select, update
 
     from elearn.auth.services import hash_password
     from elearn.extensions import db
     from elearn.models import (
         Organization,
+        OutboxMessage,
         RegistrationReview,
         RosterEntry,
         RosterInvitation,
@@ -82,5 +85,20 @@ def sample_values(app, people, values):
         db.session.add(waiting)
         db.session.flush()
         db.session.add(RegistrationReview(user_id=waiting.id, organization_id=org.id))
+        on_roster = RosterEntry(
+            organization_id=org.id, full_name="Persona In Attesa", email="in.attesa@example.org"
+        )
+        db.session.add(on_roster)
+        db.session.flush()
+        invitations.send_claim_link(waiting, on_roster, waiting=True)
         db.session.commit()
-        values.update(entry_id=stale.id, import_token=import_token, secret=letter.code)
+        [claim_token] = re.findall(
+            r"/conferma-indirizzo/([A-Za-z0-9_.\-]+)",
+            db.session.scalars(select(OutboxMessage.body_text)).all()[-1],
+        )
+        values.update(
+            entry_id=stale.id,
+            import_token=import_token,
+            secret=letter.code,
+            claim_token=claim_token,
+        )

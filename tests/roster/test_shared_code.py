@@ -3,12 +3,15 @@ waits for an admin's confirmation; the admin can turn the code off."""
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import select
 
 from elearn.extensions import db
 from elearn.models import AuditEntry, RegistrationReview, RosterEntry, User
 from tests.conftest import PASSWORD
 
+CLAIM_RE = re.compile(r"http://127\.0\.0\.1:5000(/conferma-indirizzo/[A-Za-z0-9_.\-]+)")
 ROSTER = (
     "Nome e cognome;Email;Sede\n"
     "Maria Rossi;maria@girasole.it;Via Padova\n"
@@ -36,21 +39,36 @@ def _log_in(client, email):
     client.post("/consenso", data={"progress_sharing": "no"})
 
 
-def test_a_shared_code_account_with_a_roster_email_is_tied_to_it(
-    app, client, admin, coop, import_roster
+def test_a_shared_code_account_with_a_roster_email_waits_until_the_address_is_confirmed(
+    app, client, admin, coop, import_roster, outbox
 ):
+    """Typing a roster address proves nothing: the account waits, and a link goes to that
+    address; opening it (and pressing the button) ties the account to the entry."""
     import_roster(ROSTER, coop)
     client.post("/logout", data={})
     assert _register(client, "Maria@Girasole.it").status_code == 302
     with app.app_context():
         user = db.session.scalar(select(User).where(User.email == "maria@girasole.it"))
-        entry = db.session.scalar(
-            select(RosterEntry).where(RosterEntry.email == "maria@girasole.it")
+        entry_id = db.session.scalar(
+            select(RosterEntry.id).where(RosterEntry.email == "maria@girasole.it")
         )
-        assert entry.user_id == user.id
-        assert db.session.get(RegistrationReview, user.id) is None
+        assert db.session.get(RosterEntry, entry_id).user_id is None
+        assert db.session.get(RegistrationReview, user.id) is not None
+        user_id = user.id
+    [mail] = [m for m in outbox() if m.recipient == "maria@girasole.it"]
+    assert "confirm" in mail.subject.lower()
+    link = CLAIM_RE.search(mail.body_text).group(1)
     _log_in(client, "maria@girasole.it")
+    assert client.get("/il-mio-percorso").headers.get("Location") == "/in-attesa"
+    assert "open the link we sent" in client.get("/in-attesa").get_data(as_text=True)
+    page = client.get(link)
+    assert page.status_code == 200 and "maria@girasole.it" in page.get_data(as_text=True)
+    assert client.post(link, data={}).status_code == 302
+    with app.app_context():
+        assert db.session.get(RosterEntry, entry_id).user_id == user_id
+        assert db.session.get(RegistrationReview, user_id) is None
     assert client.get("/il-mio-percorso").status_code == 200
+    assert client.get(link).status_code == 410, "the link works once"
 
 
 def test_a_shared_code_account_not_on_the_roster_waits_for_confirmation(

@@ -4,6 +4,7 @@ dashboard and in the funder's report) until it is confirmed, and never if it is 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -17,6 +18,7 @@ from elearn.models.base import utcnow
 from elearn.simulate.pages import record_use
 from tests.roster.test_shared_code import ROSTER, _register
 
+CLAIM_RE = re.compile(r"/conferma-indirizzo/[A-Za-z0-9_.\-]+")
 CONFIRMED = 10  # workers already on the cooperative's books; 5 of them started the course
 WAITING = 3  # shared-code accounts nobody has confirmed yet, each with some learning
 
@@ -118,15 +120,22 @@ def test_a_rejected_account_never_counts(app, client, login, cooperative):
 
 
 def test_a_payroll_file_that_lists_the_waiting_person_makes_them_count(
-    app, client, login, cooperative, import_roster
+    app, client, login, cooperative, import_roster, outbox
 ):
-    """An import that finds the e-mail on the roster confirms the account by itself."""
+    """An import that finds the e-mail on the roster mails that address a confirmation link
+    (the address alone proves nothing); opening it confirms the account, which then counts."""
     assert _figures(app, cooperative.org_id) == WITHOUT_THE_WAITING
     login(cooperative.admin)
     listed = "".join(
         f"Persona In Attesa{n};in.attesa{n}@example.org;Via Padova\n" for n in range(WAITING)
     )
     import_roster(ROSTER + listed, cooperative.org_id)
+    assert _figures(app, cooperative.org_id) == WITHOUT_THE_WAITING
+    client.post("/logout", data={})
+    for n in range(WAITING):
+        [mail] = [m for m in outbox() if m.recipient == f"in.attesa{n}@example.org"][-1:]
+        link = CLAIM_RE.search(mail.body_text).group(0)
+        assert client.post(link, data={}).status_code == 302
     with app.app_context():
         assert not any(db.session.get(RegistrationReview, u) for u in cooperative.waiting)
     assert _figures(app, cooperative.org_id) == WITH_THE_WAITING

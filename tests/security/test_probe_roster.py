@@ -89,14 +89,6 @@ def _log_in(browser, email: str) -> None:
 # --- the shared code and someone else's e-mail -----------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "HOLE: registering with the shared invite code and a co-worker's roster e-mail ties the "
-        "new account to that person's roster entry at once (no proof of the mailbox): the "
-        "stranger skips the confirmation queue and the real person's invitation stops working"
-    ),
-)
 def test_a_stranger_cannot_claim_a_coworkers_roster_entry_with_the_shared_code(
     app, admin_client, coop
 ):
@@ -165,14 +157,6 @@ def test_the_code_page_pauses_a_connection_after_too_many_wrong_codes(app, admin
     assert guesser.post("/invito", data={"code": "DDDDD-DDDDD"}).status_code == 429
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "HOLE (low: codes carry 50 bits): the throttle on letter codes guards only POST /invito; "
-        "GET /invito/<code> answers 404 or the account form for any guess, without limit, also "
-        "after the connection was paused on the code page"
-    ),
-)
 def test_guessing_letter_codes_through_the_link_address_is_throttled_too(app, admin_client, coop):
     _import(admin_client, coop)
     letters = admin_client.post(f"/admin/personale/{coop}/lettere", data={})
@@ -254,14 +238,6 @@ def test_names_and_sites_from_a_payroll_file_are_shown_as_text(
     assert "&lt;script&gt;" in pages["preview"] and "&lt;script&gt;" in pages["roster"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "HOLE (design gap): a shared-code account made before the cooperative's first roster "
-        "import is never checked against it: not on the roster, it gets no confirmation entry "
-        "and keeps every cooperative page (a stranger who registered early stays in)"
-    ),
-)
 def test_an_account_made_before_the_first_roster_is_checked_against_it(app, admin_client, coop):
     early = app.test_client()
     assert _register(early, "early@example.org", name="Chi Arriva Prima").status_code == 302
@@ -274,15 +250,6 @@ def test_an_account_made_before_the_first_roster_is_checked_against_it(app, admi
     assert listed and held
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG (not a hole): after an erasure the roster entry keeps erased_at, so every later "
-        "invitation of it is refused as 'erased' (410), also the fresh letter the admin's "
-        "'send again' prints: the page tells the person to ask for a new invitation, which "
-        "can never work until the entry is purged"
-    ),
-)
 def test_after_an_erasure_a_new_invitation_lets_the_person_come_back(app, admin_client, coop):
     _import(admin_client, coop)
     letters = admin_client.post(f"/admin/personale/{coop}/lettere", data={})
