@@ -121,11 +121,11 @@ class ChangeRow:
     key: str
     label: str
     pairs: int | None  # published
-    mean_before: int | None  # whole points, None when not shown
-    mean_after: int | None
-    mean_change: int | None
-    ci_low: int | None
-    ci_high: int | None
+    mean_before: int | float | None  # whole points (MEAN_UNIT), None when not shown
+    mean_after: int | float | None
+    mean_change: int | float | None
+    ci_low: int | float | None
+    ci_high: int | float | None
 
 
 def _published_change(
@@ -148,10 +148,16 @@ def _published_change(
         return row
     # The change is the difference of the two published means and its interval is centred on
     # it: a separately rounded mean change would be a third equation to combine with them.
-    row.mean_before, row.mean_after = int(before), int(after)
-    row.mean_change = row.mean_after - row.mean_before
-    row.ci_low, row.ci_high = row.mean_change - int(half), row.mean_change + int(half)
+    row.mean_before, row.mean_after = _shown(before), _shown(after)
+    row.mean_change = _shown(after - before)
+    row.ci_low, row.ci_high = _shown(after - before - half), _shown(after - before + half)
     return row
+
+
+def _shown(value: float) -> int | float:
+    """A mean as it is printed: whole points as an int (no ",0"), else rounded to the unit."""
+    value = round(value, 6)
+    return int(value) if MEAN_UNIT >= 1 and value.is_integer() else value
 
 
 @dataclass
