@@ -53,8 +53,8 @@ class Period:
             "Quarter %(quarter)d %(year)d (%(first)s–%(last)s)",
             quarter=(self.start.month - 1) // 3 + 1,
             year=self.start.year,
-            first=format_date(self.start, "MMMM"),
-            last=format_date(self.end, "MMMM"),
+            first=format_date(self.start, "MMM"),
+            last=format_date(self.end, "MMM"),
         )
 
 
