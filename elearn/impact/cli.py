@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from datetime import date
 
 import click
 from flask.cli import with_appcontext
@@ -12,20 +11,26 @@ from sqlalchemy import select
 
 from elearn import audit
 from elearn.extensions import db
-from elearn.impact import export, report
+from elearn.impact import export, periods, report
 from elearn.models import Organization
+from elearn.models.base import utcnow
 
 
-def _date(_ctx: click.Context, _param: click.Parameter, value: str) -> date:
+def _period(_ctx: click.Context, _param: click.Parameter, value: str) -> periods.Period:
     try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date like 2026-01-31") from None
+        return periods.parse(value, utcnow().date())
+    except periods.PeriodError as error:
+        raise click.BadParameter(error.message) from None
 
 
 @click.command("impact")
-@click.option("--from", "start", required=True, callback=_date, help="First day, YYYY-MM-DD.")
-@click.option("--to", "end", required=True, callback=_date, help="Last day, YYYY-MM-DD.")
+@click.option(
+    "--period",
+    "period",
+    required=True,
+    callback=_period,
+    help="A calendar quarter (2026-Q3) or year (2025) that is over.",
+)
 @click.option(
     "--format", "fmt", type=click.Choice(["pdf", "csv"]), default="pdf", show_default=True
 )
@@ -35,17 +40,15 @@ def _date(_ctx: click.Context, _param: click.Parameter, value: str) -> date:
     "--output",
     "-o",
     type=click.Path(dir_okay=False),
-    help="File (default: standard output for CSV, impatto-FROM-TO.pdf for PDF).",
+    help="File (default: standard output for CSV, impatto-PERIOD.pdf for PDF).",
 )
 @with_appcontext
 def impact_command(
-    start: date, end: date, fmt: str, org_slugs: tuple[str, ...], lang: str, output: str | None
+    period: periods.Period, fmt: str, org_slugs: tuple[str, ...], lang: str, output: str | None
 ) -> None:
     """The impact report for the funder: reach, courses, consultations, Welfare days, labs,
     well-being and literacy change; every count of people rounded, groups under 5 hidden."""
-    problem = report.period_problem(start, end)
-    if problem:
-        raise click.BadParameter(problem)
+    start, end = period.start, period.end
     query = select(Organization)
     if org_slugs:
         query = query.where(Organization.slug.in_(org_slugs))
@@ -66,7 +69,7 @@ def impact_command(
         sys.stdout.buffer.write(body)
         sys.stdout.buffer.flush()
         return
-    target = output or f"impatto-{start.isoformat()}-{end.isoformat()}.pdf"
+    target = output or f"impatto-{period.key}.pdf"
     with open(target, "wb") as handle:
         handle.write(body)
     click.echo(f"written {target}", err=True)

@@ -1,9 +1,10 @@
 """Aggregates of the impact measure: score distribution, paired change, literacy shares.
 
 Every figure leaves through elearn.privacy.disclosure: counts of people are 0 or multiples of
-5 (1–4 hidden), shares come from the published counts, a mean is shown only over at least 5
-people. On top of that, a row that adds several cooperatives together is hidden when one of
-them has 1–4 people in it, so "all" minus "the others" cannot single anybody out.
+5 (1–4 hidden), shares come from the published counts, a mean of the scores is shown only over
+at least MIN_PAIRS pairs and in whole points (see MIN_PAIRS). On top of that, a row that adds
+several cooperatives together is hidden when one of them has 1–4 people in it, so "all" minus
+"the others" cannot single anybody out.
 
 Pairing: a person's baseline is their first answer set; their follow-up is their latest answer
 set given within the period, after the baseline and with the same version of the scale. The
@@ -28,7 +29,13 @@ from elearn.models.progress import TARGET_GROUPS
 from elearn.privacy import disclosure
 
 SCORE_BANDS = ((0, 39), (40, 49), (50, 59), (60, 69), (70, 100))
-MEAN_UNIT = 0.1
+# The means of the scores: shown from MIN_PAIRS pairs, in whole points. Two published means
+# whose groups differ by one person (two quarters, a quarter and its year, "all" and a target
+# group) then place that person's score only within (n1 + n2) × MEAN_UNIT ≥ 21 points: 6 ×
+# mean(6) − 5 × mean(5) with means to 0.1 point over 5 pairs gave it to the point. Below 10
+# pairs a paired-t interval is too wide to tell the funder anything anyway.
+MIN_PAIRS = 10
+MEAN_UNIT = 1.0
 
 
 def period_bounds(start: date, end: date) -> tuple[datetime, datetime]:
@@ -114,11 +121,11 @@ class ChangeRow:
     key: str
     label: str
     pairs: int | None  # published
-    mean_before: float | None
-    mean_after: float | None
-    mean_change: float | None
-    ci_low: float | None
-    ci_high: float | None
+    mean_before: int | float | None  # whole points (MEAN_UNIT), None when not shown
+    mean_after: int | float | None
+    mean_change: int | float | None
+    ci_low: int | float | None
+    ci_high: int | float | None
 
 
 def _published_change(
@@ -129,17 +136,28 @@ def _published_change(
         [float(p.baseline.score) for p in pairs],  # type: ignore[union-attr]
         [float(p.follow_up.score) for p in pairs],  # type: ignore[union-attr]
     )
-    n = 0 if hide_means else change.n
-    return ChangeRow(
-        key,
-        label,
-        disclosure.count(change.n),
-        disclosure.average(change.mean_before, n, unit=MEAN_UNIT),
-        disclosure.average(change.mean_after, n, unit=MEAN_UNIT),
-        disclosure.average(change.mean_change, n, unit=MEAN_UNIT),
-        disclosure.average(change.ci_low, n, unit=MEAN_UNIT),
-        disclosure.average(change.ci_high, n, unit=MEAN_UNIT),
+    row = ChangeRow(key, label, disclosure.count(change.n), None, None, None, None, None)
+    if hide_means or change.n < MIN_PAIRS:
+        return row
+    before = disclosure.average(change.mean_before, change.n, unit=MEAN_UNIT)
+    after = disclosure.average(change.mean_after, change.n, unit=MEAN_UNIT)
+    half = disclosure.average(
+        (change.ci_high or 0.0) - (change.mean_change or 0.0), change.n, unit=MEAN_UNIT
     )
+    if before is None or after is None or half is None:
+        return row
+    # The change is the difference of the two published means and its interval is centred on
+    # it: a separately rounded mean change would be a third equation to combine with them.
+    row.mean_before, row.mean_after = _shown(before), _shown(after)
+    row.mean_change = _shown(after - before)
+    row.ci_low, row.ci_high = _shown(after - before - half), _shown(after - before + half)
+    return row
+
+
+def _shown(value: float) -> int | float:
+    """A mean as it is printed: whole points as an int (no ",0"), else rounded to the unit."""
+    value = round(value, 6)
+    return int(value) if MEAN_UNIT >= 1 and value.is_integer() else value
 
 
 @dataclass

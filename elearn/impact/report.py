@@ -60,7 +60,11 @@ def method_paragraph() -> str:
         "in the period, did at least one of: a module, a quiz or a simulator, a consultation "
         "request, a Welfare day they attended, a card, a support or a vote in a lab. Counts of "
         "people are rounded to the nearest 5 and groups of 1 to 4 people are not shown; shares "
-        "are computed from the rounded counts; means are shown only for at least 5 people. "
+        "are computed from the rounded counts. Periods are calendar quarters and years, once "
+        "they are over. Means of the scores are shown only for at least %(pairs)d pairs (and "
+        "not for a total of several cooperatives when one of them has 1 to 4), in whole "
+        "points: the change is the difference of the two rounded means, its interval is "
+        "centred on it. "
         "Financial well-being: CFPB Financial Well-Being Scale, 10 items, scored with the CFPB's "
         "published tables by age band and mode (Italian text: a working translation, not a "
         "validated adaptation), answered voluntarily and with separate consent. Change: each "
@@ -71,6 +75,7 @@ def method_paragraph() -> str:
         "original paper; the IACOFI 2023 survey of Banca d'Italia uses other (OECD/INFE) items: "
         "knowledge %(knowledge)s points out of 7, overall literacy %(overall)s out of 20."
     ) % {
+        "pairs": measures.MIN_PAIRS,
         "knowledge": _decimal(scales.IACOFI_2023["knowledge_score"].value),
         "overall": _decimal(scales.IACOFI_2023["literacy_score"].value),
     }
@@ -356,21 +361,11 @@ def build(org_ids: list[int], start: date, end: date) -> ImpactReport:
             gettext("95% CI, high"),
         ],
     )
+    not_shown = gettext("not shown")
     for row in wellbeing.change:
         label = row.label or gettext("All")
-        change.rows.append(
-            Row(
-                label,
-                [
-                    row.pairs,
-                    row.mean_before,
-                    row.mean_after,
-                    row.mean_change,
-                    row.ci_low,
-                    row.ci_high,
-                ],
-            )
-        )
+        means = [row.mean_before, row.mean_after, row.mean_change, row.ci_low, row.ci_high]
+        change.rows.append(Row(label, [row.pairs] + [not_shown if m is None else m for m in means]))
     report.tables.append(change)
     literacy = Table(
         "literacy",
@@ -399,21 +394,6 @@ def build(org_ids: list[int], start: date, end: date) -> ImpactReport:
         )
     report.tables.append(literacy)
     return report
-
-
-# Reports cover the project's years: a date far outside them is a typing slip (and 9999-12-31
-# would overflow the day after the period).
-EARLIEST = date(2000, 1, 1)
-LATEST = date(2099, 12, 31)
-
-
-def period_problem(start: date, end: date) -> str | None:
-    """Why a period cannot be reported on (already translated), or None."""
-    if not (EARLIEST <= start <= LATEST and EARLIEST <= end <= LATEST):
-        return gettext("Choose dates between 2000 and 2099.")
-    if start > end:
-        return gettext("The start of the period comes after its end.")
-    return None
 
 
 def to_text_rows(report: ImpactReport) -> list[tuple[str, str, list[Value]]]:

@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
-
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale, gettext
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from elearn.csvexport import csv_download
-from elearn.impact import export, scales, services, texts
+from elearn.impact import export, periods, scales, services, texts
 from elearn.impact import report as impact_report
+from elearn.models.base import utcnow
 from elearn.reports import services as reports
 from elearn.security import role_required
 
 bp = Blueprint("impact", __name__)
-
-MAX_PERIOD_DAYS = 5 * 366
 
 
 @bp.app_context_processor
@@ -127,30 +124,22 @@ def questionnaire() -> Response | tuple[str, int]:
 # --- manager -----------------------------------------------------------------------------------
 
 
-def _period() -> tuple[date, date]:
-    """The period from ?from=&to= (ISO dates); the last 12 months by default. 400 when wrong."""
-    today = date.today()
-    try:
-        end = date.fromisoformat(request.args.get("to") or today.isoformat())
-        start = date.fromisoformat(
-            request.args.get("from") or (end - timedelta(days=364)).isoformat()
-        )
-    except ValueError:
-        raise PeriodError(
-            gettext("Write the dates as YYYY-MM-DD, for example 2026-01-31.")
-        ) from None
-    problem = impact_report.period_problem(start, end)
-    if problem:
-        raise PeriodError(problem)
-    if (end - start).days > MAX_PERIOD_DAYS:
-        raise PeriodError(gettext("Choose a period of at most five years."))
-    return start, end
-
-
-class PeriodError(Exception):
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+def _period() -> periods.Period:
+    """The period from ?periodo= (a calendar quarter or year that is over); the last quarter
+    that is over by default. PeriodError for anything else, and for the free first and last
+    days (?from=&to=) of the old form, whose one-day steps gave one person's answers away."""
+    today = utcnow().date()
+    key = request.args.get("periodo")
+    if key is None:
+        if "from" in request.args or "to" in request.args:
+            raise periods.PeriodError(
+                gettext(
+                    "The report now covers calendar quarters and years only, not chosen days: "
+                    "choose a period from the list."
+                )
+            )
+        return periods.default(today)
+    return periods.parse(key, today)
 
 
 def _scope() -> tuple[list[int], str]:
@@ -164,19 +153,21 @@ def _scope() -> tuple[list[int], str]:
 @role_required("manager")
 def report() -> tuple[str, int]:
     org_ids, selected = _scope()
+    quarters, years = periods.closed(utcnow().date())
+    choices = {"quarters": quarters, "years": years}
     try:
-        start, end = _period()
-    except PeriodError as error:
+        period = _period()
+    except periods.PeriodError as error:
         return render_template(
             "impact/report.html",
             data=None,
             error=error.message,
             organizations=reports.managed_organizations(current_user),
             selected=selected,
-            start=request.args.get("from", "")[:10],
-            end=request.args.get("to", "")[:10],
+            period=None,
+            **choices,
         ), 400
-    data = impact_report.build(org_ids, start, end)
+    data = impact_report.build(org_ids, period.start, period.end)
     return render_template(
         "impact/report.html",
         data=data,
@@ -184,23 +175,28 @@ def report() -> tuple[str, int]:
         method=impact_report.method_paragraph(),
         organizations=reports.managed_organizations(current_user),
         selected=selected,
-        start=start.isoformat(),
-        end=end.isoformat(),
-        extra_params={"from": start.isoformat(), "to": end.isoformat()},
+        period=period,
+        extra_params={"periodo": period.key},
+        **choices,
     ), 200
 
 
 def _download(kind: str) -> Response:
     org_ids, selected = _scope()
     try:
-        start, end = _period()
-    except PeriodError as error:
+        period = _period()
+    except periods.PeriodError as error:
         return Response(error.message, status=400, mimetype="text/plain")
-    data = impact_report.build(org_ids, start, end)
+    data = impact_report.build(org_ids, period.start, period.end)
     export.record_download(
-        current_user.id, kind, selected, start, end, remote_addr=request.remote_addr or ""
+        current_user.id,
+        kind,
+        selected,
+        period.start,
+        period.end,
+        remote_addr=request.remote_addr or "",
     )
-    name = f"impatto-{selected}-{start.isoformat()}-{end.isoformat()}.{kind}"
+    name = f"impatto-{selected}-{period.key}.{kind}"
     if kind == "csv":
         return csv_download(name, export.to_csv(data))
     response = Response(export.to_pdf(data), mimetype="application/pdf")

@@ -48,10 +48,14 @@ def managed_organizations(user: User) -> list[Organization]:
 
 
 def scope(user: User, requested: str | None) -> tuple[list[int], str]:
-    """The organization ids a dashboard covers: one the manager follows, or all of them."""
+    """The organization ids a dashboard covers: one the manager follows, or all of them.
+
+    `requested` (the ?org= text) is compared as text with the ids the manager follows, never
+    turned into a number: anything else (5000 digits, "1.0", "٣") means all of them."""
     ids = [org.id for org in user.managed_organizations]
-    if requested and requested.isascii() and requested.isdigit() and int(requested) in ids:
-        return [int(requested)], requested
+    by_text = {str(org_id): org_id for org_id in ids}
+    if requested in by_text:
+        return [by_text[requested]], requested
     return ids, "all"
 
 

@@ -7,7 +7,7 @@ import csv
 import io
 import re
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from html.parser import HTMLParser
 
 import pytest
@@ -23,7 +23,26 @@ from elearn.models import (
 from elearn.models.base import utcnow
 
 TODAY = utcnow().date()
-START = TODAY - timedelta(days=60)
+
+
+def last_closed_quarter(today: date) -> tuple[date, date, str]:
+    """(first day, last day, key) of the last calendar quarter that is over: worked out here,
+    not with elearn.impact.periods, so the tests check the calendar too."""
+    this_quarter = date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
+    end = this_quarter - timedelta(days=1)
+    start = date(end.year, 3 * ((end.month - 1) // 3) + 1, 1)
+    return start, end, f"{start.year}-Q{(start.month - 1) // 3 + 1}"
+
+
+START, END, PERIOD = last_closed_quarter(TODAY)
+
+
+def on(day: date) -> datetime:
+    return datetime.combine(day, time(12), tzinfo=UTC)
+
+
+BEFORE_A = [40 + i for i in range(9)] + [50]
+AFTER_A = [38] + [44 + i for i in range(1, 10)]
 
 
 @dataclass
@@ -42,19 +61,19 @@ def world(app, make_org, make_user, add_response, course) -> World:
     org_a, org_b = make_org("Cooperativa Alfa"), make_org("Cooperativa Beta")
     workers_a = [make_user("worker", org_id=org_a) for _ in range(12)]
     workers_b = [make_user("worker", org_id=org_b) for _ in range(4)]
-    long_ago = utcnow() - timedelta(days=200)
-    recent = utcnow() - timedelta(days=10)
-    # Well-being: 8 pairs in A (before 40+i, after 44+i with one -2), 3 pairs in B.
-    for index, person in enumerate(workers_a[:8]):
-        add_response(person, 40 + index, long_ago, literacy=(False, True, False))
-        add_response(person, 44 + index if index else 38, recent, literacy=(True, True, False))
+    long_ago = on(START - timedelta(days=200))
+    recent = on(START + timedelta(days=50))
+    # Well-being: 10 pairs in A (before 40+i, the last 50; after 44+i, the first 38), 3 in B.
+    for index, person in enumerate(workers_a[:10]):
+        add_response(person, BEFORE_A[index], long_ago, literacy=(False, True, False))
+        add_response(person, AFTER_A[index], recent, literacy=(True, True, False))
     for person in workers_b[:3]:
         add_response(person, 50, long_ago)
         add_response(person, 60, recent)
     with app.app_context():
         for index, person in enumerate(workers_a[:9]):
             db.session.add(
-                ActivityDay(user_id=person, day=TODAY - timedelta(days=5), kind="module")
+                ActivityDay(user_id=person, day=START + timedelta(days=55), kind="module")
             )
             db.session.add(
                 ModuleProgress(
@@ -62,7 +81,7 @@ def world(app, make_org, make_user, add_response, course) -> World:
                     course_slug=course,
                     module_slug="01-spese",
                     best_score=0.8,
-                    completed_at=utcnow() - timedelta(days=5),
+                    completed_at=on(START + timedelta(days=55)),
                 )
             )
             if index < 7:
@@ -72,7 +91,7 @@ def world(app, make_org, make_user, add_response, course) -> World:
                         course_slug=course,
                         course_title="Corso di prova",
                         verification_code=f"IMP{index:05d}",
-                        completed_at=utcnow() - timedelta(days=4),
+                        completed_at=on(START + timedelta(days=56)),
                     )
                 )
         for person in workers_a[:6]:
@@ -85,7 +104,7 @@ def world(app, make_org, make_user, add_response, course) -> World:
                     channel="phone",
                     status="closed",
                     outcome="Piano di rientro concordato.",
-                    created_at=utcnow() - timedelta(days=20),
+                    created_at=on(START + timedelta(days=40)),
                 )
             )
         db.session.commit()
@@ -171,7 +190,7 @@ def _plain(cell: str) -> str:
 
 def test_page_csv_and_cli_show_the_same_figures(app, client, login, runner, world):
     login(world.manager_ab)
-    query = f"org=all&from={START.isoformat()}&to={TODAY.isoformat()}"
+    query = f"org=all&periodo={PERIOD}"
     reader = page_reader(client, query)
     download = client.get(f"/impatto/rapporto.csv?{query}")
     assert download.headers["Content-Type"].startswith("text/csv")
@@ -187,8 +206,7 @@ def test_page_csv_and_cli_show_the_same_figures(app, client, login, runner, worl
 
     result = runner.invoke(
         args=[
-            "reports", "impact", "--from", START.isoformat(), "--to", TODAY.isoformat(),
-            "--format", "csv",
+            "reports", "impact", "--period", PERIOD, "--format", "csv",
         ]
     )  # fmt: skip
     assert result.exit_code == 0, result.output
@@ -203,20 +221,21 @@ def test_cli_writes_a_pdf_for_one_cooperative(app, runner, world, tmp_path):
     target = tmp_path / "report.pdf"
     result = runner.invoke(
         args=[
-            "reports", "impact", "--from", START.isoformat(), "--to", TODAY.isoformat(),
-            "--org", world.slug_a, "--output", str(target),
+            "reports", "impact", "--period", PERIOD, "--org", world.slug_a,
+            "--output", str(target),
         ]
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     assert target.read_bytes().startswith(b"%PDF")
 
 
-def test_the_cli_refuses_a_wrong_date_or_cooperative(runner, world):
-    bad_date = runner.invoke(args=["reports", "impact", "--from", "31/01/2026", "--to", "x"])
-    assert bad_date.exit_code == 2 and "is not a date" in bad_date.output
-    unknown = runner.invoke(
-        args=["reports", "impact", "--from", "2026-01-01", "--to", "2026-02-01", "--org", "nope"]
-    )
+def test_the_cli_refuses_a_wrong_period_or_cooperative(runner, world):
+    for wrong in ("2026-01-01", "31/01/2026", f"{TODAY.year}", "1999-Q4"):
+        refused = runner.invoke(args=["reports", "impact", "--period", wrong])
+        assert refused.exit_code == 2 and "--period" in refused.output, (wrong, refused.output)
+    days = runner.invoke(args=["reports", "impact", "--from", "2026-01-01", "--to", "2026-02-01"])
+    assert days.exit_code == 2  # the free days of the old command are gone
+    unknown = runner.invoke(args=["reports", "impact", "--period", PERIOD, "--org", "nope"])
     assert unknown.exit_code == 1 and "unknown cooperatives: nope" in unknown.output
 
 
@@ -224,8 +243,7 @@ def test_reach_and_completions_equal_the_learning_dashboard(app, client, login, 
     from elearn.reports.services import dashboard
 
     login(world.manager_a)
-    since_always = f"org={world.org_a}&from={TODAY.year - 4}-01-01&to={TODAY.isoformat()}"
-    tables = page_tables(client, since_always)
+    tables = page_tables(client, f"org={world.org_a}&periodo={PERIOD}")
     with app.test_request_context("/"):
         learning = dashboard([world.org_a])
     reach = {row[0]: row[1] for row in tables["reach"][1:]}
@@ -241,33 +259,45 @@ def test_paired_change_on_the_page_is_the_paired_t_interval(app, client, login, 
     from scipy import stats
 
     login(world.manager_a)
-    tables = page_tables(
-        client, f"org={world.org_a}&from={START.isoformat()}&to={TODAY.isoformat()}"
-    )
-    before = [40.0 + i for i in range(8)]
-    after = [38.0] + [44.0 + i for i in range(1, 8)]
+    tables = page_tables(client, f"org={world.org_a}&periodo={PERIOD}")
+    before, after = [float(v) for v in BEFORE_A], [float(v) for v in AFTER_A]
     interval = stats.ttest_rel(after, before).confidence_interval(0.95)
-    mean = sum(a - b for a, b in zip(after, before, strict=True)) / 8
     row = tables["wellbeing_change"][1]  # "Tutti": cooperative A only
-    assert row[:2] == ["Tutti", "10"]  # 8 pairs, published as 10
-    expected = [f"{value:.1f}".replace(".", ",") for value in (mean, interval.low, interval.high)]
-    assert [row[4], row[5], row[6]] == expected
+    assert row[:2] == ["Tutti", "10"]  # 10 pairs
+    # Whole points: means 44.6 and 47.9; the change is their difference as shown (48 - 45),
+    # the interval keeps its half width around it.
+    half = round((interval.high - interval.low) / 2)
+    assert row[2:] == ["45", "48", "3", str(3 - half), str(3 + half)]
     literacy = {r[0]: r[1:3] for r in tables["literacy"][1:]}
     assert literacy["Interessi"] == ["0", "100"]
     assert literacy["Inflazione"] == ["100", "100"]
 
 
+def test_a_mean_needs_ten_pairs(app, client, login, world):
+    login(world.manager_a)
+    tables = page_tables(client, f"org={world.org_a}&periodo={PERIOD}")
+    assert tables["wellbeing_change"][1][2] == "45"
+    with app.app_context():
+        from elearn.models import ImpactResponse
+
+        # One person's follow-up gone: 9 pairs, still published as "10", means not shown.
+        db.session.query(ImpactResponse).filter_by(user_id=world.workers_a[0]).delete()
+        db.session.commit()
+    row = page_tables(client, f"org={world.org_a}&periodo={PERIOD}")["wellbeing_change"][1]
+    assert row[1] == "10" and set(row[2:]) == {"non mostrata"}
+
+
 def test_groups_under_five_are_hidden_and_do_not_leak_through_the_total(app, client, login, world):
     login(world.manager_ab)
-    tables = page_tables(client, f"org=all&from={START.isoformat()}&to={TODAY.isoformat()}")
+    tables = page_tables(client, f"org=all&periodo={PERIOD}")
     change = {row[0]: row[1:] for row in tables["wellbeing_change"][1:]}
-    # Beta: 3 pairs, hidden; Alfa: 8 pairs, shown.
+    # Beta: 3 pairs, hidden; Alfa: 10 pairs, shown.
     assert change["Cooperativa Beta"][0] == "meno di 5"
-    assert set(change["Cooperativa Beta"][1:]) == {"meno di 5"}
-    assert change["Cooperativa Alfa"][3] not in ("meno di 5", "")
+    assert set(change["Cooperativa Beta"][1:]) == {"non mostrata"}
+    assert change["Cooperativa Alfa"][1:4] == ["45", "48", "3"]
     # "All" = Alfa + Beta: its mean minus Alfa's would give Beta's 3 people away.
-    assert change["Tutti"][0] == "10"
-    assert set(change["Tutti"][1:]) == {"meno di 5"}
+    assert change["Tutti"][0] == "15"
+    assert set(change["Tutti"][1:]) == {"non mostrata"}
     consultations = {row[0]: row[1] for row in tables["consultations"][1:]}
     assert consultations["Ritirate dal lavoratore"] == "0"
 
@@ -275,19 +305,42 @@ def test_groups_under_five_are_hidden_and_do_not_leak_through_the_total(app, cli
 @pytest.mark.parametrize(
     ("query", "message"),
     [
-        ("from=31-01-2026", "Scrivi le date come AAAA-MM-GG"),
-        ("from=2026-03-01&to=2026-01-01", "L&#39;inizio del periodo viene dopo la fine"),
-        ("from=2000-01-01&to=2026-01-01", "al massimo cinque anni"),
-        # found by fuzzing: the day after 9999-12-31 overflowed (a 500)
-        ("to=9999-12-31", "Scegli date tra il 2000 e il 2099"),
+        # the free days of the old form: one-day steps gave one person's answers away
+        ("from=2026-01-01&to=2026-03-31", "non giorni scelti"),
+        ("to=9999-12-31", "non giorni scelti"),
+        ("periodo=2026-Q5", "Scegli un trimestre o un anno dall&#39;elenco"),
+        ("periodo=1999-Q4", "Scegli un trimestre o un anno dall&#39;elenco"),
+        ("periodo=" + "9" * 5000, "Scegli un trimestre o un anno dall&#39;elenco"),
+        ("periodo=2026-01-01", "Scegli un trimestre o un anno dall&#39;elenco"),
+        # the quarter and the year that are still running grow every day: not yet
+        (f"periodo={last_closed_quarter(TODAY + timedelta(days=92))[2]}", "non è ancora concluso"),
+        (f"periodo={TODAY.year}", "non è ancora concluso"),
     ],
 )
 def test_a_wrong_period_gets_a_clear_message(client, login, world, query, message):
     login(world.manager_a)
     response = client.get(f"/impatto?{query}")
     assert response.status_code == 400
-    assert message in response.get_data(as_text=True)
+    page = response.get_data(as_text=True)
+    assert message in page
+    assert f'<option value="{PERIOD}">' in page  # the list to choose from is there
     assert client.get(f"/impatto/rapporto.csv?{query}").status_code == 400
+    assert client.get(f"/impatto/rapporto.pdf?{query}").status_code == 400
+
+
+def test_the_page_offers_the_quarters_and_years_that_are_over(client, login, world):
+    login(world.manager_a)
+    page = client.get("/impatto").get_data(as_text=True)
+    offered = re.findall(r'<option value="(\d{4}(?:-Q[1-4])?)"( selected)?>', page)
+    keys = [key for key, _selected in offered]
+    assert (PERIOD, " selected") in offered  # the last quarter that is over, by default
+    assert (
+        len([k for k in keys if "-Q" in k]) == 20 and len([k for k in keys if "-Q" not in k]) == 5
+    )
+    assert str(TODAY.year) not in keys and str(TODAY.year - 1) in keys
+    assert all(last_closed_quarter(TODAY + timedelta(days=92))[2] != k for k in keys)
+    csv_link = re.search(r'href="(/impatto/rapporto\.csv[^"]*)"', page).group(1)
+    assert f"periodo={PERIOD}" in csv_link
 
 
 def test_a_manager_sees_only_the_cooperatives_they_follow(client, login, world):

@@ -12,8 +12,7 @@ from datetime import timedelta
 from elearn.extensions import db
 from elearn.impact import scales
 from elearn.models import ConsentRecord, ImpactResponse
-from elearn.models.base import utcnow
-from tests.impact.test_report import Tables
+from tests.impact.test_report import END, Tables, on
 from tests.security.test_differencing import (  # noqa: F401 - the fixture is used by name
     HIDDEN,
     Figure,
@@ -44,7 +43,9 @@ def _answer(person: int, score: int, days_ago: int) -> ImpactResponse:
         interest_correct=score % 2 == 0,
         inflation_correct=True,
         diversification_correct=False,
-        created_at=utcnow() - timedelta(days=days_ago),
+        # counted back from the last day of the last quarter that is over (the report's
+        # default period): the report covers only quarters and years that are over
+        created_at=on(END) - timedelta(days=days_ago),
     )
 
 
@@ -64,8 +65,8 @@ def test_no_combination_of_impact_report_downloads_isolates_fewer_than_five_peop
             ]
             for name, org_id in attack_world.orgs.items()
         }
-        # Pairs of answers: 3 in A (the secret), 6 in B, 5 in C; follow-ups spread in time.
-        for name, n in (("A", 3), ("B", 6), ("C", 5)):
+        # Pairs of answers: 3 in A (the secret), 10 in B, 5 in C; follow-ups spread in time.
+        for name, n in (("A", 3), ("B", 10), ("C", 5)):
             for index, person in enumerate(people[name][:n]):
                 db.session.add(
                     ConsentRecord(
@@ -76,8 +77,7 @@ def test_no_combination_of_impact_report_downloads_isolates_fewer_than_five_peop
                 db.session.add(_answer(person, 45 + 2 * index, 20 + 30 * (index % 3)))
         db.session.commit()
 
-    today = utcnow().date()
-    periods = {f"{days}d": (today - timedelta(days=days - 1), today) for days in (30, 60, 90, 365)}
+    periods: list[str] = []  # the first three quarters and the first year the page offers
     figures: list[Figure] = []
     means_read = 0
     pages = 0
@@ -85,11 +85,21 @@ def test_no_combination_of_impact_report_downloads_isolates_fewer_than_five_peop
         client = app.test_client()
         login(manager, client)
         first = client.get("/impatto").get_data(as_text=True)
-        options = dict(re.findall(r'<option value="(\d+)"[^>]*>([^<]+)</option>', first))
+        if not periods:
+            offered = re.findall(r'<option value="(\d{4}(?:-Q[1-4])?)"', first)
+            periods = [k for k in offered if "-Q" in k][:3] + [k for k in offered if "-Q" not in k][
+                :1
+            ]
+        scope_select = re.search(r'<select id="org".*?</select>', first, flags=re.S)
+        options = dict(
+            re.findall(r'<option value="(\d+)"[^>]*>([^<]+)</option>', scope_select.group(0))
+            if scope_select
+            else []
+        )
         scopes = {"all": "+".join(sorted(options.values())) or "Cooperativa A", **options}
         for org, population in scopes.items():
-            for period, (start, end) in periods.items():
-                query = f"org={org}&from={start.isoformat()}&to={end.isoformat()}"
+            for period in periods:
+                query = f"org={org}&periodo={period}"
                 response = client.get(f"/impatto?{query}")
                 assert response.status_code == 200
                 pages += 1
@@ -106,7 +116,7 @@ def test_no_combination_of_impact_report_downloads_isolates_fewer_than_five_peop
                     for row in body:
                         for column, cell in zip(header[1:], row[1:], strict=True):
                             if key == "wellbeing_change" and column != "Persone":
-                                means_read += cell != HIDDEN
+                                means_read += cell not in (HIDDEN, "non mostrata")
                                 continue
                             if column not in COUNT_COLUMNS or NOT_PEOPLE.search(row[0]):
                                 continue
@@ -123,7 +133,8 @@ def test_no_combination_of_impact_report_downloads_isolates_fewer_than_five_peop
                                 )
     families = {figure.family for figure in figures}
     assert families >= {"reach", "learning", "consultations", "wellbeing_people"}
-    assert pages >= 30 and means_read > 0  # B and C have 5+ pairs: some means are shown
+    assert len(periods) == 4 and pages >= 30
+    assert means_read > 0  # B has 10 pairs: some means are shown
     leaks = isolating_combinations(figures)
     assert not leaks, f"{len(leaks)} combinations single out 1-4 people, e.g.:\n" + "\n".join(
         leaks[:25]
@@ -146,7 +157,7 @@ def test_a_mean_of_a_sum_of_cooperatives_hides_when_one_of_them_is_small(
             ]
             for name, org_id in attack_world.orgs.items()
         }
-        for name, n in (("A", 2), ("B", 6)):
+        for name, n in (("A", 2), ("B", 10)):
             for person in workers[name][:n]:
                 db.session.add(_answer(person, 50, 300))
                 db.session.add(_answer(person, 55, 10))
@@ -156,6 +167,6 @@ def test_a_mean_of_a_sum_of_cooperatives_hides_when_one_of_them_is_small(
     reader = Tables()
     reader.feed(client.get("/impatto?org=all").get_data(as_text=True))
     rows = {row[0]: row[1:] for row in reader.tables["wellbeing_change"][1:]}
-    assert rows["Cooperativa B"][3] == "5,0"
-    # All = A + B: shown, it would give A's two people away (all × 8 − B × 6).
-    assert set(rows["Tutti"][1:]) == {HIDDEN}
+    assert rows["Cooperativa B"][3] == "5"
+    # All = A + B: shown, it would give A's two people away (all × 12 − B × 10).
+    assert rows["Tutti"][0] == "10" and set(rows["Tutti"][1:]) == {"non mostrata"}
