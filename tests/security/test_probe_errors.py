@@ -3,7 +3,6 @@ down as plain cases: bad input gets a message and a 4xx, never a 500."""
 
 from __future__ import annotations
 
-import pytest
 from flask import url_for
 from sqlalchemy import func, select
 
