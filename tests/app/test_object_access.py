@@ -117,6 +117,8 @@ NOT_OWNED = {
     "roster.confirm_account": "admins manage every cooperative's roster",
     "roster.reject_account": "admins manage every cooperative's roster",
     "roster.accept": "the invitation secret is the authority (keyed hash, single use, expiring)",
+    "roster.claim": "the signed link mailed to the roster address is the authority (it proves "
+    "the mailbox; checked against the account and the entry, expiring)",
     "nudges.stop": "the signed token is the authority (per person, checked by itsdangerous)",
 }
 

@@ -19,7 +19,8 @@ def _seed_answers() -> None:
 
     from elearn.demo import seed_demo_learning
     from elearn.extensions import db
-    from elearn.impact import scales
+    from elearn.i18n import local_today
+    from elearn.impact import periods, scales
     from elearn.models import ImpactResponse, Organization, User, UserRole
     from elearn.models.base import utcnow
 
@@ -28,6 +29,11 @@ def _seed_answers() -> None:
         already = select(ImpactResponse.id).join(User, User.id == ImpactResponse.user_id)
         if db.session.scalar(already.where(User.email.like("learner%")).limit(1)) is not None:
             return
+        # Both answers inside the quarter the report opens on (the last one that is over), so
+        # the page shows its means and changes: early in it, then late in it.
+        shown = periods.default(local_today())
+        first_ago = (local_today() - shown.start).days - 3
+        then_ago = (local_today() - shown.end).days + 3
         for org_id in db.session.scalars(select(Organization.id)):
             people = db.session.scalars(
                 select(User.id)
@@ -37,7 +43,7 @@ def _seed_answers() -> None:
                 .limit(20)
             ).all()
             for index, person in enumerate(people):
-                for days_ago, raw in ((200, 12 + index), (20, 15 + index + index % 3)):
+                for days_ago, raw in ((first_ago, 12 + index), (then_ago, 15 + index + index % 3)):
                     raw = min(raw, 40)
                     db.session.add(
                         ImpactResponse(
@@ -55,7 +61,7 @@ def _seed_answers() -> None:
                             literacy_answers={},
                             interest_correct=index % 2 == 0,
                             inflation_correct=index % 3 != 0,
-                            diversification_correct=days_ago < 100 or index % 4 == 0,
+                            diversification_correct=days_ago == then_ago or index % 4 == 0,
                             created_at=utcnow() - timedelta(days=days_ago),
                         )
                     )
@@ -111,6 +117,8 @@ def test_the_manager_reads_the_impact_report_on_a_phone_and_a_desktop(page, base
     page.get_by_role("link", name="Rapporto di impatto").click()
     expect(page.get_by_role("heading", name="Rapporto di impatto", level=1)).to_be_visible()
     expect(page.locator("table[data-key=wellbeing_change]")).to_be_visible()
+    # The seeded quarter has 20 pairs per cooperative: the means are shown, not "non mostrata".
+    assert "non mostrata" not in page.locator("table[data-key=wellbeing_change]").inner_text()
     _fits(page, 360)
     assert axe_violations(page) == []
     _shot(page, "impact-report-360.png")
