@@ -24,7 +24,7 @@ ITALIAN = set(
     svolto tempo unisci utenti verifica versioni voto
     benessere bisogni codice-comune conferma cooperative fondi-sanitari immagini impatto importa
     in-attesa invita invito lettere modifica moduli-eliminati non-ora personale promemoria
-    rapporto reinvia riprendi respingi""".split()  # noqa: SIM905
+    rapporto reinvia riprendi respingi conferma-indirizzo""".split()  # noqa: SIM905
 )
 LOANWORDS = {
     "login", "logout", "password", "media", "social-point", "welfare-day", "stop",

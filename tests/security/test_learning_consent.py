@@ -193,6 +193,7 @@ def scene(app: Flask, make_org, make_user, course: str) -> dict:
                 # Roster: a preview and an invitation hold no learning data (a 404 is fine).
                 "import_token": ["nessuno"],
                 "secret": ["nessuno"],
+                "claim_token": ["nessuno"],  # the link to prove a roster address: no learning
                 # The public certificate check answers only to the code printed on the
                 # worker's own certificate; that code appears on no page (a marker above).
                 "code": ["ABCDEF1234"],
