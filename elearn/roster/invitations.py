@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 import qrcode
 from flask import current_app
 from flask_babel import force_locale, format_date, gettext
-from itsdangerous import BadSignature, URLSafeTimedSerializer
+from itsdangerous import BadData, URLSafeTimedSerializer
 from sqlalchemy import ColumnElement, and_, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -591,11 +591,13 @@ def check_claim(token: str) -> tuple[User, RosterEntry]:
         raise _claim_refused()
     try:
         data = _claim_serializer().loads(token, max_age=VALID_DAYS * 24 * 3600)
-        user = db.session.get(User, int(data["u"]))
-        entry = db.session.get(RosterEntry, int(data["e"]))
-        address = str(data["m"])
-    except (BadSignature, KeyError, TypeError, ValueError):
+        user_id, entry_id, address = int(data["u"]), int(data["e"]), str(data["m"])
+    except (BadData, KeyError, TypeError, ValueError):  # BadData: forged, expired, undecodable
         raise _claim_refused() from None
+    if not (0 < user_id < 2**31 and 0 < entry_id < 2**31):  # ids the database can hold
+        raise _claim_refused()
+    user = db.session.get(User, user_id)
+    entry = db.session.get(RosterEntry, entry_id)
     if (
         user is None
         or entry is None

@@ -280,3 +280,20 @@ def test_the_admin_is_warned_before_tying_an_account_that_typed_a_roster_address
     entry_radio = re.search(r'<input type="radio" name="entry_id" value="\d+"[^>]*>', page)
     assert entry_radio and "checked" not in entry_radio.group(0)
     assert re.search(r'<input type="radio" name="entry_id" value="" checked>', page)
+
+
+def test_a_signed_but_impossible_claim_link_is_refused_not_an_error(app, client) -> None:
+    """Only with the site's key: a link whose value does not decode, or names an id no
+    database row can have, gets the refusal page (410), not a 500."""
+    from elearn.roster.invitations import _claim_serializer
+
+    with app.test_request_context("/"):
+        serializer = _claim_serializer()
+        tokens = [
+            serializer.dumps({"u": 10**30, "e": 1, "m": "a@b.it"}),
+            serializer.dumps(["not", "a", "dict"]),
+            serializer.dumps({"u": "x", "e": 1, "m": "a@b.it"}),
+        ]
+        undecodable = serializer.make_signer(serializer.salt).sign(b"not-base64-json!").decode()
+    for token in [*tokens, undecodable]:
+        assert client.get(f"/conferma-indirizzo/{token}").status_code == 410
