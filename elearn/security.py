@@ -16,7 +16,7 @@ from flask import Flask, Request, Response, abort, flash, redirect, request, ses
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from flask_babel import gettext
 from flask_login import current_user, login_user, logout_user
-from itsdangerous import BadSignature, URLSafeTimedSerializer
+from itsdangerous import BadData, URLSafeTimedSerializer
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import joinedload, lazyload
@@ -363,11 +363,11 @@ class SessionCookies(SecureCookieSessionInterface):
             return self.session_class(
                 self._serializer((app.secret_key,)).loads(value, max_age=max_age)
             )
-        except BadSignature:
+        except BadData:
             pass
         try:
             data = self.get_signing_serializer(app).loads(value, max_age=max_age)  # type: ignore[union-attr]
-        except BadSignature:
+        except BadData:
             return self.session_class()
         return self.session_class({k: v for k, v in data.items() if k in _KEPT_FROM_OLD_KEYS})
 
