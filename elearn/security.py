@@ -369,6 +369,8 @@ class SessionCookies(SecureCookieSessionInterface):
             data = self.get_signing_serializer(app).loads(value, max_age=max_age)  # type: ignore[union-attr]
         except BadData:
             return self.session_class()
+        if not isinstance(data, dict):
+            return self.session_class()
         return self.session_class({k: v for k, v in data.items() if k in _KEPT_FROM_OLD_KEYS})
 
 
