@@ -445,12 +445,25 @@ def accept(secret: str) -> str | Response | tuple[str, int]:
 def claim(claim_token: str) -> str | Response | tuple[str, int]:
     """The link mailed to a roster address (invitations.send_claim_link): a page with one
     button (mail scanners open links; only a person presses the button), which ties the
-    account to its roster entry. Whoever is logged in on this browser does not matter: the
-    link itself is the proof."""
+    account to its roster entry.
+
+    The button works only for the person logged in to that very account: the link proves the
+    mailbox, the login proves the account was made by whoever holds the mailbox. Otherwise a
+    co-worker whose address a stranger typed could be talked into "confirming that the
+    address is theirs" and hand the stranger's account their place on the roster.
+    """
     try:
         user, entry = invitations.check_claim(claim_token)
     except invitations.InvitationError as error:
         return render_template("roster/claim_refused.html", error=error), 410
+    if not current_user.is_authenticated or current_user.id != user.id:
+        return render_template(
+            "roster/claim.html",
+            form=None,
+            entry=entry,
+            other_account=current_user.is_authenticated,
+            login_url=url_for("auth.login", next=request.path),
+        ), (400 if request.method == "POST" else 200)
     form = FlaskForm()
     if form.validate_on_submit():
         try:
@@ -466,7 +479,7 @@ def claim(claim_token: str) -> str | Response | tuple[str, int]:
             "success",
         )
         return redirect(url_for("core.home" if current_user.is_authenticated else "auth.login"))
-    return render_template("roster/claim.html", form=form, user=user, entry=entry), (
+    return render_template("roster/claim.html", form=form, entry=entry), (
         400 if request.method == "POST" else 200
     )
 

@@ -65,6 +65,42 @@ def _state(app, email):
         }
 
 
+def _owner(app, email):
+    """A browser logged in to the account that uses `email` (the link is for that account)."""
+    browser = app.test_client()
+    assert browser.post("/login", data={"email": email, "password": PASSWORD}).status_code == 302
+    browser.post("/consenso", data={"progress_sharing": "no"})
+    return browser
+
+
+def test_only_the_accounts_own_login_can_press_the_button(
+    app, client, admin, coop, import_roster, outbox
+):
+    """The co-worker whose address a stranger typed gets the link. Talked into "confirming the
+    address is hers", she cannot: the button works only logged in to the account that uses
+    the address, whose password only the stranger knows. The stranger, logged in, has no link."""
+    import_roster(ROSTER, coop)
+    assert _register(app.test_client(), "maria@girasole.it").status_code == 302
+    link = _claim_link(outbox, "maria@girasole.it")
+    coworker = app.test_client()
+    prompt = coworker.get(link)
+    assert prompt.status_code == 200
+    assert "Entra per confermare" in prompt.get_data(as_text=True)
+    assert 'type="submit">S' not in prompt.get_data(as_text=True)  # no "Sì, ..." button
+    assert coworker.post(link, data={}).status_code == 400
+    someone_else = _register(app.test_client(), "altro@example.org")
+    assert someone_else.status_code == 302
+    other = _owner(app, "altro@example.org")
+    assert "another account" in other.get(link).get_data(as_text=True)  # registered in English
+    assert other.post(link, data={}).status_code == 400
+    assert _state(app, "maria@girasole.it") == {"account": True, "tied": False, "waiting": True}
+    # The person who made the account, logged in, confirms: mailbox and password together.
+    login_page = app.test_client().get(link)
+    assert "/login?next=/conferma-indirizzo/" in login_page.get_data(as_text=True)
+    assert _owner(app, "maria@girasole.it").post(link, data={}).status_code == 302
+    assert _state(app, "maria@girasole.it") == {"account": True, "tied": True, "waiting": False}
+
+
 def test_the_personal_invitation_wins_over_a_stranger_who_typed_the_address(
     app, client, admin, coop, import_roster, outbox
 ):
@@ -166,7 +202,7 @@ def test_an_import_never_ties_a_waiting_account_by_its_address(
     import_roster(BIGGER, coop)
     assert _state(app, "luca@girasole.it") == {"account": True, "tied": False, "waiting": True}
     link = _claim_link(outbox, "luca@girasole.it")
-    assert app.test_client().post(link, data={}).status_code == 302
+    assert _owner(app, "luca@girasole.it").post(link, data={}).status_code == 302
     assert _state(app, "luca@girasole.it") == {"account": True, "tied": True, "waiting": False}
     # A later import of the same file mails nobody again.
     before = len(outbox())
@@ -203,9 +239,8 @@ def test_the_first_roster_checks_the_accounts_made_before_it(
     assert early.get("/consulenza/").status_code == 302, "the open session is held too"
     # On the roster: waiting too, with a link to the address that confirms it at once.
     assert _state(app, "maria@girasole.it") == {"account": True, "tied": False, "waiting": True}
-    assert (
-        app.test_client().post(_claim_link(outbox, "maria@girasole.it"), data={}).status_code == 302
-    )
+    maria = _owner(app, "maria@girasole.it")
+    assert maria.post(_claim_link(outbox, "maria@girasole.it"), data={}).status_code == 302
     assert _state(app, "maria@girasole.it")["tied"]
     with app.app_context():
         assert db.session.get(RegistrationReview, manager) is None, "staff are not held"

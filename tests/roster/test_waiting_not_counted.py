@@ -16,7 +16,7 @@ from elearn.learning import services
 from elearn.models import RegistrationReview, User
 from elearn.models.base import utcnow
 from elearn.simulate.pages import record_use
-from tests.roster.test_shared_code import ROSTER, _register
+from tests.roster.test_shared_code import ROSTER, _log_in, _register
 
 CLAIM_RE = re.compile(r"/conferma-indirizzo/[A-Za-z0-9_.\-]+")
 CONFIRMED = 10  # workers already on the cooperative's books; 5 of them started the course
@@ -135,7 +135,9 @@ def test_a_payroll_file_that_lists_the_waiting_person_makes_them_count(
     for n in range(WAITING):
         [mail] = [m for m in outbox() if m.recipient == f"in.attesa{n}@example.org"][-1:]
         link = CLAIM_RE.search(mail.body_text).group(0)
+        _log_in(client, f"in.attesa{n}@example.org")  # the link works for its own account
         assert client.post(link, data={}).status_code == 302
+        client.post("/logout", data={})
     with app.app_context():
         assert not any(db.session.get(RegistrationReview, u) for u in cooperative.waiting)
     assert _figures(app, cooperative.org_id) == WITH_THE_WAITING
