@@ -375,7 +375,8 @@ class SessionCookies(SecureCookieSessionInterface):
 
 
 # What a session cookie signed with an older key still carries (see SessionCookies.open_session).
-_KEPT_FROM_OLD_KEYS = frozenset({"_user_id", "_id", "_fresh", "sid", "language"})
+# Not "_fresh": whoever holds the old key could mark a login as freshly made.
+_KEPT_FROM_OLD_KEYS = frozenset({"_user_id", "_id", "sid", "language"})
 
 
 def init_app(app: Flask) -> None:

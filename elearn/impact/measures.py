@@ -23,6 +23,7 @@ from statistics import fmean, stdev
 from sqlalchemy import select
 
 from elearn.extensions import db
+from elearn.i18n import local_zone
 from elearn.impact import scales
 from elearn.models import ImpactResponse, Organization, TargetGroupDeclaration, User
 from elearn.models.progress import TARGET_GROUPS
@@ -39,10 +40,13 @@ MEAN_UNIT = 1.0
 
 
 def period_bounds(start: date, end: date) -> tuple[datetime, datetime]:
-    """[start 00:00, the day after end 00:00) in UTC: both dates included."""
+    """[start 00:00, the day after end 00:00) where the cooperatives are (i18n.local_zone),
+    as UTC times: both dates included. An answer given at 00:30 in Milan on 1 October
+    belongs to the fourth quarter, not the third."""
+    zone = local_zone()
     return (
-        datetime.combine(start, time.min, tzinfo=UTC),
-        datetime.combine(end + timedelta(days=1), time.min, tzinfo=UTC),
+        datetime.combine(start, time.min, tzinfo=zone).astimezone(UTC),
+        datetime.combine(end + timedelta(days=1), time.min, tzinfo=zone).astimezone(UTC),
     )
 
 

@@ -6,6 +6,10 @@ So a process may keep the published courses it has read in memory and, at each r
 this one row instead of the course and its modules: an unchanged stamp means unchanged rows
 (elearn.learning.catalogue.course_for_reading).
 
+On PostgreSQL the triggers run BEFORE each statement: a transaction that writes a course takes
+the stamp's row lock before any course or module row, so two editors publishing at once wait
+for each other instead of deadlocking (each holding a module row the other needs).
+
 The stamp is the row's `epoch` (random, chosen when the row is created: a database emptied or
 recreated never repeats an old stamp by chance) and `n` (one more at each write). With no row
 (a database emptied by hand) nothing is kept: every request reads the course again.
@@ -50,7 +54,7 @@ POSTGRESQL = [
     "CREATE OR REPLACE FUNCTION content_version_bump() RETURNS trigger AS $$ BEGIN "
     f"{POSTGRESQL_BUMP}; RETURN NULL; END $$ LANGUAGE plpgsql",
     *(
-        f"CREATE TRIGGER content_version_{table} AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE"
+        f"CREATE TRIGGER content_version_{table} BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE"
         f" ON {table} FOR EACH STATEMENT EXECUTE FUNCTION content_version_bump()"
         for table in TABLES
     ),

@@ -509,15 +509,26 @@ def claimable_entry(user: User) -> RosterEntry | None:
 
 
 def unproven_claims(entry: RosterEntry) -> list[User]:
-    """Accounts waiting for confirmation that use the entry's roster e-mail: nobody proved
-    that mailbox (a personal invitation for the entry removes them)."""
+    """Accounts of the entry's cooperative waiting for confirmation that took the entry's
+    roster e-mail after it was on the roster, without proving the mailbox: a personal
+    invitation for the entry removes them.
+
+    An account made before the address was on the roster (a registration held at the
+    cooperative's first import, or before a later file added the address) is the person's own
+    as likely as not, with their learning in it: it is never removed here. It keeps waiting for
+    the admin, and its maker can confirm it with the link mailed to the address.
+    """
     if not entry.email:
         return []
     return list(
         db.session.scalars(
             select(User)
             .join(RegistrationReview, RegistrationReview.user_id == User.id)
-            .where(User.email == entry.email)
+            .where(
+                User.email == entry.email,
+                RegistrationReview.organization_id == entry.organization_id,
+                User.created_at >= entry.updated_at,  # after the address was last set
+            )
         )
     )
 

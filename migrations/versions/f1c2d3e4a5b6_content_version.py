@@ -30,7 +30,7 @@ POSTGRESQL = [
     "INSERT INTO content_version (id, epoch, n) VALUES (1, floor(random() * 2147483647)::bigint, 1)"
     " ON CONFLICT (id) DO UPDATE SET n = content_version.n + 1; RETURN NULL; END $$ LANGUAGE plpgsql",
     *(
-        f"CREATE TRIGGER content_version_{table} AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE"
+        f"CREATE TRIGGER content_version_{table} BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE"
         f" ON {table} FOR EACH STATEMENT EXECUTE FUNCTION content_version_bump()"
         for table in TABLES
     ),

@@ -253,3 +253,38 @@ def test_elearn_demo_serves_the_site(tmp_path):
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def _triggers(app) -> set[tuple]:
+    with app.app_context():
+        conn = db.engine.connect()
+        if conn.dialect.name == "postgresql":
+            rows = conn.execute(
+                text(
+                    "SELECT tgname, tgrelid::regclass::text, tgtype FROM pg_trigger"
+                    " WHERE NOT tgisinternal"
+                )
+            )
+        else:
+            rows = conn.execute(
+                text("SELECT name, tbl_name FROM sqlite_master WHERE type = 'trigger'")
+            )
+        found = {tuple(row) for row in rows}
+        conn.close()
+        db.engine.dispose()
+    return found
+
+
+def test_the_migrations_leave_the_same_triggers_as_the_models(backend, tmp_path, request):
+    """The summary rows, the content version and the append-only audit log live in triggers:
+    a migration that forgot one, or a table rebuilt by a batch migration (which drops its
+    triggers on SQLite), would silently stop them."""
+    migrated = _fresh_app(backend, tmp_path / "migrated", request)
+    assert migrated.test_cli_runner().invoke(args=["init"]).exit_code == 0
+    built = _fresh_app(backend, tmp_path / "built", request)
+    with built.app_context():
+        db.create_all()
+    expected = _triggers(built)
+    assert any(name.startswith("content_version_") for name, *_ in expected)
+    assert any(name.startswith("summary_") for name, *_ in expected)
+    assert _triggers(migrated) == expected

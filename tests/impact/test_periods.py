@@ -46,3 +46,19 @@ def test_quarters_cover_the_year_without_gaps_and_read_in_italian(app):
         for wrong in ("2024-Q0", "2024-q1", "24-Q1", "1999", "２０２４", "9" * 5000):
             with pytest.raises(periods.PeriodError, match="Scegli un trimestre"):
                 periods.parse(wrong, date(2026, 1, 1))
+
+
+def test_a_quarter_begins_and_ends_at_midnight_where_the_cooperatives_are(app) -> None:
+    """00:30 in Milan on 1 October (22:30 UTC on 30 September, summer time) is in the fourth
+    quarter; 00:30 on 1 January (23:30 UTC on 31 December) is in the next year."""
+    from datetime import UTC, date, datetime
+
+    from elearn.impact.measures import period_bounds
+
+    with app.app_context():
+        low, high = period_bounds(date(2026, 7, 1), date(2026, 9, 30))
+        assert high == datetime(2026, 9, 30, 22, 0, tzinfo=UTC)
+        assert low == datetime(2026, 6, 30, 22, 0, tzinfo=UTC)
+        low, high = period_bounds(date(2026, 10, 1), date(2026, 12, 31))
+        assert low <= datetime(2026, 9, 30, 22, 30, tzinfo=UTC) < high
+        assert high == datetime(2026, 12, 31, 23, 0, tzinfo=UTC)

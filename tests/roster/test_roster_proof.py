@@ -154,6 +154,30 @@ def test_the_invitation_used_with_another_address_also_ends_the_unproven_claim(
         assert db.session.scalar(select(RegistrationReview.user_id)) is None
 
 
+def test_an_account_made_before_the_roster_is_never_erased_by_the_invitation(
+    app, client, admin, coop, import_roster, outbox
+):
+    """Maria registers with the shared code before the cooperative has a roster; the first
+    import holds her account; she then uses her personal letter with another address. Her
+    old account, with her learning, is hers as likely as not: it stays, waiting for the admin
+    (or for her to log in and open the link mailed to her roster address)."""
+    assert _register(app.test_client(), "maria@girasole.it").status_code == 302
+    import_roster(ROSTER, coop)
+    assert _state(app, "maria@girasole.it") == {"account": True, "tied": False, "waiting": True}
+    client.post(f"/admin/personale/{coop}/invita", data={})
+    invitation = next(
+        m for m in outbox() if m.recipient == "maria@girasole.it" and "/invito/" in m.body_text
+    )
+    assert _accept(
+        app.test_client(), link_token(invitation.body_text), "maria.casa@example.org"
+    ).status_code == 302
+    assert _state(app, "maria@girasole.it") == {"account": True, "tied": False, "waiting": True}
+    with app.app_context():
+        assert not db.session.scalar(
+            select(AuditEntry.id).where(AuditEntry.action == "roster.claim_superseded")
+        )
+
+
 def test_a_confirmation_link_cannot_be_forged_or_used_for_another_entry(
     app, client, admin, coop, import_roster, outbox
 ):
