@@ -168,9 +168,12 @@ def test_an_account_made_before_the_roster_is_never_erased_by_the_invitation(
     invitation = next(
         m for m in outbox() if m.recipient == "maria@girasole.it" and "/invito/" in m.body_text
     )
-    assert _accept(
-        app.test_client(), link_token(invitation.body_text), "maria.casa@example.org"
-    ).status_code == 302
+    assert (
+        _accept(
+            app.test_client(), link_token(invitation.body_text), "maria.casa@example.org"
+        ).status_code
+        == 302
+    )
     assert _state(app, "maria@girasole.it") == {"account": True, "tied": False, "waiting": True}
     with app.app_context():
         assert not db.session.scalar(
